@@ -1,0 +1,2 @@
+"""scikit-learn style estimators."""
+from keras_symbolic.estimators.lies import LIESRegressor  # noqa: F401

@@ -1,0 +1,154 @@
+"""``LIESRegressor``: the LIES pipeline behind the scikit-learn estimator API."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import sympy as sp
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
+
+from keras_symbolic.pipelines.lies import LIESConfig, LIESSchedule, run_lies
+from keras_symbolic.pipelines.oversampling import OversamplingConfig
+from keras_symbolic.symbolic.simplify import to_callable
+from keras_symbolic.symbolic.transform import DataError, validate_xy
+
+__all__ = ["LIESRegressor"]
+
+
+class LIESRegressor(RegressorMixin, BaseEstimator):
+    """Symbolic regression with a LIES network (scikit-learn API).
+
+    The constructor only stores its arguments; :meth:`fit` validates the data, trains, prunes and
+    simplifies, and sets the fitted attributes.
+
+    Args:
+        schedule: ``"reference"`` (the authors' code values, default) or ``"paper"``, or a
+            :class:`~keras_symbolic.pipelines.lies.LIESSchedule`.
+        epochs_scale: multiply every phase's epochs (e.g. 0.25 for a quick look).
+        oversampling, gradient_pruning, rounding, coefficient_fit: the pipeline modules (paper Table I).
+        log_space: train in log space (needs one sign per column); ``False`` for mixed-sign data.
+        pruning_threshold: ``tau`` of gradient-based pruning (paper 0.01).
+        extra_pruning_thresholds: further thresholds whose formulas join ``equations_``.
+        sampler: ``sampler(n, low, high, rng) -> (X, y)`` drawing fresh points in a box, for
+            oversampling a known function; without it the worst region's rows are re-sampled.
+        seed: seed of the whole run.
+        verbose: 0 silent, 1 phase lines and progress bars, 2 also Keras epoch lines.
+        config: a full :class:`LIESConfig`; when given, the switches above are applied on top of it.
+
+    Attributes:
+        expression_: the chosen formula (SymPy).
+        equations_: every candidate formula (``pandas.DataFrame``: pruning threshold, stage,
+            complexity, loss, r2, expression, chosen).
+        model_: the trained, pruned Keras model.
+        transform_: the data <-> network space transform.
+        result_: the full :class:`~keras_symbolic.pipelines.lies.LIESResult`.
+        config_: the :class:`LIESConfig` used.
+        feature_names_in_, n_features_in_: the columns seen in ``fit``.
+    """
+
+    def __init__(
+        self,
+        schedule="reference",
+        epochs_scale: float = 1.0,
+        oversampling: bool = True,
+        gradient_pruning: bool = True,
+        rounding: bool = True,
+        coefficient_fit: bool = True,
+        log_space: bool = True,
+        pruning_threshold: float = 0.01,
+        extra_pruning_thresholds=(),
+        sampler=None,
+        seed: int = 0,
+        verbose: int = 0,
+        config: LIESConfig | None = None,
+    ):
+        self.schedule = schedule
+        self.epochs_scale = epochs_scale
+        self.oversampling = oversampling
+        self.gradient_pruning = gradient_pruning
+        self.rounding = rounding
+        self.coefficient_fit = coefficient_fit
+        self.log_space = log_space
+        self.pruning_threshold = pruning_threshold
+        self.extra_pruning_thresholds = extra_pruning_thresholds
+        self.sampler = sampler
+        self.seed = seed
+        self.verbose = verbose
+        self.config = config
+
+    def _build_config(self) -> LIESConfig:
+        base = self.config or LIESConfig()
+        schedule = LIESSchedule.named(self.schedule) if isinstance(self.schedule, str) else self.schedule
+        if not isinstance(schedule, LIESSchedule):
+            raise ValueError(f"`schedule` must be 'reference', 'paper' or a LIESSchedule, got {self.schedule!r}")
+        if not self.epochs_scale > 0:
+            raise ValueError(f"`epochs_scale` must be > 0, got {self.epochs_scale!r}")
+        if self.epochs_scale != 1.0:
+            schedule = schedule.scaled(self.epochs_scale)
+        cfg = replace(
+            base,
+            schedule=schedule if (self.config is None or self.schedule != "reference") else base.schedule,
+            oversampling=replace(base.oversampling, enabled=bool(self.oversampling)),
+            simplify=replace(base.simplify, rounding=bool(self.rounding), coefficient_fit=bool(self.coefficient_fit)),
+            gradient_pruning=bool(self.gradient_pruning),
+            log_space=bool(self.log_space),
+            pruning_threshold=float(self.pruning_threshold),
+            extra_pruning_thresholds=tuple(self.extra_pruning_thresholds),
+            seed=int(self.seed),
+        )
+        return cfg
+
+    def fit(self, X, y, feature_names=None):
+        """Fit on ``X (n_samples, n_features)``, ``y (n_samples,)``.
+
+        ``feature_names`` (or a DataFrame's columns) name the formula's variables.
+        """
+        if feature_names is None and hasattr(X, "columns"):
+            feature_names = [str(c) for c in X.columns]
+        X, y, names = validate_xy(X, y, feature_names)
+        self.config_ = self._build_config()
+        self.result_ = run_lies(X, y, self.config_, names, sampler=self.sampler, verbose=self.verbose)
+        self.expression_ = self.result_.expression
+        self.equations_ = self.result_.equations
+        self.model_ = self.result_.model
+        self.transform_ = self.result_.transform
+        self.variables_ = self.result_.variables
+        self.feature_names_in_ = np.asarray(names, dtype=object)
+        self.n_features_in_ = len(names)
+        self._predict_fn = to_callable(self.expression_, self.variables_)
+        return self
+
+    def _check_X(self, X):
+        check_is_fitted(self, "expression_")
+        X, _, _ = validate_xy(X, None, list(self.feature_names_in_), min_rows=1)
+        return X
+
+    def predict(self, X) -> np.ndarray:
+        """Evaluate the chosen formula on ``X``: shape ``(n_samples,)``."""
+        return self._predict_fn(self._check_X(X))
+
+    def predict_network(self, X) -> np.ndarray:
+        """Evaluate the trained (pruned) network instead of the formula."""
+        X = self._check_X(X)
+        out = self.model_.predict(self.transform_.transform_X(X), verbose=0, batch_size=4096)
+        return self.transform_.inverse_y(out)
+
+    def sympy(self, index: int | None = None) -> sp.Expr:
+        """The chosen formula, or candidate ``index`` of ``equations_``."""
+        check_is_fitted(self, "expression_")
+        return self.expression_ if index is None else self.equations_.loc[index, "expression"]
+
+    def latex(self, index: int | None = None, precision: int = 4) -> str:
+        """LaTeX of :meth:`sympy` with floats shown to ``precision`` significant digits."""
+        expr = self.sympy(index)
+        expr = expr.xreplace({f: sp.Float(f, precision) for f in expr.atoms(sp.Float)})
+        return sp.latex(expr)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        return tags
+
+
+__all__ += ["DataError"]

@@ -1,0 +1,3 @@
+"""Keras layers of keras-symbolic."""
+from keras_symbolic.layers.lies import LIESLayer, NodeBridge  # noqa: F401
+from keras_symbolic.layers.masked import MaskedDense  # noqa: F401

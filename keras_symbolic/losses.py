@@ -1,0 +1,18 @@
+"""Losses."""
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+__all__ = ["exp_abs_loss"]
+
+
+@keras.saving.register_keras_serializable(package="keras_symbolic")
+def exp_abs_loss(y_true, y_pred):
+    """LIES exponential loss (paper eq. 10), per sample: ``exp(|y_hat - y|)``.
+
+    In log space ``|y_hat - y|`` is the log of the ratio of prediction and target, so the loss is an
+    MAE-like penalty on the relative error. Shapes: ``(batch, 1)`` -> ``(batch,)``.
+    """
+    y_true = ops.cast(y_true, y_pred.dtype)
+    return ops.mean(ops.exp(ops.abs(y_pred - y_true)), axis=-1)

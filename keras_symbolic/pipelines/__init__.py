@@ -1,0 +1,1 @@
+"""End-to-end recipes (LIES, SymbolNet), configured by small dataclasses."""

@@ -1,0 +1,456 @@
+"""The LIES recipe end to end (LIES paper Fig. 3; SPEC 1).
+
+    data -> log space -> weak ADMM -> oversampling (Algorithm 1, weak ADMM again) -> strong ADMM
+         -> gradient-based pruning + node pruning -> extraction -> rounding to zero
+         -> coefficient fit -> final rounding -> candidate formulas (the Pareto table)
+
+Configured by small frozen dataclasses (:class:`LIESConfig` holding a :class:`LIESSchedule`, an
+:class:`OversamplingConfig` and a :class:`SimplifyConfig`); :func:`run_lies` returns a
+:class:`LIESResult`. The defaults are the authors' code values; ``LIESSchedule.paper()`` gives the
+paper's. Each switch of the paper's ablation (Table I) is one field: ``oversampling.enabled``,
+``gradient_pruning``, ``simplify.rounding``, ``simplify.coefficient_fit`` (see :meth:`LIESConfig.ablate`).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass, field, replace
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+import sympy as sp
+
+from keras_symbolic.pipelines.oversampling import CellGrid, OversamplingConfig, Sampler, oversample_rows
+from keras_symbolic.symbolic.lies_extract import network_expression
+from keras_symbolic.symbolic.pruning import prune_weights
+from keras_symbolic.symbolic.simplify import SimplifyConfig, simplify_formula, to_callable
+from keras_symbolic.symbolic.transform import DataError, SpaceTransform, validate_xy
+
+__all__ = [
+    "PhaseConfig",
+    "LIESSchedule",
+    "LIESConfig",
+    "LIESResult",
+    "TrainingDivergedError",
+    "run_lies",
+    "strong_lambda",
+    "select_equation",
+    "ABLATIONS",
+]
+
+ABLATIONS = ("oversampling", "gradient_pruning", "rounding", "coefficient_fit")
+
+
+def strong_lambda(n_inputs: int) -> float:
+    """Strong-phase ADMM ``lambda = 5 * 10^(1 - n)`` (paper: ``5 * 10^-(n-1)``, the same)."""
+    return 5.0 * 10.0 ** (1 - n_inputs)
+
+
+@dataclass(frozen=True)
+class PhaseConfig:
+    """One ADMM training phase: epochs, ``rho``, ``lambda`` (``None``: :func:`strong_lambda`), L1
+    ``alpha`` and the per-epoch learning-rate decay factor."""
+
+    epochs: int
+    rho: float
+    lam: Optional[float]
+    l1_alpha: float
+    lr_decay: float
+
+    def lambda_for(self, n_inputs: int) -> float:
+        return strong_lambda(n_inputs) if self.lam is None else self.lam
+
+
+@dataclass(frozen=True)
+class LIESSchedule:
+    """Weak/strong ADMM schedule (SPEC 1.5). Defaults: the authors' code; :meth:`paper`: the paper."""
+
+    weak: PhaseConfig = PhaseConfig(20, 0.9, 5e-4, 0.05, 0.9)
+    weak_oversampled: PhaseConfig = PhaseConfig(20, 0.1, 5e-4, 0.05, 0.9)
+    strong: PhaseConfig = PhaseConfig(30, 0.005, None, 0.01, 0.95)
+    learning_rate: float = 1.5e-2
+    batch_size: int = 128
+    rmsprop_rho: float = 0.99  # PyTorch's RMSprop alpha (Keras's default is 0.9)
+    rmsprop_epsilon: float = 1e-8  # PyTorch's default (Keras's is 1e-7)
+    shuffle: bool = False  # the authors' code does not shuffle
+    n_rows: int = 10_000  # rows drawn for a known equation (paper: 100k)
+
+    @classmethod
+    def reference(cls) -> "LIESSchedule":
+        """The authors' code values (the default)."""
+        return cls()
+
+    @classmethod
+    def paper(cls) -> "LIESSchedule":
+        """The paper's values: rho 0.5 in both weak phases, no LR decay, 100k rows."""
+        ref = cls()
+        return cls(
+            weak=replace(ref.weak, rho=0.5, lr_decay=1.0),
+            weak_oversampled=replace(ref.weak_oversampled, rho=0.5, lr_decay=1.0),
+            strong=replace(ref.strong, lr_decay=1.0),
+            n_rows=100_000,
+        )
+
+    @classmethod
+    def named(cls, name: str) -> "LIESSchedule":
+        if name not in ("reference", "paper"):
+            raise ValueError(f"unknown schedule {name!r}: use 'reference' (authors' code) or 'paper'")
+        return getattr(cls, name)()
+
+    def scaled(self, factor: float) -> "LIESSchedule":
+        """Same schedule with every phase's epochs multiplied by ``factor`` (at least 1): quick runs."""
+        scale = lambda p: replace(p, epochs=max(1, int(round(p.epochs * factor))))  # noqa: E731
+        return replace(self, weak=scale(self.weak), weak_oversampled=scale(self.weak_oversampled), strong=scale(self.strong))
+
+
+@dataclass(frozen=True)
+class LIESConfig:
+    """Everything that defines a LIES run (recorded in full with every result).
+
+    Attributes:
+        schedule: the ADMM phases and optimiser settings.
+        oversampling: Algorithm 1 settings (``enabled=False`` to ablate).
+        simplify: rounding / coefficient fit / final rounding settings.
+        log_space: train in log space (SPEC 1.1); ``False`` for mixed-sign data.
+        scale_inputs: divide each network input by its max ``|value|`` (authors' code); ``False``
+            feeds raw ``ln|x|``, so a power law's exponents are the weights themselves.
+        units: unit activations of each LIES layer.
+        output_bias: extra output bias (authors' code) besides the constant-1 input.
+        admm_norm: ``"squared"`` (paper) or ``"unsquared"`` (authors' code).
+        domain_weight: weight of the Log/Exp domain loss.
+        gradient_pruning: run gradient-based pruning (ablation switch).
+        pruning_threshold: ``tau`` of the pruning rule (paper 0.01).
+        pruning_criterion: ``"gradient"`` (paper) or ``"exact"``.
+        pruning_samples: rows the pruning rule is judged on.
+        extra_pruning_thresholds: more thresholds whose formulas join the candidate table.
+        selection_tolerance: the chosen formula is the simplest whose validation R^2 is within this of
+            the best candidate's.
+        max_restarts: fresh restarts (new seed) after a non-finite loss before giving up.
+        validation_fraction: rows held out from training for choosing among candidates.
+        seed: seed of everything random in the run.
+    """
+
+    schedule: LIESSchedule = LIESSchedule()
+    oversampling: OversamplingConfig = OversamplingConfig()
+    simplify: SimplifyConfig = SimplifyConfig()
+    log_space: bool = True
+    scale_inputs: bool = True
+    units: tuple = ("identity", "exp", "sin", "log")
+    output_bias: bool = False
+    admm_norm: str = "squared"
+    domain_weight: float = 1.0
+    gradient_pruning: bool = True
+    pruning_threshold: float = 0.01
+    pruning_criterion: str = "gradient"
+    pruning_samples: int = 1000
+    extra_pruning_thresholds: tuple = ()
+    selection_tolerance: float = 1e-3
+    max_restarts: int = 3
+    validation_fraction: float = 0.1
+    seed: int = 0
+
+    def ablate(self, *names: str) -> "LIESConfig":
+        """A copy with the named pipeline modules switched off (paper Table I)."""
+        unknown = sorted(set(names) - set(ABLATIONS))
+        if unknown:
+            raise ValueError(f"unknown ablation(s) {unknown}; choose from {list(ABLATIONS)}")
+        cfg = self
+        if "oversampling" in names:
+            cfg = replace(cfg, oversampling=replace(cfg.oversampling, enabled=False))
+        if "gradient_pruning" in names:
+            cfg = replace(cfg, gradient_pruning=False)
+        if "rounding" in names:
+            cfg = replace(cfg, simplify=replace(cfg.simplify, rounding=False))
+        if "coefficient_fit" in names:
+            cfg = replace(cfg, simplify=replace(cfg.simplify, coefficient_fit=False))
+        return cfg
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "LIESConfig":
+        d = dict(d)
+        sched = dict(d.pop("schedule", {}))
+        for key in ("weak", "weak_oversampled", "strong"):
+            if key in sched:
+                sched[key] = PhaseConfig(**sched[key])
+        d["schedule"] = LIESSchedule(**sched)
+        d["oversampling"] = OversamplingConfig(**d.pop("oversampling", {}))
+        d["simplify"] = SimplifyConfig(**d.pop("simplify", {}))
+        for key in ("units", "extra_pruning_thresholds"):
+            if key in d:
+                d[key] = tuple(d[key])
+        return cls(**d)
+
+
+class TrainingDivergedError(RuntimeError):
+    """Training produced a non-finite loss on every restart."""
+
+
+class _NonFiniteLoss(Exception):
+    pass
+
+
+@dataclass
+class LIESResult:
+    """Everything a LIES run produced.
+
+    Attributes:
+        expression: the chosen formula (SymPy, in the column symbols).
+        equations: every candidate formula: ``pruning_threshold, stage, complexity, loss, r2`` (on the
+            validation rows), ``expression``; ``chosen`` marks the selected row.
+        variables: the column symbols.
+        transform: the fitted data <-> network space transform.
+        model: the trained, pruned Keras model (pruned weights masked to zero).
+        history: per phase, the Keras ``History.history`` dict.
+        phase_seconds: wall seconds per phase (``train_weak``, ``oversampling``, ``train_strong``,
+            ``pruning``, ``extraction``, ``simplification``).
+        oversampling: log of Algorithm 1 (cells chosen, errors, accepted or not).
+        pruning: pruning reports per threshold.
+        attempts: training attempts used (more than 1 after non-finite losses).
+        config: the full configuration.
+    """
+
+    expression: sp.Expr
+    equations: pd.DataFrame
+    variables: list
+    transform: SpaceTransform
+    model: object
+    history: dict
+    phase_seconds: dict
+    oversampling: list
+    pruning: list
+    attempts: int
+    config: LIESConfig
+    train_rows: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def predict(self, X) -> np.ndarray:
+        return to_callable(self.expression, self.variables)(np.asarray(X, dtype=np.float64))
+
+
+# ---------------------------------------------------------------------------------------------- training
+def _compile(model, phase: PhaseConfig, schedule: LIESSchedule, n_rows: int):
+    import keras
+
+    from keras_symbolic.losses import exp_abs_loss
+
+    steps = max(1, math.ceil(n_rows / schedule.batch_size))
+    lr = keras.optimizers.schedules.ExponentialDecay(
+        schedule.learning_rate, decay_steps=steps, decay_rate=phase.lr_decay, staircase=True
+    )
+    optimizer = keras.optimizers.RMSprop(lr, rho=schedule.rmsprop_rho, epsilon=schedule.rmsprop_epsilon)
+    model.compile(optimizer=optimizer, loss=exp_abs_loss)
+
+
+def _train_phase(model, Z, Y, phase: PhaseConfig, schedule: LIESSchedule, label: str, progress) -> dict:
+    import keras
+
+    from keras_symbolic.callbacks.admm import ADMMCallback
+
+    _compile(model, phase, schedule, len(Z))
+    callbacks = [ADMMCallback(phase.rho, phase.lambda_for(model.n_inputs), phase.l1_alpha), keras.callbacks.TerminateOnNaN()]
+    callbacks += progress.keras_callbacks(label, phase.epochs)
+    hist = model.fit(
+        Z, Y, batch_size=schedule.batch_size, epochs=phase.epochs, shuffle=schedule.shuffle,
+        verbose=2 if progress.verbose >= 2 else 0, callbacks=callbacks,
+    )
+    losses = hist.history.get("loss", [])
+    if not losses or not np.all(np.isfinite(losses)) or len(losses) < phase.epochs:
+        raise _NonFiniteLoss(label)
+    progress.phase_done(label, f"loss {losses[-1]:.5g}")
+    return {k: [float(v) for v in vals] for k, vals in hist.history.items()}
+
+
+def _predict(model, Z) -> np.ndarray:
+    return np.asarray(model.predict(Z, batch_size=4096, verbose=0), dtype=np.float64)[:, 0]
+
+
+def _oversample(model, transform, X, y, Z, Y, config: LIESConfig, sampler, rng, progress, history):
+    """Algorithm 1. Returns the accepted training set ``(X, y, Z, Y)`` and the log."""
+    over = config.oversampling
+    grid = CellGrid(X, over.bins, over.min_rows_per_cell)
+
+    def mean_error(m):
+        errors = grid.cell_errors(X, y, transform.inverse_y(_predict(m, Z)))
+        return (float(np.nanmean(errors)) if np.isfinite(errors).any() else float("inf")), errors
+
+    error, errors = mean_error(model)
+    log = [{"iteration": 0, "mean_cell_error": error, "bins_per_axis": grid.bins, "cells": grid.n_cells}]
+    data = (X, y, Z, Y)
+    for t in range(1, over.max_iter + 1):
+        X_new, y_new, info = oversample_rows(grid, errors, data[0], data[1], max(1, int(round(over.fraction * len(X)))), rng, sampler)
+        if X_new is None:
+            log.append({"iteration": t, **info, "accepted": False})
+            break
+        try:
+            Z_new, Y_new = transform.transform_X(X_new), transform.transform_y(y_new)
+        except DataError as exc:
+            log.append({"iteration": t, **info, "accepted": False, "reason": f"new points rejected: {exc}"})
+            break
+        snapshot = model.get_weights()
+        candidate = (
+            np.concatenate([data[0], X_new]),
+            np.concatenate([data[1], y_new]),
+            np.concatenate([data[2], Z_new]),
+            np.concatenate([data[3], Y_new]),
+        )
+        history[f"weak_oversampled_{t}"] = _train_phase(
+            model, candidate[2], candidate[3], config.schedule.weak_oversampled, config.schedule, f"weak (oversampled {t})", progress
+        )
+        new_error, new_errors = mean_error(model)
+        accepted = new_error < error
+        log.append({"iteration": t, **info, "mean_cell_error": new_error, "accepted": accepted})
+        if not accepted:
+            model.set_weights(snapshot)
+            break
+        data, error, errors = candidate, new_error, new_errors
+    return data, log
+
+
+# ---------------------------------------------------------------------------------------------- selection
+def select_equation(equations: pd.DataFrame, tolerance: float = 1e-3) -> int:
+    """Index of the simplest candidate whose R^2 is within ``tolerance`` of the best finite R^2."""
+    finite = equations[np.isfinite(equations["r2"].astype(float))]
+    if finite.empty:
+        return int(equations.index[-1])
+    best = finite["r2"].max()
+    good = finite[finite["r2"] >= best - tolerance]
+    return int(good.sort_values(["complexity", "r2"], ascending=[True, False]).index[0])
+
+
+# ---------------------------------------------------------------------------------------------- entry point
+def run_lies(
+    X,
+    y,
+    config: LIESConfig | None = None,
+    feature_names: Sequence[str] | None = None,
+    sampler: Optional[Sampler] = None,
+    verbose: int = 1,
+    progress=None,
+) -> LIESResult:
+    """Run the whole LIES pipeline on ``X (N, n)``, ``y (N,)``.
+
+    Args:
+        config: a :class:`LIESConfig` (default: the authors' code values).
+        feature_names: column names (default ``x0, x1, ...``); they name the formula's symbols.
+        sampler: draws fresh points inside a box, for oversampling a known equation; without it the
+            worst cell's rows are re-sampled.
+        verbose: 0 silent, 1 one line per phase with a progress bar, 2 also Keras's per-epoch lines.
+        progress: a :class:`~keras_symbolic.pipelines.progress.PhaseProgress` (overrides ``verbose``).
+
+    Raises:
+        DataError: bad input (non-finite, wrong shapes, too few rows, mixed signs in log space).
+        TrainingDivergedError: every restart ended in a non-finite loss.
+    """
+    import keras
+
+    from keras_symbolic.models.lies import build_lies_network
+    from keras_symbolic.pipelines.progress import PhaseProgress
+
+    config = config or LIESConfig()
+    progress = progress or PhaseProgress(verbose)
+    X, y, names = validate_xy(X, y, feature_names)
+    transform = SpaceTransform.fit(X, y, names, log_space=config.log_space, scale_inputs=config.scale_inputs)
+    rng = np.random.default_rng(config.seed)
+    perm = rng.permutation(len(X))
+    n_val = int(round(config.validation_fraction * len(X))) if len(X) >= 50 else 0
+    val_idx, train_idx = perm[:n_val], perm[n_val:]
+    X_tr, y_tr, X_val, y_val = X[train_idx], y[train_idx], X[val_idx], y[val_idx]
+    Z_tr, Y_tr = transform.transform_X(X_tr), transform.transform_y(y_tr)
+    seconds = {}
+
+    attempts = 0
+    while True:
+        attempts += 1
+        seed = config.seed + 7919 * (attempts - 1)
+        model = build_lies_network(
+            X.shape[1], seed=seed, units=config.units, output_bias=config.output_bias,
+            domain_weight=config.domain_weight, admm_norm=config.admm_norm,
+        )
+        history: dict = {}
+        try:
+            t0 = time.perf_counter()
+            history["weak"] = _train_phase(model, Z_tr, Y_tr, config.schedule.weak, config.schedule, "weak", progress)
+            seconds["train_weak"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            data, over_log = (X_tr, y_tr, Z_tr, Y_tr), []
+            if config.oversampling.enabled and config.oversampling.max_iter > 0:
+                data, over_log = _oversample(model, transform, X_tr, y_tr, Z_tr, Y_tr, config, sampler, rng, progress, history)
+            seconds["oversampling"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            history["strong"] = _train_phase(model, data[2], data[3], config.schedule.strong, config.schedule, "strong", progress)
+            seconds["train_strong"] = time.perf_counter() - t0
+            break
+        except _NonFiniteLoss as exc:
+            progress.message(f"non-finite loss in phase '{exc}' (attempt {attempts}); restarting from a fresh initialisation")
+            if attempts > config.max_restarts:
+                raise TrainingDivergedError(
+                    f"training loss became non-finite in {attempts} attempts (last in phase '{exc}'); "
+                    "check the data's scale or try log_space=False"
+                ) from None
+    train_rows = len(data[0])
+
+    # ---- pruning and extraction, one candidate structure per pruning threshold
+    t0 = time.perf_counter()
+    weights = model.to_numpy_weights()
+    z_prune = Z_tr[rng.choice(len(Z_tr), size=min(config.pruning_samples, len(Z_tr)), replace=False)].astype(np.float64)
+    thresholds = [config.pruning_threshold] + [t for t in config.extra_pruning_thresholds if t != config.pruning_threshold]
+    structures, pruning_log = [], []
+    for threshold in thresholds if config.gradient_pruning else [None]:
+        if threshold is None:
+            pruned = weights
+            pruning_log.append({"threshold": None, "nonzero_before": weights.n_nonzero(), "nonzero_after": weights.n_nonzero()})
+        else:
+            pruned, report = prune_weights(weights, z_prune, threshold, config.pruning_criterion)
+            pruning_log.append(report.as_dict())
+        structures.append((threshold, pruned))
+    model.apply_masks(structures[0][1])
+    seconds["pruning"] = time.perf_counter() - t0
+    progress.phase_done("pruning", ", ".join(f"tau={p.get('threshold')}: {p['nonzero_before']}->{p['nonzero_after']} weights" for p in pruning_log))
+
+    t0 = time.perf_counter()
+    symbols = transform.symbols()
+    inputs = transform.input_expressions(symbols)
+    raw_expressions = [(thr, transform.output_expression(network_expression(p, inputs))) for thr, p in structures]
+    seconds["extraction"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    rows = []
+    X_fit, y_fit = X_tr, y_tr
+    X_sel, y_sel = (X_val, y_val) if n_val else (X_tr, y_tr)
+    seen = set()
+    for thr, expr in raw_expressions:
+        key = sp.srepr(expr)
+        if key in seen:
+            continue
+        seen.add(key)
+        for cand in simplify_formula(expr, X_fit, y_fit, symbols, config.simplify):
+            r2, loss = _score(cand.expression, symbols, X_sel, y_sel)
+            rows.append(
+                dict(pruning_threshold=thr, stage=cand.stage, complexity=cand.complexity, loss=loss, r2=r2,
+                     train_r2=cand.r2, expression=cand.expression)
+            )
+    equations = pd.DataFrame(rows)
+    chosen = select_equation(equations, config.selection_tolerance)
+    equations["chosen"] = equations.index == chosen
+    seconds["simplification"] = time.perf_counter() - t0
+    expression = equations.loc[chosen, "expression"]
+    progress.phase_done("simplification", f"{len(equations)} candidates; chosen: {expression}")
+    return LIESResult(
+        expression=expression, equations=equations, variables=symbols, transform=transform, model=model,
+        history=history, phase_seconds=seconds, oversampling=over_log, pruning=pruning_log, attempts=attempts,
+        config=config, train_rows=train_rows,
+    )
+
+
+def _score(expr, symbols, X, y):
+    from sklearn.metrics import mean_squared_error, r2_score
+
+    pred = to_callable(expr, symbols)(X)
+    if not np.all(np.isfinite(pred)):
+        return float("-inf"), float("inf")
+    return float(r2_score(y, pred)), float(mean_squared_error(y, pred))

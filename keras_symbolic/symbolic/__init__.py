@@ -1,0 +1,1 @@
+"""Pure SymPy/NumPy/SciPy side of keras-symbolic: no Keras import here."""

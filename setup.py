@@ -1,0 +1,48 @@
+"""keras-symbolic: neural symbolic regression (LIES, SymbolNet) with Keras 3, to FPGA via hls4ml."""
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+HERE = Path(__file__).parent
+
+EXTRAS = {
+    "jax": ["jax[cpu]>=0.4.30"],
+    "test": ["pytest>=8", "pytest-timeout>=2.3"],
+    "bench": ["dask[distributed]>=2024.1", "pyoperon>=0.4", "gplearn>=0.4.2"],
+    "fpga": ["hls4ml>=1.1"],
+    # Legacy Keras stack for the compressed-NN baselines; used only in its own process.
+    "baselines": ["qkeras>=0.9", "tensorflow-model-optimization>=0.8", "tf_keras", "pyparsing"],
+    "datasets": ["tensorflow-datasets>=4.9"],
+    "notebooks": ["nbclient>=0.10", "nbformat>=5", "ipykernel"],
+}
+EXTRAS["all"] = sorted({req for key in ("jax", "test", "bench") for req in EXTRAS[key]})
+
+setup(
+    name="keras-symbolic",
+    version="0.1.0",
+    description="Discover compact formulas from data with Keras 3 networks (LIES, SymbolNet) and take them to FPGA firmware.",
+    long_description=(HERE / "README.md").read_text(encoding="utf-8") if (HERE / "README.md").exists() else "",
+    long_description_content_type="text/markdown",
+    license="Apache-2.0",
+    python_requires=">=3.10",
+    packages=find_packages(include=["keras_symbolic", "keras_symbolic.*"]),
+    package_data={"keras_symbolic.datasets": ["data/*.csv"], "keras_symbolic.bench": ["data/*.csv"]},
+    install_requires=[
+        "keras>=3.8",
+        "tensorflow-cpu>=2.16; platform_machine!='arm64'",
+        "tensorflow>=2.16; platform_machine=='arm64'",
+        "numpy>=1.24",
+        "scipy>=1.11",
+        "sympy>=1.12",
+        "scikit-learn>=1.3",
+        "pandas>=2.0",
+        "matplotlib>=3.7",
+        "tqdm>=4.60",
+    ],
+    extras_require=EXTRAS,
+    entry_points={"console_scripts": ["keras-symbolic=keras_symbolic.cli:main"]},
+    classifiers=[
+        "Programming Language :: Python :: 3",
+        "Topic :: Scientific/Engineering :: Artificial Intelligence",
+    ],
+)

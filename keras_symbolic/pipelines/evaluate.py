@@ -10,9 +10,8 @@ from typing import Optional
 
 import numpy as np
 import sympy as sp
-from sklearn.metrics import r2_score
 
-from keras_symbolic.pipelines.lies import LIESConfig, LIESResult, run_lies
+from keras_symbolic.pipelines.lies import LIESConfig, LIESResult, run_lies, safe_r2
 from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.symbolic.simplify import to_callable
 
@@ -29,14 +28,6 @@ class FitOutcome:
     y_train: np.ndarray
     X_test: np.ndarray
     y_test: np.ndarray
-
-
-def safe_r2(y, pred) -> float:
-    """R^2, or ``-inf`` when the prediction is not finite everywhere."""
-    pred = np.asarray(pred, dtype=np.float64)
-    if pred.shape != np.shape(y) or not np.all(np.isfinite(pred)):
-        return float("-inf")
-    return float(r2_score(y, pred))
 
 
 def feynman_sampler(equation):
@@ -63,6 +54,7 @@ def _record(method, result: LIESResult, X_tr, y_tr, X_te, y_te, seconds, seed, e
         "phase_seconds": result.phase_seconds,
         "train_rows": result.train_rows,
         "attempts": result.attempts,
+        "restarts": result.extra.get("restarts", []),
         "oversampling": result.oversampling,
         "pruning": result.pruning,
         "seed": seed,

@@ -348,6 +348,15 @@ def _denominator(r: sp.Rational) -> int:
 _MAX_RECIPROCAL = 100.0
 
 
+def _is_plain(r) -> bool:
+    """A terminating decimal (denominator of only 2s and 5s) or a unit fraction ``+-1/n``."""
+    d = _denominator(r)
+    for f in (2, 5):
+        while d % f == 0:
+            d //= f
+    return d == 1 or abs(int(sp.Rational(r).p)) == 1
+
+
 def _rounding_proposals(c: float, decimals: int, reciprocal: bool) -> list[sp.Rational]:
     """Exact candidates for the final rounding of ``c``: ``c`` to ``decimals`` decimals and the
     reciprocal of ``1/c`` to ``decimals`` decimals, as SymPy Rationals (exact: ``0.8 -> 4/5``).
@@ -432,12 +441,17 @@ def _gradient_rounding(expr, X, variables, *, propose, threshold, relative, y, g
                 return est
 
             def best(j, p, f_p):
-                """Passing proposal closest to the constant (then the simpler, then smaller change)."""
+                """Passing proposal of the simplest kind, then closest to the constant, then smaller change.
+
+                Kinds: a ``decimals``-decimal value or ``1/n`` (rank 0) beats the reciprocal of a
+                non-integer (``1/3.1 = 10/31``, rank 1), so ``0.31 -> 3/10`` when both pass.
+                """
                 choice = None
                 for r in propose(float(values[j])):
                     est = change(j, r, p, f_p)
                     if est < tau:
-                        key = (abs(float(values[j]) - float(r)), _denominator(r), est)
+                        rank = 0 if _is_plain(r) else 1
+                        key = (rank, abs(float(values[j]) - float(r)), _denominator(r), est)
                         if choice is None or key < choice[0]:
                             choice = (key, r, est)
                 return choice
@@ -717,8 +731,10 @@ def round_final(expr, X, variables, *, y=None, threshold: float = 0.1, decimals:
     For every float constant ``c`` the candidates are ``round(c, decimals)`` and, if ``reciprocal``,
     ``1 / round(1/c, decimals)``, built as exact SymPy Rationals (``0.8 -> 4/5``, ``0.3333 -> 1/3``).
     A candidate ``r`` is accepted when ``max_x |df/dc (c = r, x)| * |c - r| < threshold`` (paper
-    III-E). Among the passing candidates the one closest to ``c`` wins (ties: smaller denominator):
-    ``0.3333 -> 1/3`` rather than ``3/10``, ``0.7 -> 7/10`` rather than ``1/1.4 = 5/7``. Exponents are constants like any
+    III-E). Among the passing candidates a plain ``decimals``-decimal value or ``1/n`` is preferred to the
+    reciprocal of a non-integer, then the one closest to ``c`` wins (ties: smaller denominator):
+    ``0.3333 -> 1/3`` rather than ``3/10``, ``0.7 -> 7/10`` rather than ``1/1.4 = 5/7``, ``0.31 -> 3/10``
+    rather than ``1/3.2``. Exponents are constants like any
     other, so ``x**1.9999 -> x**2`` and ``x**0.50001 -> sqrt(x)`` when negligible. Greedy, one
     constant at a time (see :func:`round_to_zero`).
 

@@ -146,10 +146,33 @@ def _cmd_fit(args) -> int:
     return 0
 
 
+def _import_keras_quietly():
+    """Import Keras and TensorFlow with file descriptor 2 silenced: TensorFlow's C++ start-up lines
+    (absl, oneDNN) ignore ``TF_CPP_MIN_LOG_LEVEL``, and Keras imports TensorFlow lazily (for its data
+    adapters) even under JAX. An import error is re-raised with stderr back."""
+    if "tensorflow" in sys.modules:
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            import keras  # noqa: F401
+
+            try:
+                import tensorflow  # noqa: F401
+            except ImportError:
+                pass
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def main(argv=None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     parser = build_parser()
     args = parser.parse_args(argv)
+    _import_keras_quietly()
     started = time.perf_counter()
     try:
         if args.command == "fit":

@@ -140,7 +140,8 @@ class LIESConfig:
 
     schedule: LIESSchedule = LIESSchedule()
     oversampling: OversamplingConfig = OversamplingConfig()
-    simplify: SimplifyConfig = SimplifyConfig()
+    # Tighter wall-clock bounds than SimplifyConfig's own defaults: a trial must stay well under 2 min.
+    simplify: SimplifyConfig = SimplifyConfig(zero_timeout=10.0, fit_timeout=10.0, final_timeout=10.0, simplify_timeout=5.0)
     log_space: bool = True
     scale_inputs: bool = True
     units: tuple = ("identity", "exp", "sin", "log")
@@ -153,7 +154,7 @@ class LIESConfig:
     pruning_samples: int = 1000
     extra_pruning_thresholds: tuple = ()
     selection_tolerance: float = 1e-3
-    max_formula_nodes: int = 300
+    max_formula_nodes: int = 200
     restarts: int = 1
     restart_error_factor: float = 1.5
     max_restarts: int = 3
@@ -507,7 +508,8 @@ def run_lies(
     equations["chosen"] = equations.index == chosen
     seconds["simplification"] = time.perf_counter() - t0
     expression = equations.loc[chosen, "expression"]
-    progress.phase_done("simplification", f"{len(equations)} candidates; chosen: {expression}")
+    shown = str(expression)
+    progress.phase_done("simplification", f"{len(equations)} candidates; chosen: {shown if len(shown) <= 100 else shown[:97] + '...'}")
     return LIESResult(
         expression=expression, equations=equations, variables=symbols, transform=transform, model=model,
         history=history, phase_seconds=seconds, oversampling=over_log, pruning=pruning_log, attempts=attempts,

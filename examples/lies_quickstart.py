@@ -16,6 +16,7 @@ X, y = equation.sample(2_000 if quick else 10_000, seed=0)  # columns: mu, Nn (u
 model = LIESRegressor(
     sampler=feynman_sampler(equation),  # oversampling draws fresh points where the fit is worst
     epochs_scale=0.1 if quick else 1.0,
+    restarts=1 if quick else 3,  # weak-phase initialisations; the sparsest good one continues
     seed=0,
     verbose=1,
 )

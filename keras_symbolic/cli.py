@@ -2,6 +2,7 @@
 
     keras-symbolic fit DATA.csv --target COLUMN [--out DIR] [--seed N]
     keras-symbolic fit --feynman NAME [--samples N] [--out DIR] [--seed N]
+    keras-symbolic bench feynman|summary ...   (see keras_symbolic.bench.cli)
 
 Bad input gives a one-line ``error: ...`` naming the problem and exit code 2; nothing is written.
 """
@@ -46,9 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--schedule", choices=["reference", "paper"], default="reference",
                      help="ADMM schedule: the authors' code values (default) or the paper's")
     fit.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every phase's epochs (quick runs)")
+    fit.add_argument("--restarts", type=int, default=None, help="initialisations tried for the first weak phase (default 3)")
     fit.add_argument("--ablate", default="", help="comma-separated modules to switch off: oversampling,gradient_pruning,rounding,coefficient_fit")
     fit.add_argument("--linear-space", action="store_true", help="train in linear space (for mixed-sign columns)")
     _add_common(fit)
+    from keras_symbolic.bench.cli import add_bench_parser
+
+    add_bench_parser(sub)
     return parser
 
 
@@ -87,6 +92,10 @@ def _config(args):
     if args.epochs_scale != 1.0:
         schedule = schedule.scaled(args.epochs_scale)
     config = replace(LIESConfig(), schedule=schedule, log_space=not args.linear_space)
+    if args.restarts is not None:
+        if args.restarts < 1:
+            raise CLIError(f"--restarts must be at least 1, got {args.restarts}")
+        config = replace(config, restarts=args.restarts)
     names = [a for a in args.ablate.split(",") if a]
     try:
         return config.ablate(*names)
@@ -172,11 +181,16 @@ def main(argv=None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     parser = build_parser()
     args = parser.parse_args(argv)
-    _import_keras_quietly()
+    if args.command != "bench":  # bench runs Keras only in its run processes (stderr captured there)
+        _import_keras_quietly()
     started = time.perf_counter()
     try:
         if args.command == "fit":
             return _cmd_fit(args)
+        if args.command == "bench":
+            from keras_symbolic.bench.cli import run_bench
+
+            return run_bench(args, sys.argv[1:] if argv is None else argv)
         parser.error(f"unknown command {args.command}")
     except CLIError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-__all__ = ["exp_abs_loss"]
+__all__ = ["exp_abs_loss", "exp_abs_loss_sum"]
 
 
 @keras.saving.register_keras_serializable(package="keras_symbolic")
@@ -16,3 +16,14 @@ def exp_abs_loss(y_true, y_pred):
     """
     y_true = ops.cast(y_true, y_pred.dtype)
     return ops.mean(ops.exp(ops.abs(y_pred - y_true)), axis=-1)
+
+
+@keras.saving.register_keras_serializable(package="keras_symbolic")
+def exp_abs_loss_sum(y_true, y_pred):
+    """Sum over the ``K`` prediction columns of :func:`exp_abs_loss`: ``sum_k exp(|y_hat_k - y|)``.
+
+    For an ensemble of independent members (``y_pred`` of shape ``(batch, K)``, ``y_true`` of shape
+    ``(batch, 1)``): after the batch mean it is the sum of the members' own losses.
+    """
+    y_true = ops.cast(y_true, y_pred.dtype)
+    return ops.sum(ops.exp(ops.abs(y_pred - y_true)), axis=-1)

@@ -213,3 +213,25 @@ def test_apply_masks_zeroes_weights_and_keeps_them_zero():
     model.fit(np.ones((8, 2), "float32"), np.ones((8, 1), "float32"), epochs=2, verbose=0)
     assert np.all(_np(model.lies_layers[0].effective_kernel()) == 0)
     assert model.sparsity() > 0
+
+
+def test_ensemble_members_train_exactly_as_alone():
+    """Summed per-member losses: each member's update equals training it on its own."""
+    from keras_symbolic.losses import exp_abs_loss_sum
+    from keras_symbolic.models.lies import build_lies_ensemble
+
+    ensemble = build_lies_ensemble(2, 3, seed=0)
+    alone = build_lies_network(2, seed=5)
+    alone.set_weights(ensemble.members[1].get_weights())
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, (64, 2)).astype("float32")
+    y = (x[:, :1] + 0.5 * x[:, 1:]).astype("float32")
+    ensemble.compile(optimizer=keras.optimizers.SGD(0.01), loss=exp_abs_loss_sum)
+    alone.compile(optimizer=keras.optimizers.SGD(0.01), loss=exp_abs_loss)
+    for model in (ensemble, alone):
+        model.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0, callbacks=[ADMMCallback(0.5, 1e-3, 0.01)])
+    assert ensemble(x).shape == (64, 3)
+    for a, b in zip(ensemble.members[1].trainable_weights, alone.trainable_weights):
+        np.testing.assert_allclose(_np(a), _np(b), rtol=1e-5, atol=1e-6)
+    member = ensemble.release(1)
+    assert float(_np(member.admm_rho)) == 0.5

@@ -13,7 +13,7 @@ from keras_symbolic.estimators import LIESRegressor
 from keras_symbolic.pipelines import lies as lies_pipeline
 from keras_symbolic.pipelines.lies import LIESConfig, LIESSchedule, TrainingDivergedError, run_lies, select_equation
 
-QUICK = LIESConfig(schedule=LIESSchedule().scaled(0.1))
+QUICK = LIESConfig(schedule=LIESSchedule().scaled(0.1), restarts=1)
 
 
 def power_law(n=600, seed=0):
@@ -48,7 +48,9 @@ def test_run_lies_whole_path_quick():
         pts = rng.uniform(low, high, (n, 2))
         return pts, pts[:, 0] * pts[:, 1] ** 2
 
-    result = run_lies(X, y, QUICK, ["a", "b"], sampler=sampler, verbose=0)
+    result = run_lies(X, y, replace(QUICK, restarts=2), ["a", "b"], sampler=sampler, verbose=0)
+    starts = result.extra["restarts"]
+    assert len(starts) == 2 and sum(s["kept"] for s in starts) == 1
     eq = result.equations
     assert {"pruning_threshold", "stage", "complexity", "loss", "r2", "expression", "chosen"} <= set(eq.columns)
     assert eq["chosen"].sum() == 1 and list(eq["stage"])[0] == "extracted"
@@ -90,7 +92,7 @@ def test_nonfinite_loss_restarts_then_fails_clearly(monkeypatch):
 
 def test_estimator_sklearn_api():
     X, y = power_law(400)
-    est = LIESRegressor(epochs_scale=0.1, oversampling=False, seed=1)
+    est = LIESRegressor(epochs_scale=0.1, oversampling=False, restarts=1, seed=1)
     assert clone(est).get_params()["epochs_scale"] == 0.1
     est.set_params(pruning_threshold=0.02)
     frame = pd.DataFrame(X, columns=["m", "v"])
@@ -153,14 +155,14 @@ def test_cli_negative_and_unit_interval_columns_fit(tmp_path, capsys):
     a = -rng.uniform(1, 3, 300)  # all negative
     b = rng.uniform(0.05, 1.0, 300)  # inside (0, 1]
     frame = pd.DataFrame({"a": a, "b": b, "y": -a * b})
-    code = main(["fit", str(_csv(tmp_path, frame)), "--target", "y", "--epochs-scale", "0.1", "--quiet"])
+    code = main(["fit", str(_csv(tmp_path, frame)), "--target", "y", "--epochs-scale", "0.1", "--restarts", "1", "--quiet"])
     out = capsys.readouterr().out
     assert code == 0 and "formula" in out and "R^2 test" in out
 
 
 def test_cli_feynman_writes_result_folder(tmp_path, capsys):
     out = tmp_path / "run"
-    code = main(["fit", "--feynman", "I.12.1", "--samples", "400", "--test-samples", "200", "--epochs-scale", "0.1",
+    code = main(["fit", "--feynman", "I.12.1", "--samples", "400", "--test-samples", "200", "--epochs-scale", "0.1", "--restarts", "1",
                  "--seed", "3", "--out", str(out), "--quiet"])
     assert code == 0
     printed = capsys.readouterr().out

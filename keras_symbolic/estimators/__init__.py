@@ -1,2 +1,3 @@
 """scikit-learn style estimators."""
 from keras_symbolic.estimators.lies import LIESRegressor  # noqa: F401
+from keras_symbolic.estimators.symbolnet import SymbolNetClassifier, SymbolNetRegressor  # noqa: F401

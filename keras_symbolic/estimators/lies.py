@@ -30,6 +30,7 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
         log_space: train in log space (needs one sign per column); ``False`` for mixed-sign data.
         pruning_threshold: ``tau`` of gradient-based pruning (paper 0.01).
         extra_pruning_thresholds: further thresholds whose formulas join ``equations_``.
+        restarts: initialisations tried for the first weak phase; the sparsest good one continues.
         sampler: ``sampler(n, low, high, rng) -> (X, y)`` drawing fresh points in a box, for
             oversampling a known function; without it the worst region's rows are re-sampled.
         seed: seed of the whole run.
@@ -58,6 +59,7 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
         log_space: bool = True,
         pruning_threshold: float = 0.01,
         extra_pruning_thresholds=(),
+        restarts: int = 3,
         sampler=None,
         seed: int = 0,
         verbose: int = 0,
@@ -72,6 +74,7 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
         self.log_space = log_space
         self.pruning_threshold = pruning_threshold
         self.extra_pruning_thresholds = extra_pruning_thresholds
+        self.restarts = restarts
         self.sampler = sampler
         self.seed = seed
         self.verbose = verbose
@@ -82,6 +85,8 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
         schedule = LIESSchedule.named(self.schedule) if isinstance(self.schedule, str) else self.schedule
         if not isinstance(schedule, LIESSchedule):
             raise ValueError(f"`schedule` must be 'reference', 'paper' or a LIESSchedule, got {self.schedule!r}")
+        if not isinstance(self.restarts, int) or self.restarts < 1:
+            raise ValueError(f"`restarts` must be a positive integer, got {self.restarts!r}")
         if not self.epochs_scale > 0:
             raise ValueError(f"`epochs_scale` must be > 0, got {self.epochs_scale!r}")
         if self.epochs_scale != 1.0:
@@ -95,6 +100,7 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
             log_space=bool(self.log_space),
             pruning_threshold=float(self.pruning_threshold),
             extra_pruning_thresholds=tuple(self.extra_pruning_thresholds),
+            restarts=self.restarts,
             seed=int(self.seed),
         )
         return cfg

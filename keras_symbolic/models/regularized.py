@@ -53,8 +53,8 @@ class SparseRegularizedModel(keras.Model):
         """``[(effective weight W*M, Z, U, mask), ...]`` for the ADMM callback."""
         return [(w, m, z, u) for (w, m), z, u in zip(self.prunable_weights(), self.admm_z, self.admm_u)]
 
-    def sparsity_terms(self):
-        """``(admm_term, l1_term)`` as scalar tensors."""
+    def penalty_sums(self):
+        """Unweighted ``(sum_W ||W*M - Z + U||^(2 or 1), sum_W |W*M|)`` as scalar tensors."""
         admm = 0.0
         l1 = 0.0
         for (w, m), z, u in zip(self.prunable_weights(), self.admm_z, self.admm_u):
@@ -62,6 +62,11 @@ class SparseRegularizedModel(keras.Model):
             sq = ops.sum(ops.square(eff - z + u))
             admm = admm + (sq if self.admm_norm == "squared" else ops.sqrt(sq + _UNSQUARED_EPS**2))
             l1 = l1 + ops.sum(ops.abs(eff))
+        return admm, l1
+
+    def sparsity_terms(self):
+        """``(admm_term, l1_term)`` as scalar tensors: ``rho/2 * sum ||.||`` and ``alpha * sum |.|``."""
+        admm, l1 = self.penalty_sums()
         return 0.5 * self.admm_rho * admm, self.l1_alpha * l1
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):

@@ -1,0 +1,275 @@
+"""``keras-symbolic bench ...``: the reproduction and comparison harness on the command line.
+
+    keras-symbolic bench feynman [--subset lies|all|NAME,...] [--method lies,operon,gplearn]
+        [--trials N] [--samples N] [--jobs N] [--scheduler ADDRESS] [--deadline SECONDS]
+        [--out DIR] [--ablate oversampling,gradient_pruning,rounding,coefficient_fit | table1]
+    keras-symbolic bench summary --out DIR
+
+Registered by :func:`keras_symbolic.cli.build_parser` through :func:`add_bench_parser`.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+
+__all__ = ["add_bench_parser", "run_bench"]
+
+DEFAULT_OUT = Path("bench-feynman")
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")
+
+
+def add_bench_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``bench`` (with ``feynman`` and ``summary``) to the ``keras-symbolic`` sub-commands."""
+    bench = subparsers.add_parser("bench", help="benchmarks: reproduce the papers and compare with other methods",
+                                  description="Benchmarks: reproduce the papers' tables, compare with SRBench and live peers.")
+    sub = bench.add_subparsers(dest="bench_command", required=True)
+
+    fey = sub.add_parser(
+        "feynman", help="LIES (and peers) on the AI Feynman equations: resumable sweep + summary",
+        description="Run a method on AI Feynman equations, one JSON line per finished run in OUT/runs.jsonl; "
+                    "running the same command again resumes. Ends with the summary (OUT/summary.md).",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    fey.add_argument("--subset", default="lies",
+                     help="'lies' (the paper's rule: 61 equations; add I.15.3t for SPEC's 62), 'all' (100), "
+                          "or comma-separated names; mixes work: lies,I.15.3t")
+    fey.add_argument("--method", default="lies", help="comma-separated: lies, operon (pyoperon), gplearn")
+    fey.add_argument("--trials", type=int, default=3, help="trials per equation and method (seed = --seed + trial)")
+    fey.add_argument("--seed", type=int, default=0, help="base seed")
+    fey.add_argument("--samples", type=int, default=None, help="training rows (default: the schedule's, 10000)")
+    fey.add_argument("--test-samples", type=int, default=10_000, help="held-out rows for the test R^2")
+    fey.add_argument("--jobs", type=int, default=1, help="runs at once on this machine")
+    fey.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                     help="Dask scheduler address (tcp://host:8786): run on that cluster instead of locally")
+    fey.add_argument("--deadline", type=float, default=None, metavar="SECONDS",
+                     help="per-run wall-clock limit: a run past it is killed and recorded as out of time")
+    fey.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder (runs.jsonl, summary)")
+    fey.add_argument("--ablate", action="append", default=None, metavar="MODULES",
+                     help="LIES modules to switch off together (oversampling,gradient_pruning,rounding,"
+                          "coefficient_fit), 'none' for the full pipeline; repeat for several settings; "
+                          "'table1' = the paper's Table I (full + each module off)")
+    fey.add_argument("--schedule", choices=["reference", "paper"], default="reference",
+                     help="LIES ADMM schedule: the authors' code values or the paper's")
+    fey.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every LIES phase's epochs (quick runs)")
+    fey.add_argument("--lies-option", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a LIESConfig field, dotted for nested ones (max_formula_nodes=100, "
+                          "oversampling.max_iter=1); repeatable")
+    fey.add_argument("--peer-population", type=int, default=1000, help="population size of operon and gplearn")
+    fey.add_argument("--peer-evaluations", type=int, default=500_000,
+                     help="evaluation budget of operon and gplearn (SRBench's: 500k)")
+    fey.add_argument("--peer-option", action="append", default=[], metavar="KEY=VALUE",
+                     help="extra SymbolicRegressor argument of operon/gplearn (e.g. max_length=30); repeatable")
+    fey.add_argument("--solution-timeout", type=float, default=10.0, help="SymPy seconds per symbolic check")
+    fey.add_argument("--retry", default="", metavar="OUTCOMES",
+                     help="also rerun recorded runs with these outcomes: error, timeout or error,timeout")
+    fey.add_argument("--threads-per-run", type=int, default=None,
+                     help="CPU threads per run (OMP/TF); default with --jobs J locally: cores / J")
+    fey.add_argument("--dry-run", action="store_true", help="list what would run and exit")
+    fey.add_argument("--no-summary", action="store_true", help="do not write the summary at the end")
+    fey.add_argument("--quiet", action="store_true", help="no progress bar or per-run lines")
+
+    summ = sub.add_parser("summary", help="(re)write the summary of a results folder",
+                          description="Write summary.md, CSV tables and plots from OUT/runs.jsonl.")
+    summ.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder")
+    summ.add_argument("--no-plots", action="store_true", help="tables only")
+    return bench
+
+
+def _error(message):
+    from keras_symbolic.cli import CLIError
+
+    return CLIError(message)
+
+
+def _ablations(values) -> list[str]:
+    from keras_symbolic.bench.feynman import ablation_label
+    from keras_symbolic.pipelines.lies import ABLATIONS
+
+    out = []
+    for value in values or ["none"]:
+        value = value.strip()
+        if value.lower() == "table1":
+            labels = ["none", *ABLATIONS]
+        else:
+            try:
+                labels = [ablation_label([v.strip() for v in value.split(",") if v.strip()])]
+            except ValueError as exc:
+                raise _error(str(exc)) from None
+        out += [label for label in labels if label not in out]
+    return out
+
+
+def _bench_from_args(args):
+    from keras_symbolic.bench.feynman import FeynmanBench, parse_options, resolve_equations
+    from keras_symbolic.datasets import UnknownEquationError
+
+    try:
+        equations = [eq.name for eq in resolve_equations(args.subset)]
+    except UnknownEquationError as exc:
+        raise _error(str(exc)) from None
+    except ValueError as exc:
+        raise _error(str(exc)) from None
+    methods = [m.strip().lower() for m in args.method.split(",") if m.strip()]
+    try:
+        bench = FeynmanBench(
+            equations=equations, methods=list(dict.fromkeys(methods)), trials=args.trials, seed=args.seed,
+            samples=args.samples, test_samples=args.test_samples, ablations=_ablations(args.ablate),
+            schedule=args.schedule, epochs_scale=args.epochs_scale,
+            lies_options=parse_options(args.lies_option), peer_population=args.peer_population,
+            peer_evaluations=args.peer_evaluations, peer_options=parse_options(args.peer_option),
+            deadline=args.deadline, solution_timeout=args.solution_timeout,
+        )
+        bench.validate()
+    except ValueError as exc:
+        raise _error(str(exc)) from None
+    if args.ablate and "lies" not in bench.methods:
+        raise _error("--ablate switches off LIES modules; it needs --method lies")
+    return bench
+
+
+def _run_env(args, n_todo: int) -> dict:
+    env = {}
+    if os.environ.get("KERAS_BACKEND"):
+        env["KERAS_BACKEND"] = os.environ["KERAS_BACKEND"]
+    threads = args.threads_per_run
+    at_once = min(args.jobs, max(1, n_todo))
+    if threads is None and args.scheduler is None and at_once > 1:
+        threads = max(1, (os.cpu_count() or 1) // at_once)
+    if threads is not None:
+        for name in _THREAD_VARIABLES:
+            if not os.environ.get(name):
+                env[name] = str(threads)
+    return env
+
+
+def _describe(record) -> str:
+    name = f"{record.get('equation')} {record.get('method')}"
+    if record.get("ablation") not in (None, "none"):
+        name += f" (no {record['ablation']})"
+    head = f"{name} trial {record.get('trial')}: "
+    if record.get("outcome") != "ok":
+        return head + f"{record.get('outcome')}: {record.get('error')}"
+    r2 = record.get("r2_test")
+    verdict = "solved" if record.get("symbolic_solution") else "not solved"
+    r2_text = "n/a" if r2 is None else f"{r2:.4f}"
+    expr = str(record.get("expression", ""))
+    expr = expr if len(expr) <= 60 else expr[:57] + "..."
+    return head + f"{verdict}, R^2 {r2_text}, {record.get('wall_seconds') or 0:.0f} s: {expr}"
+
+
+def _log_invocation(out: Path, argv, bench, n_tasks, n_todo, args) -> None:
+    entry = {
+        "argv": ["keras-symbolic", *argv], "started": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "host": socket.gethostname(), "keras_backend": os.environ.get("KERAS_BACKEND", "tensorflow"),
+        "tasks": n_tasks, "to_run": n_todo, "deadline": bench.deadline, "jobs": args.jobs,
+        "scheduler": args.scheduler,
+    }
+    with open(out / "invocations.jsonl", "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry) + "\n")
+
+
+def _print_overall(out: Path) -> None:
+    from keras_symbolic.bench.summary import load_runs, overall_table
+
+    overall = overall_table(load_runs(out))
+    for row in overall.to_dict("records"):
+        print(f"{row['method']:<32} {row['equations']:>3} equations, {row['runs']:>4} runs: "
+              f"SSR {row['ssr_%']:.1f} %, R^2>0.99 {row['r2_gt_0.99_%']:.1f} %, R^2>0.999 {row['r2_gt_0.999_%']:.1f} %, "
+              f"{row['timeouts']} out of time, {row['errors']} errors")
+
+
+def _cmd_feynman(args, argv) -> int:
+    from keras_symbolic.bench.feynman import TARGET, feynman_tasks
+    from keras_symbolic.bench.runner import ResultStore, StoreLockedError, latest_records, read_records, run_tasks
+    from keras_symbolic.bench.summary import RUNS_FILE
+
+    if args.jobs < 1:
+        raise _error(f"--jobs must be >= 1, got {args.jobs}")
+    retry = [r.strip().rstrip("s") for r in args.retry.split(",") if r.strip()]
+    if set(retry) - {"error", "timeout"}:
+        raise _error(f"--retry takes error, timeout or error,timeout; got {args.retry!r}")
+    bench = _bench_from_args(args)
+    tasks = feynman_tasks(bench)
+    if args.threads_per_run is not None and args.threads_per_run < 1:
+        raise _error(f"--threads-per-run must be >= 1, got {args.threads_per_run}")
+    out = args.out
+    runs = out / RUNS_FILE
+    if args.dry_run:
+        latest = latest_records(read_records(runs))
+        todo = [t for t in tasks if t.key not in latest or latest[t.key].get("outcome") in retry]
+        print(f"{len(tasks)} runs ({len(bench.equations)} equations x {len(bench.methods)} method(s) x "
+              f"{bench.trials} trial(s), ablations {', '.join(bench.ablations)}); "
+              f"{len(tasks) - len(todo)} recorded in {runs}, {len(todo)} to run")
+        for task in todo[:20]:
+            print("  " + task.key)
+        if len(todo) > 20:
+            print(f"  ... and {len(todo) - 20} more")
+        return 0
+    if args.scheduler is not None:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise _error("--scheduler needs dask.distributed: pip install 'dask[distributed]'") from None
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        store = ResultStore(runs)
+    except StoreLockedError as exc:
+        raise _error(str(exc)) from None
+    with store:
+        if store.repaired:
+            print(f"note: cut off a truncated last line of {runs} (a run interrupted while being recorded; "
+                  f"it will be run again)", file=sys.stderr)
+        if store.bad_lines:
+            print(f"note: {store.bad_lines} unreadable line(s) in {runs} ignored", file=sys.stderr)
+        finished = store.finished_keys(retry)
+        n_todo = sum(t.key not in finished for t in tasks)
+        env = _run_env(args, n_todo)
+        _log_invocation(out, argv, bench, len(tasks), n_todo, args)
+        where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{args.jobs} local job(s)"
+        if not args.quiet:
+            print(f"{len(tasks)} runs, {len(tasks) - n_todo} already recorded, {n_todo} to run on {where}"
+                  + (f", deadline {bench.deadline:g} s per run" if bench.deadline else "") + f"; results: {runs}",
+                  file=sys.stderr)
+        report = run_tasks(tasks, TARGET, store, jobs=args.jobs, scheduler=args.scheduler, deadline=bench.deadline,
+                           env=env, retry=retry, progress=not args.quiet, description="feynman",
+                           on_record=None if args.quiet else _describe)
+    if report.interrupted:
+        print(f"interrupted: {report.ran} new run(s) recorded in {runs}, {report.remaining} left; "
+              f"run the same command again to resume", file=sys.stderr)
+        return 130
+    counts = ", ".join(f"{v} {k}" for k, v in sorted(report.outcomes.items())) or "nothing new"
+    print(f"finished {report.ran} run(s) in {report.seconds:.0f} s ({counts}); {len(tasks)} of {len(tasks)} recorded in {runs}")
+    if not args.no_summary:
+        from keras_symbolic.bench.summary import summarize
+
+        files = summarize(out)
+        _print_overall(out)
+        print(f"summary: {files['summary.md']}")
+    return 0
+
+
+def _cmd_summary(args) -> int:
+    from keras_symbolic.bench.summary import summarize
+
+    try:
+        files = summarize(args.out, plots=not args.no_plots)
+    except FileNotFoundError as exc:
+        raise _error(str(exc)) from None
+    _print_overall(args.out)
+    for name, path in files.items():
+        print(f"wrote {path}")
+    return 0
+
+
+def run_bench(args, argv=None) -> int:
+    """Dispatch ``keras-symbolic bench ...`` (``argv``: the command's arguments, for the run log)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if args.bench_command == "feynman":
+        return _cmd_feynman(args, argv)
+    if args.bench_command == "summary":
+        return _cmd_summary(args)
+    raise _error(f"unknown bench command {args.bench_command}")

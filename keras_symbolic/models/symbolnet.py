@@ -1,0 +1,445 @@
+"""SymbolNet: symbolic layers with dynamic pruning and self-adaptive sparsity (paper III, SPEC 2.1-2.2).
+
+Network: ``inputs -> InputMask -> SymbolicLayer x L -> output SymbolicLayer (identity units)``.
+
+Loss (paper eq. 2-3), computed in :meth:`SymbolNet.compute_loss`, backend-agnostic::
+
+    L = L_err + sum_{T in weight, input, unary, binary} L_err * D(s_T; alpha_T, d) * L_thr_T
+    L_thr_weight = mean_i exp(-t_i)      over every weight and bias threshold of every layer
+    L_thr_T      = exp(-mean_i t_i)      for T = input, unary, binary
+
+``s_T`` is the fraction of items of type T pruned at this step (measured from the current
+variables, no gradient), ``alpha_T`` the target sparsity and ``D`` the decay factor of
+:func:`~keras_symbolic.ops.symbolnet_ops.sparsity_decay`. As in the paper and the authors' code the
+gradient also flows through the ``L_err`` factor of the sparsity terms.
+
+Error loss ``L_err``:
+
+* ``"mse"`` (default; paper and authors' code, also for classification on one-hot targets).
+  ``error_reduction="mean"`` (default) is the paper's ``1/(N n_out) sum (y - y_hat)^2``;
+  ``"sum"`` sums over outputs before averaging over the batch, as the authors' code does. With
+  Adam the two differ only through Adam's epsilon: every term of ``L`` is proportional to
+  ``L_err``, so the factor ``n_out`` rescales all gradients alike.
+* ``"categorical_crossentropy"`` / ``"binary_crossentropy"`` (outputs are logits): an option for
+  classification, not in the paper.
+* A loss given to ``compile(loss=...)`` replaces ``L_err``.
+
+Logged every step (Keras metrics, so they are in the progress bar and in ``History``):
+``error_loss``, and per type ``sparse_loss_T`` (= ``L_err D L_thr``), ``sparsity_T`` and
+``threshold_T`` (mean threshold) -- the quantities of the paper's Fig. 7.
+"""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_symbolic.layers.symbolic import SymbolicLayer
+from keras_symbolic.layers.threshold import InputMask
+from keras_symbolic.ops.symbolnet_ops import DEFAULT_DECAY_RATE, DEFAULT_KAPPA, sparsity_decay
+
+__all__ = [
+    "PRUNING_TYPES",
+    "DEFAULT_TARGETS",
+    "ERROR_LOSSES",
+    "normalize_targets",
+    "AdaptiveSparsity",
+    "SymbolNet",
+    "build_symbolnet",
+]
+
+PRUNING_TYPES = ("weight", "input", "unary", "binary")
+#: Default target sparsities. ``input = 0`` leaves feature selection off unless asked for: a
+#: positive input target drives inputs out even when every input matters.
+DEFAULT_TARGETS = {"weight": 0.9, "input": 0.0, "unary": 0.4, "binary": 0.4}
+ERROR_LOSSES = ("mse", "categorical_crossentropy", "binary_crossentropy")
+
+
+def normalize_targets(targets: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Complete ``targets`` with :data:`DEFAULT_TARGETS` and check every value is in ``[0, 1]``.
+
+    Also accepts the authors' key ``"model"`` for ``"weight"``.
+    """
+    out = dict(DEFAULT_TARGETS)
+    if targets is None:
+        return out
+    if not isinstance(targets, Mapping):
+        raise ValueError(f"`targets` must be a mapping {{type: target}}, got {targets!r}.")
+    for key, value in targets.items():
+        kind = "weight" if key == "model" else key
+        if kind not in PRUNING_TYPES:
+            raise ValueError(f"Unknown pruning type {key!r} in targets; expected one of {PRUNING_TYPES}.")
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not 0.0 <= value <= 1.0:
+            raise ValueError(f"Target sparsity for {kind!r} must be a number in [0, 1], got {value!r}.")
+        out[kind] = float(value)
+    return out
+
+
+@keras.saving.register_keras_serializable(package="keras_symbolic")
+class AdaptiveSparsity:
+    """Self-adaptive sparsity regulariser of SymbolNet (paper eq. 1-3).
+
+    For each pruning type ``T`` with thresholds ``t`` and pruned indicators (0/1, no gradient):
+
+        s_T      = (#pruned) / (#items)
+        L_thr_T  = mean(exp(-t))             (T = weight: thresholds are unbounded)
+                 = exp(-mean(t))             (T = input, unary, binary: thresholds in [0, 1])
+        L_sparse_T = L_err * D(s_T; alpha_T, d) * L_thr_T
+
+    Args:
+        targets: target sparsity per type (see :func:`normalize_targets`).
+        decay_rate: ``d`` of the decay factor (paper: 0.01).
+    """
+
+    def __init__(self, targets: Mapping[str, float] | None = None, decay_rate: float = DEFAULT_DECAY_RATE):
+        self.targets = normalize_targets(targets)
+        if isinstance(decay_rate, bool) or not isinstance(decay_rate, (int, float)) or not decay_rate > 0:
+            raise ValueError(f"`decay_rate` must be a positive number, got {decay_rate!r}.")
+        self.decay_rate = float(decay_rate)
+
+    @staticmethod
+    def _total(tensors, fn=None):
+        total = None
+        for t in tensors:
+            v = ops.sum(fn(t) if fn is not None else t)
+            total = v if total is None else total + v
+        return total
+
+    def type_terms(self, kind: str, error_loss, groups: Sequence[tuple]) -> dict:
+        """Terms of one pruning type from its ``[(thresholds, pruned), ...]``.
+
+        Returns:
+            dict of scalar tensors: ``sparsity``, ``threshold`` (mean threshold), ``decay`` (D),
+            ``threshold_loss`` (L_thr) and ``sparse_loss`` (L_err D L_thr).
+        """
+        thresholds = [ops.cast(t, "float32") for t, _ in groups]
+        n = float(sum(int(np.prod(t.shape)) for t in thresholds))
+        pruned = self._total(ops.cast(p, "float32") for _, p in groups)
+        sparsity = ops.stop_gradient(pruned / n)
+        mean_t = self._total(thresholds) / n
+        if kind == "weight":
+            threshold_loss = self._total(thresholds, lambda t: ops.exp(-t)) / n
+        else:
+            threshold_loss = ops.exp(-mean_t)
+        decay = sparsity_decay(sparsity, self.targets[kind], self.decay_rate)
+        return {
+            "sparsity": sparsity,
+            "threshold": ops.stop_gradient(mean_t),
+            "decay": decay,
+            "threshold_loss": threshold_loss,
+            "sparse_loss": ops.cast(error_loss, "float32") * decay * threshold_loss,
+        }
+
+    def __call__(self, error_loss, groups: Mapping[str, Sequence[tuple]]) -> dict[str, dict]:
+        """Terms of every type present in ``groups`` (``{type: [(thresholds, pruned), ...]}``)."""
+        return {kind: self.type_terms(kind, error_loss, groups[kind]) for kind in PRUNING_TYPES if groups.get(kind)}
+
+    def get_config(self):
+        return {"targets": dict(self.targets), "decay_rate": self.decay_rate}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _normalize_hidden(hidden_layers) -> list[dict]:
+    if hidden_layers is None:
+        return []
+    if isinstance(hidden_layers, Mapping):
+        hidden_layers = [hidden_layers]
+    out = []
+    allowed = {"num_unary", "num_binary", "unary_operators", "binary_operators", "operator_pruning"}
+    for i, spec in enumerate(hidden_layers):
+        if not isinstance(spec, Mapping):
+            raise ValueError(
+                f"hidden_layers[{i}] must be a dict of SymbolicLayer arguments "
+                f"(num_unary, num_binary, unary_operators, binary_operators), got {spec!r}; "
+                "build_symbolnet accepts (num_unary, num_binary) pairs."
+            )
+        unknown = set(spec) - allowed
+        if unknown:
+            raise ValueError(f"hidden_layers[{i}] has unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}.")
+        if "num_unary" not in spec:
+            raise ValueError(f"hidden_layers[{i}] needs 'num_unary'.")
+        spec = dict(spec)
+        for key in ("unary_operators", "binary_operators"):
+            if key in spec:
+                spec[key] = [spec[key]] if isinstance(spec[key], str) else list(spec[key])
+        out.append(spec)
+    return out
+
+
+@keras.saving.register_keras_serializable(package="keras_symbolic")
+class SymbolNet(keras.Model):
+    """SymbolNet network with its adaptive sparsity loss.
+
+    Args:
+        n_inputs: number of input features.
+        n_outputs: number of outputs (one expression each).
+        hidden_layers: list of dicts of :class:`SymbolicLayer` arguments, one per hidden layer
+            (``num_unary``, ``num_binary``, ``unary_operators``, ``binary_operators``,
+            optionally ``operator_pruning``). See :func:`build_symbolnet` for a shorter form.
+        targets: target sparsity per pruning type (``weight``, ``input``, ``unary``, ``binary``),
+            completed with :data:`DEFAULT_TARGETS`.
+        decay_rate: ``d`` of the decay factor (paper: 0.01).
+        kappa: slope of the straight-through estimator (paper: 5).
+        error_loss: ``"mse"``, ``"categorical_crossentropy"`` or ``"binary_crossentropy"``
+            (outputs as logits); ignored when ``compile`` gets a ``loss``.
+        error_reduction: for ``"mse"``: ``"mean"`` over outputs (paper) or ``"sum"`` (authors' code).
+        input_pruning: whether the inputs carry an :class:`InputMask`.
+        **kwargs: ``keras.Model`` arguments (``name``, ...).
+
+    Input shape:
+        ``(batch, n_inputs)``.
+
+    Output shape:
+        ``(batch, n_outputs)``.
+    """
+
+    def __init__(
+        self,
+        n_inputs: int,
+        n_outputs: int,
+        hidden_layers: Sequence[Mapping] = ({"num_unary": 20, "num_binary": 5},),
+        targets: Mapping[str, float] | None = None,
+        decay_rate: float = DEFAULT_DECAY_RATE,
+        kappa: float = DEFAULT_KAPPA,
+        error_loss: str = "mse",
+        error_reduction: str = "mean",
+        input_pruning: bool = True,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        for value, name in ((n_inputs, "n_inputs"), (n_outputs, "n_outputs")):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"`{name}` must be a positive integer, got {value!r}.")
+        if error_loss not in ERROR_LOSSES:
+            raise ValueError(f"`error_loss` must be one of {ERROR_LOSSES}, got {error_loss!r}.")
+        if error_reduction not in ("mean", "sum"):
+            raise ValueError(f"`error_reduction` must be 'mean' or 'sum', got {error_reduction!r}.")
+        self.n_inputs, self.n_outputs = int(n_inputs), int(n_outputs)
+        self.hidden_layers = _normalize_hidden(hidden_layers)
+        self.sparsity_regularizer = AdaptiveSparsity(targets, decay_rate)
+        self.targets = self.sparsity_regularizer.targets
+        self.decay_rate = self.sparsity_regularizer.decay_rate
+        self.kappa = float(kappa)
+        self.error_loss = error_loss
+        self.error_reduction = error_reduction
+        self.input_pruning = bool(input_pruning)
+
+        self.input_mask = InputMask(kappa=self.kappa, name="input_mask") if self.input_pruning else None
+        self.symbolic_layers = [
+            SymbolicLayer(kappa=self.kappa, name=f"symbolic_{i}", **spec) for i, spec in enumerate(self.hidden_layers)
+        ]
+        self.output_layer = SymbolicLayer(
+            self.n_outputs, 0, unary_operators=("identity",), kappa=self.kappa, name="output"
+        )
+        self._error_fn = {
+            "mse": keras.losses.MeanSquaredError(),
+            "categorical_crossentropy": keras.losses.CategoricalCrossentropy(from_logits=True),
+            "binary_crossentropy": keras.losses.BinaryCrossentropy(from_logits=True),
+        }[error_loss]
+        present = {"weight"} | ({"input"} if self.input_pruning else set())
+        for layer in self.all_symbolic_layers:
+            present |= set(layer.pruning_types)
+        self.pruning_types = tuple(k for k in PRUNING_TYPES if k in present)
+        self.error_tracker = keras.metrics.Mean(name="error_loss")
+        self.term_trackers = {}
+        for kind in self.pruning_types:
+            for term in ("sparse_loss", "sparsity", "threshold"):
+                self.term_trackers[f"{term}_{kind}"] = keras.metrics.Mean(name=f"{term}_{kind}")
+        self.build((None, self.n_inputs))
+
+    # ---------------------------------------------------------------------------------------------
+    def build(self, input_shape):
+        shape = tuple(input_shape)
+        if shape[-1] is not None and int(shape[-1]) != self.n_inputs:
+            raise ValueError(f"SymbolNet was configured for {self.n_inputs} inputs, got input shape {shape}.")
+        if self.input_mask is not None:
+            self.input_mask.build(shape)
+        for layer in self.symbolic_layers:
+            layer.build(shape)
+            shape = layer.compute_output_shape(shape)
+        self.output_layer.build(shape)
+        self.built = True
+
+    def call(self, inputs):
+        # The input gate is folded into the rows of the first kernel: the same function and
+        # gradients as masking the inputs, without a (batch, n_inputs) gradient product.
+        gate = self.input_mask.mask() if self.input_mask is not None else None
+        layers = self.all_symbolic_layers
+        x = layers[0](inputs, input_gate=gate)
+        for layer in layers[1:]:
+            x = layer(x)
+        return x
+
+    @property
+    def all_symbolic_layers(self) -> list[SymbolicLayer]:
+        """Hidden symbolic layers followed by the output layer."""
+        return list(self.symbolic_layers) + [self.output_layer]
+
+    def _pruning_groups(self) -> dict[str, list[tuple]]:
+        groups: dict[str, list[tuple]] = {}
+        if self.input_mask is not None:
+            groups["input"] = [(self.input_mask.threshold, self.input_mask.pruned())]
+        for layer in self.all_symbolic_layers:
+            for kind, items in layer.pruning_groups().items():
+                groups.setdefault(kind, []).extend(items)
+        return groups
+
+    # ---------------------------------------------------------------------------------------------
+    def compute_error_loss(self, y, y_pred, sample_weight=None):
+        """``L_err`` (the compiled loss if ``compile`` got one, else ``error_loss``)."""
+        if self._compile_loss is not None:
+            return self._compile_loss(y, y_pred, sample_weight)
+        loss = self._error_fn(y, y_pred, sample_weight=sample_weight)
+        if self.error_loss == "mse" and self.error_reduction == "sum":
+            loss = loss * float(self.n_outputs)
+        return loss
+
+    def sparsity_terms(self, error_loss) -> dict[str, dict]:
+        """Per-type terms of the regulariser at the current variables (see :class:`AdaptiveSparsity`)."""
+        return self.sparsity_regularizer(error_loss, self._pruning_groups())
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        error = self.compute_error_loss(y, y_pred, sample_weight)
+        terms = self.sparsity_terms(error)
+        total = error
+        for kind, t in terms.items():
+            total = total + t["sparse_loss"]
+        for extra in self.losses:  # regularisers of sublayers, add_loss, if any
+            total = total + ops.cast(extra, total.dtype)
+        self.error_tracker.update_state(error)
+        for kind, t in terms.items():
+            for term in ("sparse_loss", "sparsity", "threshold"):
+                self.term_trackers[f"{term}_{kind}"].update_state(t[term])
+        return total
+
+    # ---------------------------------------------------------------------------------------------
+    # Inspection.
+    # ---------------------------------------------------------------------------------------------
+    def sparsities(self) -> dict[str, float]:
+        """Current sparsity (fraction pruned) per pruning type, as floats."""
+        out = {}
+        for kind, items in self._pruning_groups().items():
+            pruned = sum(float(np.sum(ops.convert_to_numpy(p))) for _, p in items)
+            total = sum(int(np.prod(t.shape)) for t, _ in items)
+            out[kind] = pruned / total
+        return {k: out[k] for k in PRUNING_TYPES if k in out}
+
+    def input_active(self) -> np.ndarray:
+        """Bool per input: ``True`` if the input is not pruned by the input mask."""
+        if self.input_mask is None:
+            return np.ones(self.n_inputs, dtype=bool)
+        return ops.convert_to_numpy(self.input_mask.pruned()) == 0
+
+    def symbolic_arrays(self) -> dict:
+        """Everything the unroller needs, as NumPy arrays and names.
+
+        Returns:
+            ``{"n_inputs": int, "input_active": bool (n_inputs,), "layers": [layer arrays, ...]}``
+            with one entry per symbolic layer (output layer last), see
+            :meth:`SymbolicLayer.symbolic_arrays`. Feed to
+            :func:`keras_symbolic.symbolic.unroll.unroll_symbolnet`.
+        """
+        return {
+            "n_inputs": self.n_inputs,
+            "input_active": self.input_active(),
+            "layers": [layer.symbolic_arrays() for layer in self.all_symbolic_layers],
+        }
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "n_inputs": self.n_inputs,
+                "n_outputs": self.n_outputs,
+                "hidden_layers": [dict(spec) for spec in self.hidden_layers],
+                "targets": dict(self.targets),
+                "decay_rate": self.decay_rate,
+                "kappa": self.kappa,
+                "error_loss": self.error_loss,
+                "error_reduction": self.error_reduction,
+                "input_pruning": self.input_pruning,
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def build_symbolnet(
+    n_inputs: int,
+    n_outputs: int,
+    layers: Sequence = ((20, 5),),
+    unary: Sequence = ("sin", "cos", "exp", "gauss"),
+    binary: Sequence = ("mul",),
+    targets: Mapping[str, float] | None = None,
+    decay_rate: float = DEFAULT_DECAY_RATE,
+    kappa: float = DEFAULT_KAPPA,
+    error_loss: str = "mse",
+    error_reduction: str = "mean",
+    input_pruning: bool = True,
+    name: str = "symbolnet",
+) -> SymbolNet:
+    """Build a :class:`SymbolNet` from a short description.
+
+    Args:
+        n_inputs: number of input features.
+        n_outputs: number of outputs.
+        layers: one ``(num_unary, num_binary)`` pair per hidden symbolic layer (or a dict of
+            :class:`SymbolicLayer` arguments).
+        unary: unary operator names used by every hidden layer, or one list per layer.
+        binary: binary operator names used by every hidden layer, or one list per layer.
+        targets, decay_rate, kappa, error_loss, error_reduction, input_pruning: see :class:`SymbolNet`.
+        name: model name.
+
+    Example (the authors' MNIST notebook: 1 layer, 20 unary + 5 binary units)::
+
+        model = build_symbolnet(784, 10, layers=[(20, 5)], unary=["sin", "cos", "exp", "gauss"],
+                                binary=["mul"], targets=dict(input=0.95, weight=0.99, unary=0.4,
+                                binary=0.4))
+        model.compile(optimizer=keras.optimizers.Adam(0.005))
+    """
+    layers = list(layers)
+
+    def per_layer(ops_, what):
+        if isinstance(ops_, str):
+            return [[ops_]] * len(layers)
+        ops_ = list(ops_)
+        if ops_ and all(isinstance(o, str) for o in ops_):
+            return [ops_] * len(layers)
+        if len(ops_) != len(layers):
+            raise ValueError(f"`{what}` gives {len(ops_)} operator lists for {len(layers)} layers.")
+        return [[o] if isinstance(o, str) else list(o) for o in ops_]
+
+    unary_per, binary_per = per_layer(unary, "unary"), per_layer(binary, "binary")
+    specs = []
+    for i, layer in enumerate(layers):
+        if isinstance(layer, Mapping):
+            spec = dict(layer)
+        else:
+            try:
+                u, b = layer
+            except (TypeError, ValueError):
+                raise ValueError(f"layers[{i}] must be a (num_unary, num_binary) pair, got {layer!r}.") from None
+            spec = {"num_unary": u, "num_binary": b}
+        spec.setdefault("unary_operators", unary_per[i])
+        spec.setdefault("binary_operators", binary_per[i])
+        specs.append(spec)
+    return SymbolNet(
+        n_inputs,
+        n_outputs,
+        hidden_layers=specs,
+        targets=targets,
+        decay_rate=decay_rate,
+        kappa=kappa,
+        error_loss=error_loss,
+        error_reduction=error_reduction,
+        input_pruning=input_pruning,
+        name=name,
+    )

@@ -2,6 +2,7 @@
 
     keras-symbolic fit DATA.csv --target COLUMN [--out DIR] [--seed N]
     keras-symbolic fit --feynman NAME [--samples N] [--out DIR] [--seed N]
+    keras-symbolic fit DATA.csv --target COLUMN --method symbolnet [--task classification] [...]
     keras-symbolic bench feynman|summary ...   (see keras_symbolic.bench.cli)
 
 Bad input gives a one-line ``error: ...`` naming the problem and exit code 2; nothing is written.
@@ -43,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--samples", type=int, help="training rows drawn for --feynman (default 10000)")
     fit.add_argument("--test-samples", type=int, default=10_000, help="test rows drawn for --feynman (default 10000)")
     fit.add_argument("--test-size", type=float, default=0.2, help="fraction of CSV rows held out for testing (default 0.2)")
-    fit.add_argument("--method", choices=["lies"], default="lies", help="method (default lies)")
+    fit.add_argument("--method", choices=["lies", "symbolnet"], default="lies", help="method (default lies)")
     fit.add_argument("--schedule", choices=["reference", "paper"], default="reference",
                      help="ADMM schedule: the authors' code values (default) or the paper's")
     fit.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every phase's epochs (quick runs)")
@@ -51,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--ablate", default="", help="comma-separated modules to switch off: oversampling,gradient_pruning,rounding,coefficient_fit")
     fit.add_argument("--linear-space", action="store_true", help="train in linear space (for mixed-sign columns)")
     _add_common(fit)
+    from keras_symbolic.cli_symbolnet import add_symbolnet_arguments
+
+    add_symbolnet_arguments(fit)
     from keras_symbolic.bench.cli import add_bench_parser
 
     add_bench_parser(sub)
@@ -116,6 +120,16 @@ def _cmd_fit(args) -> int:
         raise CLIError("give either DATA.csv --target COLUMN or --feynman NAME")
     if args.samples is not None and args.samples < 10:
         raise CLIError(f"--samples must be at least 10, got {args.samples}")
+    if args.method == "symbolnet":
+        from keras_symbolic.cli_symbolnet import run_symbolnet_feynman, run_symbolnet_fit
+
+        if args.feynman:
+            return run_symbolnet_feynman(args)
+        X, y, names = _read_csv(args.data, args.target)
+        return run_symbolnet_fit(args, X, y, names)
+    from keras_symbolic.cli_symbolnet import reject_symbolnet_options
+
+    reject_symbolnet_options(args)
     config = _config(args)
     verbose = 0 if args.quiet else (2 if args.verbose else 1)
     try:

@@ -2,7 +2,6 @@
 one trial, tiny LIES, two jobs), resume after an interrupted run, the deadline, the summary files and
 plots, the ablation table, subsets, seeds and input errors. (The Dask path: test_bench_dask.py.)"""
 import json
-import shutil
 
 import pandas as pd
 import pytest

@@ -188,3 +188,15 @@ def test_killed_sweep_leaves_no_orphan_runs(tmp_path):
     assert not _wait_gone(children, 15)
     with ResultStore(tmp_path / "runs.jsonl") as store:  # the lock died with the process
         assert [r["key"] for r in store.records] == ["quick"]
+
+
+def test_the_sweep_process_never_imports_keras(tmp_path):
+    """Keras and TensorFlow live in the run processes only: the sweep process stays light."""
+    code = (
+        "import sys\n"
+        "from keras_symbolic.cli import main\n"
+        f"assert main(['bench', 'feynman', '--subset', 'lies', '--ablate', 'table1', '--out', {str(tmp_path)!r}, '--dry-run']) == 0\n"
+        "import keras_symbolic.bench.summary, keras_symbolic.bench.peers\n"
+        "assert 'keras' not in sys.modules and 'tensorflow' not in sys.modules, sorted(m for m in sys.modules if 'keras' in m)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

@@ -101,7 +101,7 @@ def test_estimator_sklearn_api():
     assert est.predict(frame).shape == (400,)
     assert np.isfinite(est.score(frame, y))
     assert isinstance(est.sympy(), sp.Expr) and isinstance(est.latex(), str)
-    assert len(est.equations_) >= 2 and est.config_.pruning_threshold == 0.02
+    assert est.equations_["chosen"].sum() == 1 and est.config_.pruning_threshold == 0.02
     np.testing.assert_allclose(est.predict_network(X[:5]).shape, (5,))
     with pytest.raises(ValueError, match="must be 2-D"):
         est.predict(X[:, 0])

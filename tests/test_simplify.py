@@ -237,3 +237,17 @@ def test_chain_timeouts_and_non_finite_rows_do_not_break_it():
     assert len(cands) == 4
     assert np.isfinite(cands[0].loss)
     assert cands[2].info["success"] is False and cands[2].expression == cands[1].expression
+
+
+def test_tidy_constants_merges_numeric_factors_and_integral_floats():
+    import sympy as sp
+
+    from keras_symbolic.symbolic.simplify import tidy_constants
+
+    t, v = sp.symbols("t v", positive=True)
+    assert tidy_constants(sp.Float(1.0) * t / v) == t / v
+    merged = tidy_constants(sp.Float(0.7316) * sp.exp(sp.Rational(5, 16)) * t)
+    assert len(merged.atoms(sp.Float)) == 1 and not merged.has(sp.exp)
+    assert abs(float(merged.subs(t, 1)) - 0.7316 * float(sp.exp(sp.Rational(5, 16)))) < 1e-12
+    assert tidy_constants(sp.Rational(5, 63) * t**2) == sp.Rational(5, 63) * t**2
+    assert tidy_constants(sp.sqrt(2) * sp.pi * t) == sp.sqrt(2) * sp.pi * t

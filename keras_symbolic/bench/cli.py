@@ -234,9 +234,12 @@ def _cmd_feynman(args, argv) -> int:
             print(f"{len(tasks)} runs, {len(tasks) - n_todo} already recorded, {n_todo} to run on {where}"
                   + (f", deadline {bench.deadline:g} s per run" if bench.deadline else "") + f"; results: {runs}",
                   file=sys.stderr)
-        report = run_tasks(tasks, TARGET, store, jobs=args.jobs, scheduler=args.scheduler, deadline=bench.deadline,
-                           env=env, retry=retry, progress=not args.quiet, description="feynman",
-                           on_record=None if args.quiet else _describe)
+        try:
+            report = run_tasks(tasks, TARGET, store, jobs=args.jobs, scheduler=args.scheduler,
+                               deadline=bench.deadline, env=env, retry=retry, progress=not args.quiet,
+                               description="feynman", on_record=None if args.quiet else _describe)
+        except ConnectionError as exc:
+            raise _error(str(exc)) from None
     if report.interrupted:
         print(f"interrupted: {report.ran} new run(s) recorded in {runs}, {report.remaining} left; "
               f"run the same command again to resume", file=sys.stderr)

@@ -241,8 +241,9 @@ def fit_operon(X, y, n_vars: int, seed: int, population: int, evaluations: int,
     params = dict(OPERON_DEFAULTS)
     params.update(population_size=int(population), max_evaluations=int(evaluations),
                   generations=max(1, int(evaluations)), random_state=int(seed))
-    if time_budget is not None:
-        params["max_time"] = max(1, int(math.floor(time_budget)))
+    if time_budget is not None:  # pyoperon >= 0.5 calls it max_time, older releases time_limit
+        known = set(SymbolicRegressor().get_params())
+        params["max_time" if "max_time" in known else "time_limit"] = max(1, int(math.floor(time_budget)))
     params.update(_own_options("operon", options))
     estimator = SymbolicRegressor(**params)
     estimator.fit(np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64))

@@ -547,7 +547,13 @@ def _run_dask(todo, target, scheduler, deadline, env, record_done, report):
     except ImportError:  # pragma: no cover - depends on the environment
         raise RuntimeError("--scheduler needs dask.distributed: pip install 'dask[distributed]'") from None
     own = not isinstance(scheduler, Client)
-    client = Client(scheduler, timeout="30s") if own else scheduler
+    if own:
+        try:
+            client = Client(scheduler, timeout="30s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ConnectionError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}") from None
+    else:
+        client = scheduler
     futures = {}
     try:
         for t in todo:

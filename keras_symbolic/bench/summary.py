@@ -486,7 +486,7 @@ def summarize(out_dir: str | Path, plots: bool = True, noise: float = 0.0) -> di
         if last.get("deadline") is not None:
             lines.append(f"\nPer-run deadline (latest command): {last['deadline']} s.")
     lines += ["", "## Overall (every equation run)", "", _markdown(_overall_md(overall)),
-              "Rates: mean ± sample std over trial indices of the percentage of equations (a timeout or error "
+              "Rates: mean ± sample std over trials (seeds) of the percentage of equations (a timeout or error "
               "counts as a failure); a single trial has no spread. Wall seconds: the method's fit, finished runs.", ""]
     lines += [f"## Side by side with SRBench (noise {noise:g}, the {len(sr_eqs)} equations both have)", ""]
     if sr_missing:

@@ -60,6 +60,7 @@ __all__ = [
     "round_final",
     "bounded_simplify",
     "simplify_formula",
+    "tidy_constants",
 ]
 
 
@@ -760,12 +761,38 @@ def round_final(expr, X, variables, *, y=None, threshold: float = 0.1, decimals:
     if refit and y is not None and r_info["n_rounded"] > 0 and out.atoms(sp.Float):
         out, info["refit"] = fit_coefficients(out, X, y, variables, max_nfev=fit_max_nfev,
                                               timeout=fit_timeout, method=fit_method, seed=seed)
+    out = tidy_constants(out)
     info["unsimplified"] = out
     if simplify:
         out, info["simplify"] = bounded_simplify(out, X, variables, timeout=simplify_timeout,
                                                  max_nodes=simplify_max_nodes)
+        out = tidy_constants(out)
     info["seconds"] = time.perf_counter() - t0
     return out, info
+
+
+def tidy_constants(expr):
+    """Cosmetic, value-preserving clean-up of constants.
+
+    * a float that is an integer (``1.0``, ``2.0``) becomes that Integer (so ``1.0*x -> x``);
+    * in a product with a Float factor, the numeric factors merge into one Float
+      (``0.7316*exp(5/16)*x -> 0.99997*x``), so a formula shows one constant where there is one.
+    """
+    expr = sp.sympify(expr)
+    ints = {f: sp.Integer(int(f)) for f in expr.atoms(sp.Float) if float(f).is_integer() and abs(float(f)) < 1e15}
+    if ints:
+        expr = expr.xreplace(ints)
+
+    def merge(mul):
+        numbers = [a for a in mul.args if a.is_number]
+        if len(numbers) < 2 or not any(a.is_Float for a in numbers):
+            return mul  # exact factors (5/63, sqrt(2)*pi) stay exact
+        value = complex(sp.N(sp.Mul(*numbers), 15))
+        if value.imag != 0 or not math.isfinite(value.real):
+            return mul
+        return sp.Mul(sp.Float(value.real, 15), *[a for a in mul.args if not a.is_number])
+
+    return expr.replace(lambda e: e.is_Mul, merge)
 
 
 # --------------------------------------------------------------------------------------------------

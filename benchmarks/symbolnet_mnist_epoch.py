@@ -10,8 +10,8 @@ epoch and the median of the epochs after the first (which includes tracing / com
 
 Usage::
 
-    KERAS_BACKEND=tensorflow python examples/bench_symbolnet_mnist_epoch.py --epochs 4
-    KERAS_BACKEND=jax        python examples/bench_symbolnet_mnist_epoch.py --epochs 4
+    KERAS_BACKEND=tensorflow python benchmarks/symbolnet_mnist_epoch.py --epochs 4
+    KERAS_BACKEND=jax        python benchmarks/symbolnet_mnist_epoch.py --epochs 4
     # variants: --jit-compile true|false|auto  --steps-per-execution 16  --no-shuffle  --no-accuracy
 """
 from __future__ import annotations

@@ -202,7 +202,7 @@ def _is_power_law_times_constant(expr):
 def test_chain_recovers_coulomb_structure():
     expr, X, yv = _coulomb()
     cands = simplify_formula(expr, X, yv, [q1, q2, r])
-    assert [c.stage for c in cands] == ["extracted", "round_to_zero", "coefficient_fit", "final_rounding"]
+    assert [c.stage for c in cands] == ["extracted", "round_to_zero", "coefficient_fit", "final_rounding", "snap"]
     final = cands[-1].expression
     assert not final.has(sp.sin)  # spurious term gone
     assert _is_power_law_times_constant(final)
@@ -216,13 +216,13 @@ def test_chain_recovers_coulomb_structure():
 def test_chain_ablation_switches():
     expr, X, yv = _coulomb()
     no_fit = simplify_formula(expr, X, yv, [q1, q2, r], SimplifyConfig(coefficient_fit=False))
-    assert [c.stage for c in no_fit] == ["extracted", "round_to_zero", "final_rounding"]
-    assert no_fit[-1].info["refit"] is None
-    no_zero = simplify_formula(expr, X, yv, [q1, q2, r], SimplifyConfig(rounding=False, final_rounding=False))
+    assert [c.stage for c in no_fit] == ["extracted", "round_to_zero", "final_rounding", "snap"]
+    assert no_fit[-2].info["refit"] is None
+    no_zero = simplify_formula(expr, X, yv, [q1, q2, r], SimplifyConfig(rounding=False, final_rounding=False, snap=False))
     assert [c.stage for c in no_zero] == ["extracted", "coefficient_fit"]
     assert no_zero[-1].expression.has(sp.sin)  # fitted towards 0 but never removed
     only = simplify_formula(expr, X, yv, [q1, q2, r],
-                            SimplifyConfig(rounding=False, coefficient_fit=False, final_rounding=False))
+                            SimplifyConfig(rounding=False, coefficient_fit=False, final_rounding=False, snap=False))
     assert len(only) == 1 and only[0].expression == expr
 
 
@@ -234,7 +234,7 @@ def test_chain_timeouts_and_non_finite_rows_do_not_break_it():
     yv[1] = np.inf
     cfg = SimplifyConfig(zero_timeout=1e-3, fit_timeout=1e-3, final_timeout=1e-3, simplify_timeout=1e-3)
     cands = simplify_formula(expr, X, yv, [q1, q2, r], cfg)
-    assert len(cands) == 4
+    assert len(cands) == 5
     assert np.isfinite(cands[0].loss)
     assert cands[2].info["success"] is False and cands[2].expression == cands[1].expression
 
@@ -251,3 +251,40 @@ def test_tidy_constants_merges_numeric_factors_and_integral_floats():
     assert abs(float(merged.subs(t, 1)) - 0.7316 * float(sp.exp(sp.Rational(5, 16)))) < 1e-12
     assert tidy_constants(sp.Rational(5, 63) * t**2) == sp.Rational(5, 63) * t**2
     assert tidy_constants(sp.sqrt(2) * sp.pi * t) == sp.sqrt(2) * sp.pi * t
+
+
+def test_snap_constants_uses_the_data_not_a_first_order_guess():
+    import numpy as np
+    import sympy as sp
+
+    from keras_symbolic.symbolic.simplify import SimplifyConfig, simplify_formula, snap_constants
+
+    q, r = sp.symbols("q r", positive=True)
+    rng = np.random.default_rng(0)
+    X = rng.uniform(1, 5, (500, 2))
+    y = 0.0005 * X[:, 0] / X[:, 1] ** 2
+    expr = sp.Float(0.0005) * q ** sp.Float(1.0000025) / r ** sp.Float(2.0000004) + sp.Float(3e-9) * sp.sin(q)
+    out, info = snap_constants(expr, X, y, [q, r])
+    assert out == sp.Float(0.0005) * q / r**2, out  # exponents snapped, junk term gone, real 5e-4 kept
+    assert len(info["snapped"]) == 3
+    # A constant that matters is never snapped, however close to an integer or to zero it looks.
+    y2 = X[:, 0] ** 1.0009
+    out2, _ = snap_constants(q ** sp.Float(1.0009), X[:, :1], y2, [q])
+    assert out2 == q ** sp.Float(1.0009)
+    stages = [c.stage for c in simplify_formula(expr, X, y, [q, r], SimplifyConfig())]
+    assert stages[-1] == "snap"
+    assert "snap" not in [c.stage for c in simplify_formula(expr, X, y, [q, r], SimplifyConfig(snap=False))]
+
+
+def test_snap_refits_an_overall_scale_when_rounding_left_none_free():
+    import numpy as np
+    import sympy as sp
+
+    from keras_symbolic.symbolic.simplify import snap_constants
+
+    q, v = sp.symbols("q v", positive=True)
+    X = np.random.default_rng(1).uniform(1, 5, (300, 2))
+    y = 0.5664 * X[:, 0] * X[:, 1]
+    out, info = snap_constants(sp.Rational(4, 7) * q * v, X, y, [q, v])  # 4/7 = 0.5714: 0.9 % off
+    assert abs(info["scale"] * 4 / 7 - 0.5664) < 1e-9
+    assert len(out.atoms(sp.Float)) == 1 and out.free_symbols == {q, v}

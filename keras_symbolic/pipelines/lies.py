@@ -176,7 +176,8 @@ class LIESConfig:
         if "gradient_pruning" in names:
             cfg = replace(cfg, gradient_pruning=False)
         if "rounding" in names:
-            cfg = replace(cfg, simplify=replace(cfg.simplify, rounding=False))
+            # our data-checked snapping is a rounding too: off with it, so the ablation stays meaningful
+            cfg = replace(cfg, simplify=replace(cfg.simplify, rounding=False, snap=False))
         if "coefficient_fit" in names:
             cfg = replace(cfg, simplify=replace(cfg.simplify, coefficient_fit=False))
         return cfg

@@ -61,6 +61,7 @@ __all__ = [
     "bounded_simplify",
     "simplify_formula",
     "tidy_constants",
+    "snap_constants",
 ]
 
 
@@ -95,7 +96,11 @@ class SimplifyConfig:
         refit_after_rounding: after the final rounding, refit the constants still free.
         simplify: run the bounded ``sympy.simplify`` at the end of the final rounding.
         simplify_max_nodes: skip ``simplify`` when the expression has more tree nodes than this.
-        zero_timeout, fit_timeout, final_timeout, simplify_timeout: wall-clock bounds in seconds.
+        snap: after the final rounding, snap near-zero constants to 0 and near-integers to integers
+            when the data say it costs nothing (:func:`snap_constants`); not part of the paper.
+        snap_tolerance: largest allowed drop of R^2 per snapped constant.
+        zero_timeout, fit_timeout, final_timeout, simplify_timeout, snap_timeout: wall-clock bounds
+            in seconds.
         seed: seed of the row subsampling.
     """
 
@@ -117,6 +122,9 @@ class SimplifyConfig:
     refit_after_rounding: bool = True
     simplify: bool = True
     simplify_max_nodes: int = 400
+    snap: bool = True
+    snap_tolerance: float = 1e-6
+    snap_timeout: float = 5.0
     zero_timeout: float = 30.0
     fit_timeout: float = 20.0
     final_timeout: float = 30.0
@@ -859,6 +867,10 @@ def simplify_formula(expr, X, y, variables, config: SimplifyConfig | None = None
             fit_method=config.fit_method, simplify=config.simplify,
             simplify_timeout=config.simplify_timeout, simplify_max_nodes=config.simplify_max_nodes,
             seed=config.seed)))
+    if config.snap:
+        stages.append(("snap", lambda e: snap_constants(
+            e, Xc, yc, symbols, tolerance=config.snap_tolerance, timeout=config.snap_timeout,
+            max_samples=config.max_samples, seed=config.seed)))
     for name, run in stages:
         t0 = time.perf_counter()
         try:
@@ -868,3 +880,73 @@ def simplify_formula(expr, X, y, variables, config: SimplifyConfig | None = None
         current = new
         record(name, current, time.perf_counter() - t0, info)
     return candidates
+
+
+def snap_constants(expr, X, y, variables, *, tolerance: float = 1e-6, timeout: float | None = 5.0,
+                   max_samples: int | None = 2000, seed: int = 0):
+    """Snap float constants that are nearly 0 or nearly an integer, when the data agree.
+
+    For each float constant ``c`` (smallest ``|c|`` first, then closest to an integer), the candidate
+    is ``0`` when ``|c| < 1e-3``, else ``round(c)`` when ``|c - round(c)| < 1e-3``. It is kept when
+    the formula's R^2 on the data drops by less than ``tolerance`` (measured exactly, not by a
+    first-order estimate), so ``q**1.0000025 -> q`` and ``+ 3e-6*sin(x)`` disappear while a real
+    small coefficient stays. This complements the paper's absolute-threshold test, which cannot
+    judge constants whose derivative is large. Greedy, bounded by ``timeout``. Finally, when it lifts
+    R^2 by more than ``tolerance``, one overall scale ``c = <f, y> / <f, f>`` multiplies the formula:
+    rounding can leave no free constant to absorb its errors, and a constant factor never changes
+    whether a formula is a symbolic solution.
+
+    Returns ``(expr, info)`` with the snapped constants in ``info["snapped"]`` (and ``info["scale"]``).
+    """
+    t0 = time.perf_counter()
+    expr = sp.sympify(expr)
+    symbols = _resolve_variables(expr, variables)
+    info = {"snapped": [], "message": ""}
+    if y is None:
+        info["message"] = "no targets"
+        return expr, info
+    X, y = _prepare_data(X, y, len(symbols))
+    rows = _subsample(len(y), max_samples, seed)
+    X, y = X[rows], y[rows]
+    template, params, values = parametrize(expr)
+    proposals = []
+    for j, c in enumerate(values):
+        if abs(c) < 1e-3:
+            proposals.append((abs(c), j, sp.Integer(0)))
+        elif abs(c - round(c)) < 1e-3:
+            proposals.append((abs(c - round(c)), j, sp.Integer(int(round(c)))))
+    ss_tot = float(np.sum((y - y.mean()) ** 2)) or 1.0
+    current = list(values)
+
+    def r2(vals):
+        pred = to_callable(bind_parameters(template, params, vals), symbols)(X)
+        if not np.all(np.isfinite(pred)):
+            return -math.inf
+        return 1.0 - float(np.sum((y - pred) ** 2)) / ss_tot
+
+    try:
+        with time_limit(timeout):
+            best = r2(current)
+            for _, j, target in sorted(proposals, key=lambda t: t[0]):
+                trial = list(current)
+                trial[j] = target
+                score = r2(trial)
+                if score >= best - tolerance:
+                    info["snapped"].append((float(values[j]), str(target)))
+                    current, best = trial, score
+    except SymbolicTimeout:
+        info["message"] = "timed out; snaps accepted so far kept"
+    out = bind_parameters(template, params, current)
+    # Rounding can leave no free constant to absorb its small errors (every constant became a
+    # Rational): fit one overall scale, in closed form, when that lifts R^2.
+    pred = to_callable(out, symbols)(X)
+    if np.all(np.isfinite(pred)) and float(pred @ pred) > 0:
+        scale = float(pred @ y) / float(pred @ pred)
+        r2_now = 1.0 - float(np.sum((y - pred) ** 2)) / ss_tot
+        r2_scaled = 1.0 - float(np.sum((y - scale * pred) ** 2)) / ss_tot
+        if math.isfinite(scale) and scale != 0 and r2_scaled > r2_now + tolerance:
+            out = sp.Float(scale, 15) * out
+            info["scale"] = scale
+    out = tidy_constants(out)
+    info["seconds"] = time.perf_counter() - t0
+    return out, info

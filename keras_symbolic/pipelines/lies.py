@@ -495,6 +495,7 @@ def run_lies(
             continue
         seen.add(key)
         size = expression_complexity(expr)
+        first_row = len(rows)  # this structure's "extracted" candidate: the clamp-free formula
         if size > config.max_formula_nodes:
             # The paper's "out of time" case: too large for the symbolic steps to be worth running.
             r2, loss = _score(expr, symbols, X_sel, y_sel)
@@ -509,8 +510,7 @@ def run_lies(
         # Where the network leaves the Log/Exp domain (clamps active), the clamp-free formula is not
         # the network's function: offer the exact mirror, cut-offs written as Max/Min, as well.
         net_pred = transform.inverse_y(pruned.forward(transform.transform_X(X_sel).astype(np.float64)))
-        clamp_free_r2 = _score(expr, symbols, X_sel, y_sel)[0]
-        if not clamp_free_r2 >= safe_r2(y_sel, net_pred) - config.selection_tolerance:
+        if not rows[first_row]["r2"] >= safe_r2(y_sel, net_pred) - config.selection_tolerance:
             exact = transform.output_expression(network_expression(pruned, inputs, with_cutoffs=True))
             r2, loss = _score(exact, symbols, X_sel, y_sel)
             rows.append(dict(pruning_threshold=thr, stage="extracted_with_cutoffs", complexity=expression_complexity(exact),

@@ -12,7 +12,7 @@ Usage::
 
     KERAS_BACKEND=tensorflow python benchmarks/symbolnet_mnist_epoch.py --epochs 4
     KERAS_BACKEND=jax        python benchmarks/symbolnet_mnist_epoch.py --epochs 4
-    # variants: --jit-compile true|false|auto  --steps-per-execution 16  --no-shuffle  --no-accuracy
+    # variants: --no-sparsity-guard --guard-every 10 --jit-compile true|false|auto  --steps-per-execution 16  --no-shuffle  --no-accuracy
 """
 from __future__ import annotations
 
@@ -56,6 +56,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--steps-per-execution", type=int, default=1)
     parser.add_argument("--no-shuffle", action="store_true", help="do not shuffle rows between epochs")
     parser.add_argument("--no-accuracy", action="store_true", help="do not track accuracy (the authors do)")
+    parser.add_argument("--no-sparsity-guard", action="store_true", help="the paper's method alone (no SparsityGuard)")
+    parser.add_argument("--guard-every", type=int, default=1, help="SparsityGuard check every N batches")
     parser.add_argument("--seed", type=int, default=123)
     parser.add_argument("--verbose", type=int, default=0)
     parser.add_argument("--evaluate", action="store_true", help="also report test accuracy, sparsities, complexity")
@@ -63,6 +65,7 @@ def main(argv=None) -> dict:
 
     import keras
 
+    from keras_symbolic.callbacks.sparsity_guard import SparsityGuard
     from keras_symbolic.models.symbolnet import build_symbolnet
 
     if not args.data.exists():
@@ -105,13 +108,14 @@ def main(argv=None) -> dict:
         epochs=args.epochs,
         shuffle=not args.no_shuffle,
         verbose=args.verbose,
-        callbacks=[timer],
+        callbacks=[timer] + ([] if args.no_sparsity_guard else [SparsityGuard(every=args.guard_every)]),
     )
     after_first = timer.seconds[1:] or timer.seconds
     result = {
         "backend": keras.backend.backend(),
         "jit_compile": str(model.jit_compile),
         "steps_per_execution": args.steps_per_execution,
+        "sparsity_guard": None if args.no_sparsity_guard else {"every": args.guard_every},
         "shuffle": not args.no_shuffle,
         "accuracy_metric": not args.no_accuracy,
         "batch_size": args.batch_size,

@@ -22,9 +22,11 @@ def sparse_task():
 def test_synthetic_sparse_task_prunes_irrelevant_inputs_and_reaches_targets(sparse_task):
     X, y = sparse_task
     targets = {"input": 0.85, "weight": 0.9, "unary": 0.4, "binary": 0.4}
+    # Item counts where every target is reachable: 20 inputs (17 pruned = 0.85), 10 prunable
+    # unary operators (4 = 0.4), 5 binary (2 = 0.4); identity units carry no threshold.
     est = SymbolNetRegressor(
-        layers=((12, 4),),
-        unary=("sin", "square", "identity"),
+        layers=((10, 5),),
+        unary=("sin", "square"),
         binary=("mul",),
         targets=targets,
         epochs=60,
@@ -35,11 +37,10 @@ def test_synthetic_sparse_task_prunes_irrelevant_inputs_and_reaches_targets(spar
     active = np.flatnonzero(est.model_.input_active())
     print("sparsities", est.sparsities_, "active inputs", active, "formula", est.sympy(), "R2", est.score(X, y))
     assert list(active) == [0, 1, 2]  # the 17 irrelevant inputs are pruned, the 3 relevant kept
-    assert est.sparsities_["input"] == pytest.approx(0.85)
-    # Every type reaches its target (up to 0.05 and the granularity of its count of items);
-    # overshoot beyond the target only prunes items the error does not need.
+    # Every type lands within 0.05 of its target (the criterion); without the sparsity
+    # guard the operator types overshoot to 0.6-0.8 here.
     for kind, target in targets.items():
-        assert est.sparsities_[kind] >= target - 0.05, (kind, est.sparsities_)
+        assert abs(est.sparsities_[kind] - target) <= 0.05 + 1e-9, (kind, est.sparsities_)
     assert est.score(X, y) > 0.9  # noise ceiling is ~0.96
     assert {s.name for s in est.sympy().free_symbols} == {"x0", "x1", "x2"}
     np.testing.assert_allclose(est.predict_symbolic(X[:50]), est.predict(X[:50]), rtol=1e-4, atol=1e-4)

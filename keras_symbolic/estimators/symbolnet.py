@@ -60,6 +60,7 @@ class _SymbolNetBase(BaseEstimator):
         validation_split: float = 0.0,
         seed: int = 0,
         jit_compile="auto",
+        sparsity_guard: bool = True,
         variable_names: Sequence[str] | None = None,
         display_digits: int = 3,
         verbose: int = 0,
@@ -79,6 +80,7 @@ class _SymbolNetBase(BaseEstimator):
         self.validation_split = validation_split
         self.seed = seed
         self.jit_compile = jit_compile
+        self.sparsity_guard = sparsity_guard
         self.variable_names = variable_names
         self.display_digits = display_digits
         self.verbose = verbose
@@ -105,6 +107,7 @@ class _SymbolNetBase(BaseEstimator):
             validation_split=self.validation_split,
             seed=self.seed,
             jit_compile=self.jit_compile,
+            sparsity_guard=self.sparsity_guard,
         )
 
     def _validate_X(self, X, reset: bool):
@@ -199,6 +202,9 @@ class SymbolNetRegressor(RegressorMixin, _SymbolNetBase):
         validation_split: fraction held out by Keras for ``val_*`` entries of ``history_``.
         seed: random seed of the run.
         jit_compile: passed to ``keras.Model.compile``.
+        sparsity_guard: cap each sparsity at its target + 0.05
+            (:class:`~keras_symbolic.callbacks.sparsity_guard.SparsityGuard`; ``False``: the
+            paper's method alone, which can overshoot).
         variable_names: names of the variables in the expressions (default ``x0 .. x{d-1}``).
         display_digits: significant digits of :meth:`latex` (display only).
         verbose: Keras ``fit`` verbosity.
@@ -267,6 +273,7 @@ class SymbolNetClassifier(ClassifierMixin, _SymbolNetBase):
         validation_split: float = 0.0,
         seed: int = 0,
         jit_compile="auto",
+        sparsity_guard: bool = True,
         variable_names: Sequence[str] | None = None,
         display_digits: int = 3,
         verbose: int = 0,
@@ -287,6 +294,7 @@ class SymbolNetClassifier(ClassifierMixin, _SymbolNetBase):
             validation_split=validation_split,
             seed=seed,
             jit_compile=jit_compile,
+            sparsity_guard=sparsity_guard,
             variable_names=variable_names,
             display_digits=display_digits,
             verbose=verbose,

@@ -275,6 +275,22 @@ class SymbolicLayer(keras.layers.Layer):
             groups["binary"] = [(self.binary_threshold, unit_gate_pruned(self.binary_threshold))]
         return groups
 
+    def pruning_variables(self) -> dict[str, list[tuple]]:
+        """Threshold variables of this layer by pruning type, each with what it is compared to.
+
+        Returns:
+            ``{"weight": [(T_W, W), (T_b, b)], "unary": [(T_u, None)], "binary": [(T_b2, None)]}``:
+            a weight item is pruned when ``|w| <= t``, an operator item when ``t >= 1``.
+        """
+        out: dict[str, list[tuple]] = {
+            "weight": [(self.kernel_mask.threshold, self.kernel), (self.bias_mask.threshold, self.bias)]
+        }
+        if self.unary_threshold is not None:
+            out["unary"] = [(self.unary_threshold, None)]
+        if self.binary_threshold is not None:
+            out["binary"] = [(self.binary_threshold, None)]
+        return out
+
     def _numpy_gates(self, threshold, prunable) -> np.ndarray:
         active = np.ones(prunable.shape, dtype=bool)
         if threshold is not None:

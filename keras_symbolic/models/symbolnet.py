@@ -289,6 +289,22 @@ class SymbolNet(keras.Model):
                 groups.setdefault(kind, []).extend(items)
         return groups
 
+    def pruning_variables(self) -> dict[str, list[tuple]]:
+        """Every threshold variable by pruning type, with the variable it is compared to.
+
+        Returns:
+            ``{type: [(threshold_variable, values_variable_or_None), ...]}``: weight items are
+            pruned when ``|w| <= t``; input and operator items (``None``) when ``t >= 1``. The
+            order of items is that of :meth:`sparsities`.
+        """
+        out: dict[str, list[tuple]] = {}
+        if self.input_mask is not None:
+            out["input"] = [(self.input_mask.threshold, None)]
+        for layer in self.all_symbolic_layers:
+            for kind, items in layer.pruning_variables().items():
+                out.setdefault(kind, []).extend(items)
+        return {k: out[k] for k in PRUNING_TYPES if k in out}
+
     # ---------------------------------------------------------------------------------------------
     def compute_error_loss(self, y, y_pred, sample_weight=None):
         """``L_err`` (the compiled loss if ``compile`` got one, else ``error_loss``)."""

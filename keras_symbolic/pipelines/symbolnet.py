@@ -19,6 +19,7 @@ import keras
 import numpy as np
 import sympy as sp
 
+from keras_symbolic.callbacks.sparsity_guard import SparsityGuard
 from keras_symbolic.models.symbolnet import DEFAULT_TARGETS, SymbolNet, build_symbolnet, normalize_targets
 from keras_symbolic.symbolic.unroll import expressions_complexity, unroll_symbolnet
 
@@ -51,6 +52,11 @@ class SymbolNetConfig:
         seed: seed of ``keras.utils.set_random_seed`` (Python, NumPy and backend RNGs).
         jit_compile: passed to ``compile`` (``"auto"``, ``True``, ``False``).
         steps_per_execution: passed to ``compile``.
+        sparsity_guard: cap every type's sparsity at its target + ``guard_tolerance`` with
+            :class:`~keras_symbolic.callbacks.sparsity_guard.SparsityGuard` (not in the paper: it
+            stops the lockstep overshoot of items the error does not defend). ``False`` is the
+            paper's method alone.
+        guard_tolerance: overshoot the guard allows, as a fraction of a type's items.
     """
 
     layers: Sequence[Sequence[int]] = ((12, 4),)
@@ -71,6 +77,8 @@ class SymbolNetConfig:
     seed: int = 0
     jit_compile: Any = "auto"
     steps_per_execution: int = 1
+    sparsity_guard: bool = True
+    guard_tolerance: float = 0.05
 
     def __post_init__(self):
         self.targets = normalize_targets(self.targets)
@@ -86,6 +94,8 @@ class SymbolNetConfig:
                 raise ValueError(f"`{name}` must be a positive integer, got {value!r}.")
         if not (isinstance(self.learning_rate, (int, float)) and self.learning_rate > 0):
             raise ValueError(f"`learning_rate` must be positive, got {self.learning_rate!r}.")
+        if not 0.0 <= float(self.guard_tolerance) < 1.0:
+            raise ValueError(f"`guard_tolerance` must be in [0, 1), got {self.guard_tolerance!r}.")
         if not 0.0 <= float(self.validation_split) < 1.0:
             raise ValueError(f"`validation_split` must be in [0, 1), got {self.validation_split!r}.")
 
@@ -187,6 +197,7 @@ def train_symbolnet(
         jit_compile=config.jit_compile,
         steps_per_execution=config.steps_per_execution,
     )
+    guard = [SparsityGuard(tolerance=config.guard_tolerance)] if config.sparsity_guard else []
     start = time.perf_counter()
     history = model.fit(
         X,
@@ -197,7 +208,7 @@ def train_symbolnet(
         validation_split=config.validation_split,
         shuffle=config.shuffle,
         verbose=verbose,
-        callbacks=[keras.callbacks.TerminateOnNaN(), *callbacks],
+        callbacks=[keras.callbacks.TerminateOnNaN(), *guard, *callbacks],
     )
     fit_seconds = time.perf_counter() - start
     hist = {k: [float(v) for v in vals] for k, vals in history.history.items()}

@@ -3,6 +3,8 @@
     keras-symbolic bench feynman [--subset lies|all|NAME,...] [--method lies,operon,gplearn]
         [--trials N] [--samples N] [--jobs N] [--scheduler ADDRESS] [--deadline SECONDS]
         [--out DIR] [--ablate oversampling,gradient_pruning,rounding,coefficient_fit | table1]
+    keras-symbolic bench symbolnet --dataset mnist|lhc|svhn [--method symbolnet,eql] [--grid FILE]
+        [--trials N] [--epochs N] [--jobs N] [--scheduler ADDRESS] [--out DIR]
     keras-symbolic bench summary --out DIR
 
 Registered by :func:`keras_symbolic.cli.build_parser` through :func:`add_bench_parser`.
@@ -71,6 +73,10 @@ def add_bench_parser(subparsers) -> argparse.ArgumentParser:
     fey.add_argument("--dry-run", action="store_true", help="list what would run and exit")
     fey.add_argument("--no-summary", action="store_true", help="do not write the summary at the end")
     fey.add_argument("--quiet", action="store_true", help="no progress bar or per-run lines")
+
+    from keras_symbolic.bench.symbolnet_cli import add_symbolnet_parser
+
+    add_symbolnet_parser(sub)
 
     summ = sub.add_parser("summary", help="(re)write the summary of a results folder",
                           description="Write summary.md, CSV tables and plots from OUT/runs.jsonl.")
@@ -256,7 +262,14 @@ def _cmd_feynman(args, argv) -> int:
 
 
 def _cmd_summary(args) -> int:
-    from keras_symbolic.bench.summary import summarize
+    from keras_symbolic.bench.summary import RUNS_FILE, summarize
+    from keras_symbolic.bench.symbolnet_report import is_symbolnet_results, summarize_symbolnet
+
+    if is_symbolnet_results(args.out / RUNS_FILE):  # a `bench symbolnet` folder
+        files = summarize_symbolnet(args.out, plots=not args.no_plots)
+        for name, path in files.items():
+            print(f"wrote {path}")
+        return 0
 
     try:
         files = summarize(args.out, plots=not args.no_plots)
@@ -273,6 +286,10 @@ def run_bench(args, argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if args.bench_command == "feynman":
         return _cmd_feynman(args, argv)
+    if args.bench_command == "symbolnet":
+        from keras_symbolic.bench.symbolnet_cli import run_symbolnet_bench
+
+        return run_symbolnet_bench(args, argv)
     if args.bench_command == "summary":
         return _cmd_summary(args)
     raise _error(f"unknown bench command {args.bench_command}")

@@ -1,4 +1,5 @@
-"""Benchmark data sets: the AI Feynman equations (with the LIES subset) and SRBench's results."""
+"""Benchmark data sets: the AI Feynman equations (with the LIES subset) and SRBench's results;
+MNIST, LHC jets and SVHN "1" vs "7" for SymbolNet (:mod:`.mnist`, :mod:`.lhc`, :mod:`.svhn`)."""
 from .feynman import (
     FEYNMAN_TABLE_PATH,
     SRBENCH_GROUNDTRUTH_PATH,
@@ -11,6 +12,10 @@ from .feynman import (
     load_feynman_table,
     srbench_results,
 )
+from .classification import ClassificationData
+from .lhc import load_lhc_jets
+from .mnist import load_mnist
+from .svhn import load_svhn_1_vs_7
 
 __all__ = [
     "FeynmanEquation",
@@ -23,4 +28,8 @@ __all__ = [
     "feynman_name_from_srbench",
     "FEYNMAN_TABLE_PATH",
     "SRBENCH_GROUNDTRUTH_PATH",
+    "ClassificationData",
+    "load_mnist",
+    "load_lhc_jets",
+    "load_svhn_1_vs_7",
 ]

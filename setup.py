@@ -7,8 +7,9 @@ HERE = Path(__file__).parent
 
 EXTRAS = {
     "jax": ["jax[cpu]>=0.4.30"],
-    "test": ["pytest>=8", "pytest-timeout>=2.3"],
-    "bench": ["dask[distributed]>=2024.1", "pyoperon>=0.6", "gplearn>=0.4.3"],
+    # nbclient/nbformat/ipykernel: tests/test_notebooks.py executes the example notebooks.
+    "test": ["pytest>=8", "pytest-timeout>=2.3", "nbclient>=0.10", "nbformat>=5", "ipykernel"],
+    "bench": ["dask[distributed]>=2024.1", "pyoperon>=0.6", "gplearn>=0.4.3", "pyyaml>=6"],
     "fpga": ["hls4ml>=1.1"],
     # Legacy Keras stack for the compressed-NN baselines; used only in its own process.
     "baselines": ["qkeras>=0.9", "tensorflow-model-optimization>=0.8", "tf_keras", "pyparsing"],

@@ -4,6 +4,8 @@
     keras-symbolic fit --feynman NAME [--samples N] [--out DIR] [--seed N]
     keras-symbolic fit DATA.csv --target COLUMN --method symbolnet [--task classification] [...]
     keras-symbolic bench feynman|summary ...   (see keras_symbolic.bench.cli)
+    keras-symbolic hls RESULT_DIR | --expr TEXT [--precision ap_fixed<W,I> ...] [--data CSV|NPZ] [--out DIR]
+    keras-symbolic baseline qp --dataset mnist|lhc|svhn [--epochs N] [--out DIR]
 
 Bad input gives a one-line ``error: ...`` naming the problem and exit code 2; nothing is written.
 """
@@ -58,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     from keras_symbolic.bench.cli import add_bench_parser
 
     add_bench_parser(sub)
+    from keras_symbolic.cli_hls import add_hls_parser
+
+    add_hls_parser(sub)
+    from keras_symbolic.cli_baseline import add_baseline_parser
+
+    add_baseline_parser(sub)
     return parser
 
 
@@ -195,7 +203,7 @@ def main(argv=None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command != "bench":  # bench runs Keras only in its run processes (stderr captured there)
+    if args.command not in ("bench", "baseline"):  # these run Keras only in their child processes
         _import_keras_quietly()
     started = time.perf_counter()
     try:
@@ -205,6 +213,14 @@ def main(argv=None) -> int:
             from keras_symbolic.bench.cli import run_bench
 
             return run_bench(args, sys.argv[1:] if argv is None else argv)
+        if args.command == "hls":
+            from keras_symbolic.cli_hls import run_hls
+
+            return run_hls(args)
+        if args.command == "baseline":
+            from keras_symbolic.cli_baseline import run_baseline
+
+            return run_baseline(args)
         parser.error(f"unknown command {args.command}")
     except CLIError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -106,7 +106,9 @@ def test_cli_scan_both_methods_resumes_and_summarises(tiny_mnist, tmp_path, caps
     assert main(argv) == 0  # resume: nothing left to run
     assert "finished 0 run(s)" in capsys.readouterr().out
     assert len((out / "runs.jsonl").read_text().splitlines()) == 2
-    assert main(["bench", "summary", "--out", str(out)]) == 0
+    key = lines[0]["key"]
+    assert main(["bench", "summary", "--out", str(out), "--model", key]) == 0
+    assert (out / "expressions_model_1.md").is_file() and (out / "roc_model_1.png").is_file()
 
 
 def _record(key, method, score, complexity, expressions=None):

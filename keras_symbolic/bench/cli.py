@@ -82,6 +82,8 @@ def add_bench_parser(subparsers) -> argparse.ArgumentParser:
                           description="Write summary.md, CSV tables and plots from OUT/runs.jsonl.")
     summ.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder")
     summ.add_argument("--no-plots", action="store_true", help="tables only")
+    summ.add_argument("--model", action="append", default=[], metavar="KEY",
+                      help="bench symbolnet: also write ROC curves and the expression table of this run; repeatable")
     return bench
 
 
@@ -266,7 +268,10 @@ def _cmd_summary(args) -> int:
     from keras_symbolic.bench.symbolnet_report import is_symbolnet_results, summarize_symbolnet
 
     if is_symbolnet_results(args.out / RUNS_FILE):  # a `bench symbolnet` folder
-        files = summarize_symbolnet(args.out, plots=not args.no_plots)
+        try:
+            files = summarize_symbolnet(args.out, plots=not args.no_plots, models=args.model)
+        except KeyError as exc:
+            raise _error(str(exc.args[0])) from None
         for name, path in files.items():
             print(f"wrote {path}")
         return 0

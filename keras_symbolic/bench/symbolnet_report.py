@@ -199,8 +199,11 @@ def _table(frame: pd.DataFrame, columns: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def summarize_symbolnet(out: str | os.PathLike, plots: bool = True, roc: bool = True) -> dict[str, Path]:
+def summarize_symbolnet(out: str | os.PathLike, plots: bool = True, roc: bool = True,
+                        models: Sequence[str] = ()) -> dict[str, Path]:
     """Write the summary files of a ``bench symbolnet`` folder (see the module docstring).
+
+    ``models``: run keys of further models to describe (``roc_model_N.png``, ``expressions_model_N.md``).
 
     Returns:
         ``{file name: path}`` of what was written.
@@ -231,28 +234,39 @@ def summarize_symbolnet(out: str | os.PathLike, plots: bool = True, roc: bool = 
     columns = ["method", "score", "complexity", "layers", "targets", "reg_lambda", "threshold", "sparsity_weight",
                "sparsity_input", "trial", "key"]
     lines += [_table(fronts, columns), "", "## Published points", ""]
-    data = None
+    data = {}
+
+    def describe(record, title: str, suffix: str) -> None:
+        md = out / f"expressions_{suffix}.md"
+        md.write_text(f"# {title}\n\n" + expression_table(record), encoding="utf-8")
+        written[md.name] = md
+        if not (plots and roc and record.get("expressions")):
+            return
+        try:
+            if "test" not in data:
+                opts = record.get("data") or {}
+                data["test"] = load_dataset(dataset, opts.get("path"), opts.get("n_train"), opts.get("n_test"),
+                                            download=False)
+            test = data["test"]
+            plot_roc(record, test.x_test, test.y_test, test.classes, out / f"roc_{suffix}.png")
+            written[f"roc_{suffix}.png"] = out / f"roc_{suffix}.png"
+        except (OSError, ValueError, ImportError) as exc:
+            lines.append(f"  (ROC curves skipped: the test data could not be loaded here: {exc})")
+
     for n, point in enumerate(PAPER_POINTS.get(dataset, []), start=1):
         chosen = choose_model(frame, point["complexity"])
         best = "none" if chosen is None else f"{chosen['score']:.4f} at mean complexity {chosen['complexity']:.1f}"
         reached = chosen is not None and chosen["score"] >= point["score"]
         lines.append(f"- {point['label']}: best SymbolNet model at complexity <= {point['complexity']:g}: {best} "
                      f"({'reached' if reached else 'NOT reached'}).")
-        if chosen is None:
-            continue
-        record = chosen["record"]
-        md = out / f"expressions_{n}.md"
-        md.write_text(f"# {point['label']}\n\n" + expression_table(record), encoding="utf-8")
-        written[md.name] = md
-        if plots and roc and record.get("expressions"):
-            try:
-                if data is None:
-                    opts = record.get("data") or {}
-                    data = load_dataset(dataset, opts.get("path"), opts.get("n_train"), opts.get("n_test"), download=False)
-                plot_roc(record, data.x_test, data.y_test, data.classes, out / f"roc_{n}.png")
-                written[f"roc_{n}.png"] = out / f"roc_{n}.png"
-            except (OSError, ValueError, ImportError) as exc:
-                lines.append(f"  (ROC curves skipped: the test data could not be loaded here: {exc})")
+        if chosen is not None:
+            describe(chosen["record"], point["label"], str(n))
+    by_key = {row["key"]: row["record"] for _, row in frame.iterrows()}
+    for n, key in enumerate(models, start=1):
+        if key not in by_key:
+            raise KeyError(f"no run with key {key!r} in {out}")
+        describe(by_key[key], f"model {key}", f"model_{n}")
+        lines.append(f"- chosen model {n}: `{key}` (expressions_model_{n}.md, roc_model_{n}.png)")
     lines += ["", "Files: `runs.jsonl` (one JSON line per model: scores, per-class AUC, sparsities, expressions, "
               "config, seed, times), `runs.csv`, `pareto.csv`, `pareto.png`, `expressions_N.md` / `roc_N.png` "
               "(the model chosen for published point N)."]

@@ -194,9 +194,13 @@ def srbench_tables(frame: pd.DataFrame, noise: float = 0.0):
     equations of the median over runs of R^2 > 0.999)."""
     from keras_symbolic.datasets import srbench_results
 
+    from keras_symbolic.datasets import all_equations
+
     sr = srbench_results(noise)
     sr = sr[sr["equation"].notna()]
-    run_eqs = list(dict.fromkeys(frame["equation"]))
+    order = {eq.name: i for i, eq in enumerate(all_equations())}
+    # Table order, not the order in which parallel runs happened to finish.
+    run_eqs = sorted(dict.fromkeys(frame["equation"]), key=lambda e: order.get(e, len(order)))
     equations = [e for e in run_eqs if e in set(sr["equation"])]
     missing = [e for e in run_eqs if e not in set(sr["equation"])]
     ours = frame[frame["equation"].isin(equations)]

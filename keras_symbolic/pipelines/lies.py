@@ -28,6 +28,7 @@ from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.symbolic.lies_extract import network_expression
 from keras_symbolic.symbolic.pruning import prune_weights
 from keras_symbolic.symbolic.simplify import SimplifyConfig, simplify_formula, to_callable
+from keras_symbolic.symbolic.structure_search import structure_search
 from keras_symbolic.symbolic.transform import DataError, SpaceTransform, validate_xy
 
 __all__ = [
@@ -177,9 +178,9 @@ class LIESConfig:
             cfg = replace(cfg, gradient_pruning=False)
         if "rounding" in names:
             # our data-checked snapping is a rounding too: off with it, so the ablation stays meaningful
-            cfg = replace(cfg, simplify=replace(cfg.simplify, rounding=False, snap=False))
+            cfg = replace(cfg, simplify=replace(cfg.simplify, rounding=False, snap=False, structure_search=False))
         if "coefficient_fit" in names:
-            cfg = replace(cfg, simplify=replace(cfg.simplify, coefficient_fit=False))
+            cfg = replace(cfg, simplify=replace(cfg.simplify, coefficient_fit=False, structure_search=False))
         return cfg
 
     def to_dict(self) -> dict:
@@ -383,6 +384,31 @@ def _weak_with_restarts(n_inputs, seed, Z, Y, config: LIESConfig, rng, progress)
 
 
 # ---------------------------------------------------------------------------------------------- selection
+def _with_structure_search(equations: pd.DataFrame, chosen: int, X_fit, y_fit, X_sel, y_sel, symbols,
+                           config: LIESConfig) -> pd.DataFrame:
+    """Add the structure search's result (:mod:`keras_symbolic.symbolic.structure_search`) started
+    from the chosen candidate and from the best-R^2 one, as rows of stage ``"structure_search"``."""
+    cfg = config.simplify
+    finite = equations[np.isfinite(equations["r2"].astype(float))]
+    starts = [chosen] + ([int(finite["r2"].astype(float).idxmax())] if not finite.empty else [])
+    new_rows = []
+    for idx in dict.fromkeys(starts):  # unique, chosen first
+        start = equations.loc[idx]
+        if not np.isfinite(float(start["r2"])) or start["complexity"] <= 3:
+            continue
+        found, info = structure_search(start["expression"], X_fit, y_fit, symbols, tolerance=cfg.search_tolerance,
+                                       timeout=cfg.search_timeout, seed=cfg.seed)
+        if not info["accepted"]:
+            continue
+        r2, loss = _score(found, symbols, X_sel, y_sel)
+        new_rows.append(dict(pruning_threshold=start["pruning_threshold"], stage="structure_search",
+                             complexity=expression_complexity(found), loss=loss, r2=r2, train_r2=info["r2_end"],
+                             expression=found, note=f"from candidate {idx}: {len(info['accepted'])} changes"))
+    if not new_rows:
+        return equations
+    return pd.concat([equations, pd.DataFrame(new_rows)], ignore_index=True)
+
+
 def select_equation(equations: pd.DataFrame, tolerance: float = 1e-3) -> int:
     """Index of the simplest candidate whose R^2 is within ``tolerance`` of the best finite R^2."""
     finite = equations[np.isfinite(equations["r2"].astype(float))]
@@ -518,6 +544,9 @@ def run_lies(
                              note="the network's Log/Exp cut-offs are active on the data"))
     equations = pd.DataFrame(rows)
     chosen = select_equation(equations, config.selection_tolerance)
+    if config.simplify.structure_search:
+        equations = _with_structure_search(equations, chosen, X_fit, y_fit, X_sel, y_sel, symbols, config)
+        chosen = select_equation(equations, config.selection_tolerance)
     equations["chosen"] = equations.index == chosen
     seconds["simplification"] = time.perf_counter() - t0
     expression = equations.loc[chosen, "expression"]

@@ -99,6 +99,12 @@ class SimplifyConfig:
         snap: after the final rounding, snap near-zero constants to 0 and near-integers to integers
             when the data say it costs nothing (:func:`snap_constants`); not part of the paper.
         snap_tolerance: largest allowed drop of R^2 per snapped constant.
+        structure_search: after selection, collapse sub-trees and exponents the data do not need
+            (:func:`~keras_symbolic.symbolic.structure_search.structure_search`); not part of the
+            paper. Run by :func:`~keras_symbolic.pipelines.lies.run_lies` on the chosen formula, not
+            by :func:`simplify_formula`.
+        search_tolerance: largest allowed drop of R^2 over the whole structure search.
+        search_timeout: wall-clock bound of one structure search, in seconds.
         zero_timeout, fit_timeout, final_timeout, simplify_timeout, snap_timeout: wall-clock bounds
             in seconds.
         seed: seed of the row subsampling.
@@ -125,6 +131,9 @@ class SimplifyConfig:
     snap: bool = True
     snap_tolerance: float = 1e-6
     snap_timeout: float = 5.0
+    structure_search: bool = True
+    search_tolerance: float = 1e-5
+    search_timeout: float = 30.0
     zero_timeout: float = 30.0
     fit_timeout: float = 20.0
     final_timeout: float = 30.0

@@ -72,7 +72,7 @@ __all__ = [
 DATASETS = ("mnist", "lhc", "svhn")
 METHODS = ("symbolnet", "eql")
 TARGET = "keras_symbolic.bench.symbolnet:run_task"
-MAX_STORED_NODES = 50_000
+MAX_STORED_NODES = 20_000
 _METHOD_STREAM = {"symbolnet": 1, "eql": 2}
 
 #: Scan ranges of the paper's Section IV-C (per data set), plus EQL's (IV-B).

@@ -29,13 +29,13 @@ A grid file (YAML or JSON) replaces the defaults::
 A method with a configuration list runs those (trial ``t`` = seed ``seed + t``); otherwise it draws
 from its ranges (the defaults updated by ``ranges``). ``common`` and ``--epochs`` apply to all.
 
-One run (:func:`run_task`) loads the data set (:data:`LOADERS`), trains, unrolls the network to one
+One run (:func:`run_task`) loads the data set (:func:`load_dataset`), trains, unrolls the network to one
 SymPy expression per output and scores the network on the test rows. Its JSON line holds: ``score``
 (test accuracy; ROC AUC for the one-output SVHN task) and ``score_name``, ``accuracy``, ``auc_macro``
 and ``auc_per_class``, ``complexity`` (mean over outputs) and ``complexities``, ``sparsities``
 reached, ``expressions`` (constants rounded to 6 significant digits to keep the file small; omitted
-past :data:`MAX_STORED_NODES` nodes in all), ``fit_seconds``, ``wall_seconds``, ``seed``, the full
-``config`` and the data description.
+past :data:`MAX_STORED_NODES` nodes in all, or ``$KERAS_SYMBOLIC_MAX_STORED_NODES``),
+``fit_seconds``, ``wall_seconds``, ``seed``, the full ``config`` and the data description.
 """
 from __future__ import annotations
 
@@ -332,7 +332,8 @@ def classification_scores(y_true: np.ndarray, scores: np.ndarray) -> dict:
 
 
 def _stored_expressions(expressions, complexities) -> Optional[list[str]]:
-    if sum(complexities) > MAX_STORED_NODES:
+    limit = int(os.environ.get("KERAS_SYMBOLIC_MAX_STORED_NODES", MAX_STORED_NODES))
+    if sum(complexities) > limit:
         return None
     from keras_symbolic.symbolic.unroll import display_expression
 

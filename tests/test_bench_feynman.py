@@ -217,3 +217,22 @@ def test_ablation_summary_is_the_papers_table_one(tmp_path):
     assert overall.loc["lies", "ssr_%"] == pytest.approx(50.0)  # trial 0: 2/3, trial 1: 1/3
     assert overall.loc["lies", "ssr_std"] == pytest.approx(23.570226, rel=1e-5)
     assert "lies (no oversampling)" in overall.index
+
+
+def test_summary_includes_runs_of_other_folders(smoke, tmp_path, capsys):
+    """Peers run into another --out (one store per running command) are summarised side by side."""
+    lines = (smoke / "runs.jsonl").read_text().splitlines()
+    first, second = tmp_path / "lies_a", tmp_path / "lies_b"
+    for folder, part in ((first, lines[:1]), (second, lines[1:])):
+        folder.mkdir()
+        (folder / "runs.jsonl").write_text("\n".join(part) + "\n")
+    assert len(load_runs(first)) == 1
+    assert sorted(load_runs(first, include=[second])["equation"]) == ["I.12.1", "I.14.3"]
+    assert main(["bench", "summary", "--out", str(first), "--include", str(second), "--no-plots"]) == 0
+    overall = pd.read_csv(first / "summary_overall.csv")
+    assert overall["equations"].tolist() == [2]
+    srbench = pd.read_csv(first / "summary_srbench.csv")
+    ours = srbench[srbench["source"] == "this run"].iloc[0]
+    assert {"ssr_%", "ssr_paper_rule_%"} <= set(srbench.columns) and 0 <= ours["ssr_%"] <= 100
+    assert main(["bench", "summary", "--out", str(first), "--include", str(tmp_path / "missing")]) == 2
+    assert "no runs.jsonl" in capsys.readouterr().err

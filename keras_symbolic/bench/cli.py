@@ -82,6 +82,8 @@ def add_bench_parser(subparsers) -> argparse.ArgumentParser:
                           description="Write summary.md, CSV tables and plots from OUT/runs.jsonl.")
     summ.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder")
     summ.add_argument("--no-plots", action="store_true", help="tables only")
+    summ.add_argument("--include", action="append", type=Path, default=[], metavar="DIR",
+                      help="also summarise the runs of this results folder (e.g. peers run into another --out); repeatable")
     summ.add_argument("--model", action="append", default=[], metavar="KEY",
                       help="bench symbolnet: also write ROC curves and the expression table of this run; repeatable")
     return bench
@@ -180,10 +182,10 @@ def _log_invocation(out: Path, argv, bench, n_tasks, n_todo, args) -> None:
         handle.write(json.dumps(entry) + "\n")
 
 
-def _print_overall(out: Path) -> None:
+def _print_overall(out: Path, include=()) -> None:
     from keras_symbolic.bench.summary import load_runs, overall_table
 
-    overall = overall_table(load_runs(out))
+    overall = overall_table(load_runs(out, include))
     for row in overall.to_dict("records"):
         print(f"{row['method']:<32} {row['equations']:>3} equations, {row['runs']:>4} runs: "
               f"SSR {row['ssr_%']:.1f} %, R^2>0.99 {row['r2_gt_0.99_%']:.1f} %, R^2>0.999 {row['r2_gt_0.999_%']:.1f} %, "
@@ -276,11 +278,14 @@ def _cmd_summary(args) -> int:
             print(f"wrote {path}")
         return 0
 
+    for folder in args.include:
+        if not (folder / RUNS_FILE).is_file():
+            raise _error(f"--include {folder}: no {RUNS_FILE} there")
     try:
-        files = summarize(args.out, plots=not args.no_plots)
+        files = summarize(args.out, plots=not args.no_plots, include=args.include)
     except FileNotFoundError as exc:
         raise _error(str(exc)) from None
-    _print_overall(args.out)
+    _print_overall(args.out, args.include)
     for name, path in files.items():
         print(f"wrote {path}")
     return 0

@@ -5,7 +5,8 @@ Tables I-III).
 
 * ``runs.csv``: one row per finished model (method, trial, score, mean complexity, sparsities, seconds);
 * ``pareto.csv`` and ``pareto.png``: test score (accuracy, or ROC AUC for SVHN) against mean
-  complexity, every model as a dot, each method's Pareto front as a step line, and the paper's
+  complexity, every model as a dot, each method's Pareto front as a step line (models trained with a
+  cross-entropy error loss, an option that is not the paper's, get their own front), and the paper's
   published points (:data:`~keras_symbolic.bench.symbolnet.PAPER_POINTS`) as stars;
 * for each published point, the SymbolNet model chosen for it (:func:`choose_model`: the best score
   at a mean complexity no larger than the point's):
@@ -57,6 +58,7 @@ def load_symbolnet_runs(out: str | os.PathLike) -> pd.DataFrame:
             "complexity": record.get("complexity"), "auc_macro": record.get("auc_macro"),
             **{f"sparsity_{k}": v for k, v in sp.items()},
             "layers": json.dumps((record.get("config") or {}).get("layers")),
+            "loss": (record.get("config") or {}).get("error_loss"),
             "targets": json.dumps(record.get("targets")) if record.get("targets") else None,
             "reg_lambda": (record.get("config") or {}).get("reg_lambda"),
             "threshold": (record.get("config") or {}).get("threshold"),
@@ -129,12 +131,15 @@ def plot_pareto(frame: pd.DataFrame, dataset: str, path: Optional[str | os.PathL
     fig = Figure(figsize=(7, 4.8), layout="constrained")
     ax = fig.subplots()
     ok = frame[frame["outcome"] == "ok"].dropna(subset=["score", "complexity"])
-    for method, group in ok.groupby("method"):
-        color = _COLORS.get(method, None)
+    loss = ok["loss"] if "loss" in ok.columns else pd.Series("mse", index=ok.index)
+    groups = ok.assign(_ce=loss.fillna("mse").astype(str).str.endswith("crossentropy"))
+    for (method, ce), group in groups.groupby(["method", "_ce"]):
+        color = "tab:green" if ce else _COLORS.get(method, None)
+        name = ("SymbolNet" if method == "symbolnet" else "EQL") + (", cross-entropy (not the paper's MSE)" if ce else "")
         ax.scatter(group["complexity"], group["score"], s=18, alpha=0.45, color=color)
         front = pareto_front(group)
         ax.step(front["complexity"], front["score"], where="post", color=color, lw=2,
-                label=f"{'SymbolNet' if method == 'symbolnet' else 'EQL'} ({len(group)} models)", marker="o", ms=4)
+                label=f"{name} ({len(group)} models)", marker="o", ms=4)
     for point in PAPER_POINTS.get(dataset, []):
         ax.scatter([point["complexity"]], [point["score"]], marker="*", s=180, color="black", zorder=5)
         ax.annotate(point["label"], (point["complexity"], point["score"]), textcoords="offset points",
@@ -231,7 +236,7 @@ def summarize_symbolnet(out: str | os.PathLike, plots: bool = True, roc: bool = 
              f"{timing['sum_run_seconds']:.0f} s (median {timing['median_run_seconds'] or 0:.0f} s per model, "
              "process start, data, training, unrolling and scoring included).", "",
              "## Pareto fronts (test score vs mean complexity)", ""]
-    columns = ["method", "score", "complexity", "layers", "targets", "reg_lambda", "threshold", "sparsity_weight",
+    columns = ["method", "score", "complexity", "layers", "loss", "targets", "reg_lambda", "threshold", "sparsity_weight",
                "sparsity_input", "trial", "key"]
     lines += [_table(fronts, columns), "", "## Published points", ""]
     data = {}

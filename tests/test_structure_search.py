@@ -39,6 +39,26 @@ def test_rounds_an_exponent_and_refits():
     assert any(what.startswith("exponent") for what, _, _ in info["accepted"])
 
 
+def test_linearizes_an_exponential_of_a_slightly_bent_power():
+    # Feynman III.15.14's failure: exp(-132.7 d**0.015) stands for d**-2.
+    truth = y**2 / (x * z**2)
+    X, target = _data(truth)
+    shape = y**2 * sp.exp(sp.Float(-132.680852778877) * z ** sp.Float(0.0149506530065718)) / x
+    f = sp.lambdify(SYMS, shape, "numpy")(*X.T)
+    start = sp.Float(float(f @ target / (f @ f))) * shape  # the best scale: R^2 ~ 0.9999, as in the run
+    out, info = structure_search(start, X, target, SYMS)
+    assert any(what.startswith("linearize") for what, _, _ in info["accepted"])
+    assert sp.simplify(out / truth).is_constant() and info["r2_end"] > 1 - 1e-9
+
+
+def test_exponent_proposals_never_restate_the_exponent():
+    expr = sp.sqrt(x) * y
+    X, target = _data(expr)
+    assert all(p != expr for _, p in proposals(expr, SYMS, X))
+    out, info = structure_search(expr, X, target, SYMS)
+    assert out == expr and info["accepted"] == []
+
+
 def test_keeps_what_the_data_need():
     truth = x + sp.sin(y) * z
     X, target = _data(truth)

@@ -10,6 +10,8 @@ formula ``f`` with ``R^2 = r`` on the data:
 
 * **collapse**: replace one sub-tree ``S`` (not a leaf, not ``f`` itself, depending on the
   variables) by a new constant initialised at ``mean(S)`` over the data;
+* **linearize**: ``exp(c x**e ...)`` with small exponents ``e`` becomes the power law
+  ``e**c x**(c e)`` it approximates (:func:`_linearized_exp`);
 * **exponent**: replace a numeric exponent ``e`` of a power by ``round(e)`` or ``round(2e)/2``
   (when ``|e - round(e)| < 0.25``, resp. ``< 0.15``);
 
@@ -78,6 +80,7 @@ def _mean_value(sub, symbols, X) -> float | None:
 
 
 def _exponent_targets(e: float) -> list[sp.Rational]:
+    """Integer and half-integer exponents near ``e`` (never ``e`` itself)."""
     out = []
     nearest = round(e)
     if abs(e - nearest) < 0.25:
@@ -85,7 +88,33 @@ def _exponent_targets(e: float) -> list[sp.Rational]:
     half = sp.Rational(int(round(2 * e)), 2)
     if half.q == 2 and abs(e - float(half)) < 0.15:
         out.append(half)
-    return out
+    return [t for t in out if float(t) != e]
+
+
+def _linearized_exp(sub, variables, max_exponent: float = 0.2):
+    """``exp(sum_k t_k)`` with some ``t_k = c prod_i x_i**e_i``, every ``|e_i| <= max_exponent``,
+    rewritten as ``exp(rest) * prod_k e**c prod_i x_i**(c e_i)``; ``None`` if no term qualifies.
+
+    ``x**e = exp(e ln x) ~ 1 + e ln x`` for small ``e``, so ``exp(c x**e) ~ e**c x**(c e)``: the
+    network writes a power law as the exponential of a slightly bent power (seen on Feynman
+    III.15.14: ``exp(-132.7 d**0.015)`` for ``d**-2``).
+    """
+    if not isinstance(sub, sp.exp):
+        return None
+    kept, factors = [], []
+    for term in sp.Add.make_args(sub.args[0]):
+        coeff, rest = term.as_coeff_Mul()
+        powers = sp.Mul.make_args(rest)
+        small = rest != 1 and abs(float(coeff)) < 700 and all(
+            p.is_Pow and p.base in variables and p.exp.is_Number and abs(float(p.exp)) <= max_exponent
+            for p in powers)
+        if not small:
+            kept.append(term)
+            continue
+        factors.append(sp.Float(math.exp(float(coeff)), 15) * sp.Mul(*[sp.Pow(p.base, coeff * p.exp) for p in powers]))
+    if not factors:
+        return None
+    return sp.exp(sp.Add(*kept)) * sp.Mul(*factors)
 
 
 def proposals(expr, symbols, X) -> list[tuple[str, sp.Expr]]:
@@ -100,7 +129,7 @@ def proposals(expr, symbols, X) -> list[tuple[str, sp.Expr]]:
 
     def add(what, new, allow_equal=False):
         key = sp.srepr(new)
-        if key in seen:
+        if key in seen or new == expr:
             return
         seen.add(key)
         new_size = expression_complexity(new)
@@ -114,6 +143,9 @@ def proposals(expr, symbols, X) -> list[tuple[str, sp.Expr]]:
         mean = _mean_value(sub, symbols, X)
         if mean is not None and mean != 0.0:
             add(f"collapse {sub}", expr.xreplace({sub: sp.Float(mean, 15)}))
+        linear = _linearized_exp(sub, variables)
+        if linear is not None:  # one exp fewer, so the search still terminates
+            add(f"linearize {sub}", expr.xreplace({sub: linear}), True)
         if sub.is_Pow and sub.exp.is_Number and not sub.exp.is_Integer:
             for target in _exponent_targets(float(sub.exp)):
                 # Same size (q**(19/10) -> q**2) still counts: one fewer non-integer exponent.

@@ -8,7 +8,7 @@ HERE = Path(__file__).parent
 EXTRAS = {
     "jax": ["jax[cpu]>=0.4.30"],
     # nbclient/nbformat/ipykernel: tests/test_notebooks.py executes the example notebooks.
-    "test": ["pytest>=8", "pytest-timeout>=2.3", "nbclient>=0.10", "nbformat>=5", "ipykernel"],
+    "test": ["pytest>=8", "pytest-timeout>=2.3", "nbclient>=0.10", "nbformat>=5", "ipykernel", "pyarrow"],
     "bench": ["dask[distributed]>=2024.1", "pyoperon>=0.6", "gplearn>=0.4.3", "pyyaml>=6"],
     # hls4ml's symbolic front end and its Keras-2 converter as used by keras_symbolic.fpga (tested: 1.3.0).
     "fpga": ["hls4ml>=1.3,<1.4"],
@@ -17,7 +17,7 @@ EXTRAS = {
     # version (2.21 here); QKeras 0.9.0 imports pyparsing without declaring it.
     "baselines": ["qkeras==0.9.0", "tensorflow-model-optimization>=0.8.1,<0.9", "tf_keras>=2.21,<2.22",
                   "pyparsing>=3", "hls4ml>=1.3,<1.4"],
-    "datasets": ["tensorflow-datasets>=4.9"],
+    "datasets": ["tensorflow-datasets>=4.9", "pyarrow"],
     "notebooks": ["nbclient>=0.10", "nbformat>=5", "ipykernel"],
 }
 EXTRAS["all"] = sorted({req for key in ("jax", "test", "bench") for req in EXTRAS[key]})

@@ -118,9 +118,9 @@ def _linearized_exp(sub, variables, max_exponent: float = 0.2):
 
 
 def proposals(expr, symbols, X) -> list[tuple[str, sp.Expr]]:
-    """Every collapse and exponent proposal for ``expr``, as ``(description, new_expression)``.
+    """Every collapse, linearize and exponent proposal for ``expr``, as ``(description, new_expression)``.
 
-    Sorted by the size of the new expression (smallest first); duplicates and proposals that do
+    Sorted by the size of the new expression (smallest first, then by description); duplicates and proposals that do
     not make ``expr`` smaller are dropped (exponent proposals may keep the size: each one removes a
     non-integer exponent, so the search still terminates).
     """
@@ -150,7 +150,7 @@ def proposals(expr, symbols, X) -> list[tuple[str, sp.Expr]]:
             for target in _exponent_targets(float(sub.exp)):
                 # Same size (q**(19/10) -> q**2) still counts: one fewer non-integer exponent.
                 add(f"exponent {sub.exp} -> {target}", expr.xreplace({sub: sp.Pow(sub.base, target)}), True)
-    out.sort(key=lambda t: t[0])
+    out.sort(key=lambda t: (t[0], t[1]))  # ties by description: the order must not depend on hashing
     return [(what, new) for _, what, new in out]
 
 

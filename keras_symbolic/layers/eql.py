@@ -95,12 +95,10 @@ class EQLLayer(SymbolicLayer):
         super().__init__(num_unary, num_binary, unary_operators=unary_operators, binary_operators=binary_operators,
                          operator_pruning=False, kernel_initializer=kernel_initializer,
                          bias_initializer=bias_initializer, **kwargs)
-        # Swap SymbolNet's trainable threshold masks for fixed ones (untracked first, so the layer
-        # holds only the masks it uses).
-        for attr in ("kernel_mask", "bias_mask"):
-            self._tracker.untrack(getattr(self, attr))
-            object.__delattr__(self, attr)
-            setattr(self, attr, FixedMask(name=attr))
+
+    def _parameter_mask(self, name: str) -> keras.layers.Layer:
+        """Fixed 0/1 masks instead of SymbolNet's trainable thresholds."""
+        return FixedMask(name=name)
 
     @property
     def pruning_types(self) -> tuple[str, ...]:

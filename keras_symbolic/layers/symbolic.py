@@ -138,8 +138,8 @@ class SymbolicLayer(keras.layers.Layer):
             self._unary_prunable[:] = False
             self._binary_prunable[:] = False
 
-        self.kernel_mask = ThresholdMask(kappa=self.kappa, name="kernel_mask")
-        self.bias_mask = ThresholdMask(kappa=self.kappa, name="bias_mask")
+        self.kernel_mask = self._parameter_mask("kernel_mask")
+        self.bias_mask = self._parameter_mask("bias_mask")
         self.kernel = self.bias = None
         self.unary_threshold = self.binary_threshold = None
 
@@ -274,6 +274,11 @@ class SymbolicLayer(keras.layers.Layer):
         if self.binary_threshold is not None:
             groups["binary"] = [(self.binary_threshold, unit_gate_pruned(self.binary_threshold))]
         return groups
+
+    def _parameter_mask(self, name: str) -> keras.layers.Layer:
+        """The mask layer of the kernel or the bias: a trainable :class:`ThresholdMask` here;
+        subclasses with other masks (EQL's fixed 0/1 mask) override this."""
+        return ThresholdMask(kappa=self.kappa, name=name)
 
     def pruning_variables(self) -> dict[str, list[tuple]]:
         """Threshold variables of this layer by pruning type, each with what it is compared to.

@@ -192,16 +192,30 @@ def _print_overall(out: Path, include=()) -> None:
               f"{row['timeouts']} out of time, {row['errors']} errors")
 
 
-def _cmd_feynman(args, argv) -> int:
-    from keras_symbolic.bench.feynman import TARGET, feynman_tasks
-    from keras_symbolic.bench.runner import ResultStore, StoreLockedError, latest_records, read_records, run_tasks
-    from keras_symbolic.bench.summary import RUNS_FILE
-
+def _check_jobs_and_retry(args) -> list[str]:
+    """Check ``--jobs`` and parse ``--retry`` (shared by the bench commands); the outcomes to redo."""
     if args.jobs < 1:
         raise _error(f"--jobs must be >= 1, got {args.jobs}")
     retry = [r.strip().rstrip("s") for r in args.retry.split(",") if r.strip()]
     if set(retry) - {"error", "timeout"}:
         raise _error(f"--retry takes error, timeout or error,timeout; got {args.retry!r}")
+    return retry
+
+
+def pending_tasks(tasks, runs: Path, retry) -> list:
+    """The tasks with no record in ``runs`` yet, or whose latest outcome is in ``retry``."""
+    from keras_symbolic.bench.runner import latest_records, read_records
+
+    latest = latest_records(read_records(runs))
+    return [t for t in tasks if t.key not in latest or latest[t.key].get("outcome") in retry]
+
+
+def _cmd_feynman(args, argv) -> int:
+    from keras_symbolic.bench.feynman import TARGET, feynman_tasks
+    from keras_symbolic.bench.runner import ResultStore, StoreLockedError, run_tasks
+    from keras_symbolic.bench.summary import RUNS_FILE
+
+    retry = _check_jobs_and_retry(args)
     bench = _bench_from_args(args)
     tasks = feynman_tasks(bench)
     if args.threads_per_run is not None and args.threads_per_run < 1:
@@ -209,8 +223,7 @@ def _cmd_feynman(args, argv) -> int:
     out = args.out
     runs = out / RUNS_FILE
     if args.dry_run:
-        latest = latest_records(read_records(runs))
-        todo = [t for t in tasks if t.key not in latest or latest[t.key].get("outcome") in retry]
+        todo = pending_tasks(tasks, runs, retry)
         print(f"{len(tasks)} runs ({len(bench.equations)} equations x {len(bench.methods)} method(s) x "
               f"{bench.trials} trial(s), ablations {', '.join(bench.ablations)}); "
               f"{len(tasks) - len(todo)} recorded in {runs}, {len(todo)} to run")

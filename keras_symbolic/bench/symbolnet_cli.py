@@ -67,16 +67,12 @@ def _describe(record) -> str:
 
 def run_symbolnet_bench(args, argv) -> int:
     """``keras-symbolic bench symbolnet``."""
-    from keras_symbolic.bench.cli import _error, _run_env
-    from keras_symbolic.bench.runner import ResultStore, StoreLockedError, latest_records, read_records, run_tasks
+    from keras_symbolic.bench.cli import _check_jobs_and_retry, _error, _run_env, pending_tasks
+    from keras_symbolic.bench.runner import ResultStore, StoreLockedError, run_tasks
     from keras_symbolic.bench.summary import RUNS_FILE
     from keras_symbolic.bench.symbolnet import TARGET, SymbolNetBench, load_grid, symbolnet_tasks
 
-    if args.jobs < 1:
-        raise _error(f"--jobs must be >= 1, got {args.jobs}")
-    retry = [r.strip().rstrip("s") for r in args.retry.split(",") if r.strip()]
-    if set(retry) - {"error", "timeout"}:
-        raise _error(f"--retry takes error, timeout or error,timeout; got {args.retry!r}")
+    retry = _check_jobs_and_retry(args)
     try:
         grid = load_grid(args.grid) if args.grid is not None else {}
         methods = list(dict.fromkeys(m.strip().lower() for m in args.method.split(",") if m.strip()))
@@ -89,8 +85,7 @@ def run_symbolnet_bench(args, argv) -> int:
     out = args.out or Path(f"bench-symbolnet-{args.dataset}")
     runs = out / RUNS_FILE
     if args.dry_run:
-        latest = latest_records(read_records(runs))
-        todo = [t for t in tasks if t.key not in latest or latest[t.key].get("outcome") in retry]
+        todo = pending_tasks(tasks, runs, retry)
         print(f"{len(tasks)} runs ({', '.join(bench.methods)} x {bench.trials} trial(s) on {bench.dataset}); "
               f"{len(tasks) - len(todo)} recorded in {runs}, {len(todo)} to run")
         for task in todo[:20]:

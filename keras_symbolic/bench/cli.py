@@ -210,28 +210,21 @@ def pending_tasks(tasks, runs: Path, retry) -> list:
     return [t for t in tasks if t.key not in latest or latest[t.key].get("outcome") in retry]
 
 
-def _cmd_feynman(args, argv) -> int:
-    from keras_symbolic.bench.feynman import TARGET, feynman_tasks
+def execute_tasks(args, tasks, target: str, out: Path, retry, *, deadline, description: str, describe,
+                  log_invocation):
+    """Run the pending ``tasks`` of a bench command into ``out/runs.jsonl`` (shared by the bench commands).
+
+    Opens the store (one writer at a time), logs the invocation (``log_invocation(n_todo)``), runs
+    locally (``--jobs``) or on Dask (``--scheduler``) with the per-run ``deadline``, and prints each
+    record with ``describe`` unless ``--quiet``.
+
+    Returns:
+        the runner's report, or ``None`` when interrupted (a resume hint is printed).
+    """
     from keras_symbolic.bench.runner import ResultStore, StoreLockedError, run_tasks
     from keras_symbolic.bench.summary import RUNS_FILE
 
-    retry = _check_jobs_and_retry(args)
-    bench = _bench_from_args(args)
-    tasks = feynman_tasks(bench)
-    if args.threads_per_run is not None and args.threads_per_run < 1:
-        raise _error(f"--threads-per-run must be >= 1, got {args.threads_per_run}")
-    out = args.out
     runs = out / RUNS_FILE
-    if args.dry_run:
-        todo = pending_tasks(tasks, runs, retry)
-        print(f"{len(tasks)} runs ({len(bench.equations)} equations x {len(bench.methods)} method(s) x "
-              f"{bench.trials} trial(s), ablations {', '.join(bench.ablations)}); "
-              f"{len(tasks) - len(todo)} recorded in {runs}, {len(todo)} to run")
-        for task in todo[:20]:
-            print("  " + task.key)
-        if len(todo) > 20:
-            print(f"  ... and {len(todo) - 20} more")
-        return 0
     if args.scheduler is not None:
         try:
             import distributed  # noqa: F401
@@ -251,21 +244,50 @@ def _cmd_feynman(args, argv) -> int:
         finished = store.finished_keys(retry)
         n_todo = sum(t.key not in finished for t in tasks)
         env = _run_env(args, n_todo)
-        _log_invocation(out, argv, bench, len(tasks), n_todo, args)
+        log_invocation(n_todo)
         where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{args.jobs} local job(s)"
         if not args.quiet:
             print(f"{len(tasks)} runs, {len(tasks) - n_todo} already recorded, {n_todo} to run on {where}"
-                  + (f", deadline {bench.deadline:g} s per run" if bench.deadline else "") + f"; results: {runs}",
+                  + (f", deadline {deadline:g} s per run" if deadline else "") + f"; results: {runs}",
                   file=sys.stderr)
         try:
-            report = run_tasks(tasks, TARGET, store, jobs=args.jobs, scheduler=args.scheduler,
-                               deadline=bench.deadline, env=env, retry=retry, progress=not args.quiet,
-                               description="feynman", on_record=None if args.quiet else _describe)
+            report = run_tasks(tasks, target, store, jobs=args.jobs, scheduler=args.scheduler,
+                               deadline=deadline, env=env, retry=retry, progress=not args.quiet,
+                               description=description, on_record=None if args.quiet else describe)
         except ConnectionError as exc:
             raise _error(str(exc)) from None
     if report.interrupted:
         print(f"interrupted: {report.ran} new run(s) recorded in {runs}, {report.remaining} left; "
               f"run the same command again to resume", file=sys.stderr)
+        return None
+    return report
+
+
+def _cmd_feynman(args, argv) -> int:
+    from keras_symbolic.bench.feynman import TARGET, feynman_tasks
+    from keras_symbolic.bench.summary import RUNS_FILE
+
+    retry = _check_jobs_and_retry(args)
+    bench = _bench_from_args(args)
+    tasks = feynman_tasks(bench)
+    if args.threads_per_run is not None and args.threads_per_run < 1:
+        raise _error(f"--threads-per-run must be >= 1, got {args.threads_per_run}")
+    out = args.out
+    runs = out / RUNS_FILE
+    if args.dry_run:
+        todo = pending_tasks(tasks, runs, retry)
+        print(f"{len(tasks)} runs ({len(bench.equations)} equations x {len(bench.methods)} method(s) x "
+              f"{bench.trials} trial(s), ablations {', '.join(bench.ablations)}); "
+              f"{len(tasks) - len(todo)} recorded in {runs}, {len(todo)} to run")
+        for task in todo[:20]:
+            print("  " + task.key)
+        if len(todo) > 20:
+            print(f"  ... and {len(todo) - 20} more")
+        return 0
+    report = execute_tasks(args, tasks, TARGET, out, retry, deadline=bench.deadline, description="feynman",
+                           describe=_describe,
+                           log_invocation=lambda n_todo: _log_invocation(out, argv, bench, len(tasks), n_todo, args))
+    if report is None:
         return 130
     counts = ", ".join(f"{v} {k}" for k, v in sorted(report.outcomes.items())) or "nothing new"
     print(f"finished {report.ran} run(s) in {report.seconds:.0f} s ({counts}); {len(tasks)} of {len(tasks)} recorded in {runs}")

@@ -15,7 +15,6 @@ import datetime as _dt
 import json
 import os
 import socket
-import sys
 from pathlib import Path
 
 __all__ = ["add_symbolnet_parser", "run_symbolnet_bench"]
@@ -67,8 +66,7 @@ def _describe(record) -> str:
 
 def run_symbolnet_bench(args, argv) -> int:
     """``keras-symbolic bench symbolnet``."""
-    from keras_symbolic.bench.cli import _check_jobs_and_retry, _error, _run_env, pending_tasks
-    from keras_symbolic.bench.runner import ResultStore, StoreLockedError, run_tasks
+    from keras_symbolic.bench.cli import _check_jobs_and_retry, _error, execute_tasks, pending_tasks
     from keras_symbolic.bench.summary import RUNS_FILE
     from keras_symbolic.bench.symbolnet import TARGET, SymbolNetBench, load_grid, symbolnet_tasks
 
@@ -91,34 +89,17 @@ def run_symbolnet_bench(args, argv) -> int:
         for task in todo[:20]:
             print(f"  {task.key}  {json.dumps(task.spec['config'], sort_keys=True)[:150]}")
         return 0
-    out.mkdir(parents=True, exist_ok=True)
-    try:
-        store = ResultStore(runs)
-    except StoreLockedError as exc:
-        raise _error(str(exc)) from None
-    with store:
-        finished = store.finished_keys(retry)
-        n_todo = sum(t.key not in finished for t in tasks)
-        env = _run_env(args, n_todo)
+    def log_invocation(n_todo):
         with open(out / "invocations.jsonl", "a", encoding="utf-8") as handle:
             handle.write(json.dumps({
                 "argv": ["keras-symbolic", *argv], "host": socket.gethostname(),
                 "started": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
                 "keras_backend": os.environ.get("KERAS_BACKEND", "tensorflow"), "tasks": len(tasks),
                 "to_run": n_todo, "jobs": args.jobs, "scheduler": args.scheduler}) + "\n")
-        where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{args.jobs} local job(s)"
-        if not args.quiet:
-            print(f"{len(tasks)} runs, {len(tasks) - n_todo} already recorded, {n_todo} to run on {where}; "
-                  f"results: {runs}", file=sys.stderr)
-        try:
-            report = run_tasks(tasks, TARGET, store, jobs=args.jobs, scheduler=args.scheduler,
-                               deadline=bench.deadline, env=env, retry=retry, progress=not args.quiet,
-                               description=f"symbolnet-{args.dataset}", on_record=None if args.quiet else _describe)
-        except ConnectionError as exc:
-            raise _error(str(exc)) from None
-    if report.interrupted:
-        print(f"interrupted: {report.ran} new run(s) recorded in {runs}, {report.remaining} left; "
-              f"run the same command again to resume", file=sys.stderr)
+
+    report = execute_tasks(args, tasks, TARGET, out, retry, deadline=bench.deadline,
+                           description=f"symbolnet-{args.dataset}", describe=_describe, log_invocation=log_invocation)
+    if report is None:
         return 130
     counts = ", ".join(f"{v} {k}" for k, v in sorted(report.outcomes.items())) or "nothing new"
     print(f"finished {report.ran} run(s) in {report.seconds:.0f} s ({counts}); results in {runs}")

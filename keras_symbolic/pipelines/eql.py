@@ -26,7 +26,7 @@ import keras
 import numpy as np
 
 from keras_symbolic.models.eql import DEFAULT_SMOOTHING, EQLNet, build_eql
-from keras_symbolic.pipelines.symbolnet import TASKS, _metrics_for
+from keras_symbolic.pipelines.symbolnet import _metrics_for, prepare_training
 from keras_symbolic.symbolic.unroll import expressions_complexity, unroll_symbolnet
 
 __all__ = ["EQLConfig", "EQLResult", "train_eql", "unroll_eql"]
@@ -156,13 +156,7 @@ def train_eql(
         FloatingPointError: the loss became NaN/inf.
     """
     config = EQLConfig() if config is None else config
-    if task not in TASKS:
-        raise ValueError(f"`task` must be one of {TASKS}, got {task!r}.")
-    X = np.asarray(X, dtype="float32")
-    y = np.asarray(y, dtype="float32")
-    if y.ndim == 1:
-        y = y[:, None]
-    keras.utils.set_random_seed(int(config.seed))
+    X, y = prepare_training(X, y, task, config.seed)
     model = build_eql(X.shape[1], y.shape[1], layers=config.layers, unary=config.unary, binary=config.binary,
                       smoothing=config.smoothing, reg_reduction=config.reg_reduction, error_loss=config.error_loss,
                       error_reduction=config.error_reduction)

@@ -141,6 +141,19 @@ def _metrics_for(task: str, n_outputs: int, error_loss: str) -> list:
     return [keras.metrics.CategoricalAccuracy(name="accuracy")]
 
 
+def prepare_training(X, y, task: str, seed: int):
+    """Check ``task``, cast ``X (n, d)`` and ``y (n,)|(n, k)`` to float32 ``(n, d), (n, k)`` and seed
+    every RNG (``keras.utils.set_random_seed``); shared by the SymbolNet and EQL recipes."""
+    if task not in TASKS:
+        raise ValueError(f"`task` must be one of {TASKS}, got {task!r}.")
+    X = np.asarray(X, dtype="float32")
+    y = np.asarray(y, dtype="float32")
+    if y.ndim == 1:
+        y = y[:, None]
+    keras.utils.set_random_seed(int(seed))
+    return X, y
+
+
 def train_symbolnet(
     X,
     y,
@@ -170,13 +183,7 @@ def train_symbolnet(
         FloatingPointError: the loss became NaN/inf (training is stopped at that batch).
     """
     config = SymbolNetConfig() if config is None else config
-    if task not in TASKS:
-        raise ValueError(f"`task` must be one of {TASKS}, got {task!r}.")
-    X = np.asarray(X, dtype="float32")
-    y = np.asarray(y, dtype="float32")
-    if y.ndim == 1:
-        y = y[:, None]
-    keras.utils.set_random_seed(int(config.seed))
+    X, y = prepare_training(X, y, task, config.seed)
     model = build_symbolnet(
         X.shape[1],
         y.shape[1],

@@ -143,3 +143,27 @@ def test_roc_plot_from_stored_expressions(tmp_path):
     assert (tmp_path / "roc.png").is_file()
     labels = [line.get_label() for line in fig.axes[0].get_lines()]
     assert labels[0].startswith("a: AUC 0.9") and labels[1].startswith("b: AUC 0.9")
+
+
+def test_finetune_run_records_the_sparse_model_and_the_summary_splits_the_fronts(tiny_mnist, tmp_path):
+    from keras_symbolic.bench.symbolnet_report import load_symbolnet_runs, summarize_symbolnet
+
+    grid = {"common": {"epochs": 3, "batch_size": 32},
+            "symbolnet": [{"layers": [[3, 1]], "targets": {"weight": 0.9, "input": 0.5}, "finetune_epochs": 1,
+                           "finetune_learning_rate": 0.001}]}
+    tasks = symbolnet_tasks(SymbolNetBench("mnist", methods=["symbolnet"], trials=1, grid=grid, data_path=str(tiny_mnist)))
+    spec = tasks[0].spec
+    assert spec["config"]["finetune_epochs"] == 1 and spec["config"]["finetune_learning_rate"] == 0.001
+    record = run_task(spec)
+    before = record["before_finetune"]
+    assert set(before) >= {"accuracy", "complexity", "complexities", "sparsities"}
+    assert before["sparsities"] == record["sparsities"] and abs(before["complexity"] - record["complexity"]) <= 1
+    out = tmp_path / "out"
+    out.mkdir()
+    line = {**spec, "key": tasks[0].key, "outcome": "ok", **record}
+    (out / "runs.jsonl").write_text(json.dumps(line) + "\n")
+    frame = load_symbolnet_runs(out)
+    assert sorted(frame["variant"]) == ["fine-tuned (last 1 of 3 epochs)",
+                                        "paper method (2 epochs, sparse phase of a fine-tuned run)"]
+    summarize_symbolnet(out, plots=False)
+    assert "paper method only (no fine-tuning)" in (out / "summary.md").read_text()

@@ -358,6 +358,13 @@ def run_task(spec: Mapping) -> dict:
         result = train_eql(data.x_train, data.y_train, config, task="classification")
     outputs = np.asarray(result.model.predict(data.x_test, batch_size=4096, verbose=0))
     metrics = classification_scores(data.y_test, outputs)
+    before = getattr(result, "before_finetune", None)
+    if before is not None:  # the sparse model before fine-tuning: the paper's method alone
+        sparse_outputs = np.asarray(before["model"].predict(data.x_test, batch_size=4096, verbose=0))
+        before = {**classification_scores(data.y_test, sparse_outputs),
+                  "complexity": float(np.mean(before["complexities"])),
+                  "complexities": [int(c) for c in before["complexities"]],
+                  "sparsities": {k: float(v) for k, v in before["sparsities"].items()}}
     binary = data.binary
     score_name = "auc" if binary else "accuracy"
     score = metrics["auc_per_class"][0] if binary else metrics["accuracy"]
@@ -370,6 +377,7 @@ def run_task(spec: Mapping) -> dict:
         "sparsities": {k: float(v) for k, v in result.sparsities.items()},
         "targets": dict(result.config.get("targets") or {}) or None,
         "frozen": getattr(result, "frozen", None),
+        "before_finetune": before,
         "expressions": _stored_expressions(result.expressions, result.complexities),
         "final_epoch": last, "fit_seconds": result.fit_seconds, "wall_seconds": time.perf_counter() - start,
         "data_info": data.describe(),

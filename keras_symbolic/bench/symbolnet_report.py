@@ -50,22 +50,45 @@ def load_symbolnet_runs(out: str | os.PathLike) -> pd.DataFrame:
         raise FileNotFoundError(f"no results in {path}: run `keras-symbolic bench symbolnet --out {out}` first")
     rows = []
     for record in latest_records(read_records(path)).values():
-        sp = record.get("sparsities") or {}
-        rows.append({
-            "key": record["key"], "dataset": record.get("dataset"), "method": record.get("method"),
-            "trial": record.get("trial"), "seed": record.get("seed"), "outcome": record.get("outcome"),
-            "score_name": record.get("score_name"), "score": record.get("score"),
-            "complexity": record.get("complexity"), "auc_macro": record.get("auc_macro"),
-            **{f"sparsity_{k}": v for k, v in sp.items()},
-            "layers": json.dumps((record.get("config") or {}).get("layers")),
-            "loss": (record.get("config") or {}).get("error_loss"),
-            "targets": json.dumps(record.get("targets")) if record.get("targets") else None,
-            "reg_lambda": (record.get("config") or {}).get("reg_lambda"),
-            "threshold": (record.get("config") or {}).get("threshold"),
-            "fit_seconds": record.get("fit_seconds"), "run_seconds": record.get("run_seconds"),
-            "finished_at": record.get("finished_at"), "record": record,
-        })
+        rows.append(_row(record))
+        before = record.get("before_finetune")
+        if before:  # the same run's sparse model before fine-tuning: the paper's method alone
+            epochs = (record.get("config") or {}).get("epochs", 0) - (record.get("config") or {}).get("finetune_epochs", 0)
+            rows.append(_row({**record, **before, "key": record["key"] + "#before_finetune",
+                              "score": before.get("auc_per_class", [None])[0] if record.get("score_name") == "auc"
+                              else before.get("accuracy"),
+                              "expressions": None, "run_seconds": None},
+                             variant=f"paper method ({epochs} epochs, sparse phase of a fine-tuned run)"))
     return pd.DataFrame(rows)
+
+
+def _variant(record: Mapping) -> str:
+    """``"paper method"`` or ``"fine-tuned (N of E epochs)"`` for SymbolNet runs; ``""`` for EQL."""
+    if record.get("method") != "symbolnet":
+        return ""
+    config = record.get("config") or {}
+    ft = int(config.get("finetune_epochs") or 0)
+    return f"fine-tuned (last {ft} of {config.get('epochs')} epochs)" if ft else "paper method"
+
+
+def _row(record: Mapping, variant: Optional[str] = None) -> dict:
+    sp = record.get("sparsities") or {}
+    return {
+        "key": record["key"], "dataset": record.get("dataset"), "method": record.get("method"),
+        "trial": record.get("trial"), "seed": record.get("seed"), "outcome": record.get("outcome"),
+        "score_name": record.get("score_name"), "score": record.get("score"),
+        "complexity": record.get("complexity"), "auc_macro": record.get("auc_macro"),
+        **{f"sparsity_{k}": v for k, v in sp.items()},
+        "layers": json.dumps((record.get("config") or {}).get("layers")),
+        "loss": (record.get("config") or {}).get("error_loss"),
+        "targets": json.dumps(record.get("targets")) if record.get("targets") else None,
+        "reg_lambda": (record.get("config") or {}).get("reg_lambda"),
+        "threshold": (record.get("config") or {}).get("threshold"),
+        "fit_seconds": record.get("fit_seconds"), "run_seconds": record.get("run_seconds"),
+        "finished_at": record.get("finished_at"),
+        "variant": _variant(record) if variant is None else variant,
+        "finetune_epochs": int((record.get("config") or {}).get("finetune_epochs") or 0), "record": record,
+    }
 
 
 def pareto_front(frame: pd.DataFrame) -> pd.DataFrame:
@@ -122,6 +145,9 @@ def expression_table(record: Mapping, classes: Optional[Sequence[str]] = None,
     return "\n".join(lines) + "\n"
 
 
+_FT_COLORS = {"fine-tuned": "tab:red"}
+
+
 def plot_pareto(frame: pd.DataFrame, dataset: str, path: Optional[str | os.PathLike] = None):
     """Score against mean complexity: models, each method's front, the paper's points. Returns the Figure."""
     from matplotlib.figure import Figure
@@ -132,10 +158,16 @@ def plot_pareto(frame: pd.DataFrame, dataset: str, path: Optional[str | os.PathL
     ax = fig.subplots()
     ok = frame[frame["outcome"] == "ok"].dropna(subset=["score", "complexity"])
     loss = ok["loss"] if "loss" in ok.columns else pd.Series("mse", index=ok.index)
-    groups = ok.assign(_ce=loss.fillna("mse").astype(str).str.endswith("crossentropy"))
-    for (method, ce), group in groups.groupby(["method", "_ce"]):
-        color = "tab:green" if ce else _COLORS.get(method, None)
+    variant = ok["variant"] if "variant" in ok.columns else pd.Series("", index=ok.index)
+    groups = ok.assign(_ce=loss.fillna("mse").astype(str).str.endswith("crossentropy"),
+                       _ft=variant.fillna("").astype(str).str.split(" ").str[0])
+    for (method, ce, ft), group in groups.groupby(["method", "_ce", "_ft"]):
+        color = "tab:green" if ce else _FT_COLORS.get(ft) or _COLORS.get(method, None)
         name = ("SymbolNet" if method == "symbolnet" else "EQL") + (", cross-entropy (not the paper's MSE)" if ce else "")
+        if ft == "fine-tuned":
+            name += ", fine-tuned (not in the paper)"
+        elif ft == "paper" and group["variant"].str.contains("sparse phase").any():
+            name += ", paper method (incl. sparse phases of fine-tuned runs)"
         ax.scatter(group["complexity"], group["score"], s=18, alpha=0.45, color=color)
         front = pareto_front(group)
         ax.step(front["complexity"], front["score"], where="post", color=color, lw=2,
@@ -223,7 +255,8 @@ def summarize_symbolnet(out: str | os.PathLike, plots: bool = True, roc: bool = 
     flat.to_csv(out / "runs.csv", index=False)
     written["runs.csv"] = out / "runs.csv"
     ok = frame[frame["outcome"] == "ok"]
-    fronts = pd.concat([pareto_front(g) for _, g in ok.groupby("method")]) if len(ok) else ok
+    ok = ok.assign(_family=ok["variant"].fillna("").astype(str).str.split(" ").str[0])  # "paper" / "fine-tuned" / ""
+    fronts = pd.concat([pareto_front(g) for _, g in ok.groupby(["method", "_family"])]).drop(columns="_family") if len(ok) else ok
     fronts.drop(columns=["record"]).to_csv(out / "pareto.csv", index=False)
     written["pareto.csv"] = out / "pareto.csv"
     if plots:
@@ -236,7 +269,7 @@ def summarize_symbolnet(out: str | os.PathLike, plots: bool = True, roc: bool = 
              f"{timing['sum_run_seconds']:.0f} s (median {timing['median_run_seconds'] or 0:.0f} s per model, "
              "process start, data, training, unrolling and scoring included).", "",
              "## Pareto fronts (test score vs mean complexity)", ""]
-    columns = ["method", "score", "complexity", "layers", "loss", "targets", "reg_lambda", "threshold", "sparsity_weight",
+    columns = ["method", "variant", "score", "complexity", "layers", "loss", "targets", "reg_lambda", "threshold", "sparsity_weight",
                "sparsity_input", "trial", "key"]
     lines += [_table(fronts, columns), "", "## Published points", ""]
     data = {}
@@ -263,7 +296,12 @@ def summarize_symbolnet(out: str | os.PathLike, plots: bool = True, roc: bool = 
         best = "none" if chosen is None else f"{chosen['score']:.4f} at mean complexity {chosen['complexity']:.1f}"
         reached = chosen is not None and chosen["score"] >= point["score"]
         lines.append(f"- {point['label']}: best SymbolNet model at complexity <= {point['complexity']:g}: {best} "
-                     f"({'reached' if reached else 'NOT reached'}).")
+                     f"({'reached' if reached else 'NOT reached'}"
+                     + (f"; {chosen['variant']}" if chosen is not None and chosen.get("variant") else "") + ").")
+        if "finetune_epochs" in frame.columns and (frame["finetune_epochs"] > 0).any():
+            paper = choose_model(frame[frame["variant"].fillna("").str.startswith("paper")], point["complexity"])
+            text = "none" if paper is None else f"{paper['score']:.4f} at mean complexity {paper['complexity']:.1f}"
+            lines.append(f"  - paper method only (no fine-tuning): {text}")
         if chosen is not None:
             describe(chosen["record"], point["label"], str(n))
     by_key = {row["key"]: row["record"] for _, row in frame.iterrows()}

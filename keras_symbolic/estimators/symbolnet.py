@@ -7,7 +7,8 @@ data (finite numbers, 2-D ``X``, matching rows, at least 2 rows) and trains one 
 * ``model_`` -- the trained :class:`~keras_symbolic.models.symbolnet.SymbolNet`;
 * ``expressions_`` -- one exact SymPy expression per output (variables ``x0 .. x{d-1}`` unless
   ``variable_names`` is given); ``complexities_`` (tree nodes) and their mean ``complexity_``;
-* ``history_`` -- per-epoch loss terms, sparsities and mean thresholds (paper Fig. 7);
+* ``history_`` -- per-epoch loss terms, sparsities and mean thresholds (paper Fig. 7), with a
+  ``phase`` entry per epoch when ``finetune_epochs > 0``;
 * ``sparsities_`` -- final sparsity per pruning type; ``config_`` -- the full run configuration;
 * ``n_features_in_`` (and ``feature_names_in_`` for DataFrames), ``fit_seconds_``.
 
@@ -61,6 +62,8 @@ class _SymbolNetBase(BaseEstimator):
         seed: int = 0,
         jit_compile="auto",
         sparsity_guard: bool = True,
+        finetune_epochs: int = 0,
+        finetune_learning_rate: float | None = None,
         variable_names: Sequence[str] | None = None,
         display_digits: int = 3,
         verbose: int = 0,
@@ -81,6 +84,8 @@ class _SymbolNetBase(BaseEstimator):
         self.seed = seed
         self.jit_compile = jit_compile
         self.sparsity_guard = sparsity_guard
+        self.finetune_epochs = finetune_epochs
+        self.finetune_learning_rate = finetune_learning_rate
         self.variable_names = variable_names
         self.display_digits = display_digits
         self.verbose = verbose
@@ -108,6 +113,8 @@ class _SymbolNetBase(BaseEstimator):
             seed=self.seed,
             jit_compile=self.jit_compile,
             sparsity_guard=self.sparsity_guard,
+            finetune_epochs=self.finetune_epochs,
+            finetune_learning_rate=self.finetune_learning_rate,
         )
 
     def _validate_X(self, X, reset: bool):
@@ -205,6 +212,11 @@ class SymbolNetRegressor(RegressorMixin, _SymbolNetBase):
         sparsity_guard: cap each sparsity at its target + 0.05
             (:class:`~keras_symbolic.callbacks.sparsity_guard.SparsityGuard`; ``False``: the
             paper's method alone, which can overshoot).
+        finetune_epochs: last epochs (of ``epochs``) that train only the surviving weights with
+            every mask fixed and no regulariser (not in the paper; ``0``: the paper's method).
+            ``model_`` is then the fine-tuned model and ``history_`` has a ``phase`` entry (1, 2)
+            per epoch; the regulariser's terms are logged for phase 1 only.
+        finetune_learning_rate: learning rate of the fine-tuning phase (``None``: ``learning_rate``).
         variable_names: names of the variables in the expressions (default ``x0 .. x{d-1}``).
         display_digits: significant digits of :meth:`latex` (display only).
         verbose: Keras ``fit`` verbosity.
@@ -274,6 +286,8 @@ class SymbolNetClassifier(ClassifierMixin, _SymbolNetBase):
         seed: int = 0,
         jit_compile="auto",
         sparsity_guard: bool = True,
+        finetune_epochs: int = 0,
+        finetune_learning_rate: float | None = None,
         variable_names: Sequence[str] | None = None,
         display_digits: int = 3,
         verbose: int = 0,
@@ -295,6 +309,8 @@ class SymbolNetClassifier(ClassifierMixin, _SymbolNetBase):
             seed=seed,
             jit_compile=jit_compile,
             sparsity_guard=sparsity_guard,
+            finetune_epochs=finetune_epochs,
+            finetune_learning_rate=finetune_learning_rate,
             variable_names=variable_names,
             display_digits=display_digits,
             verbose=verbose,

@@ -48,6 +48,14 @@ class FixedMask(keras.layers.Layer):
         """1.0 where the element is masked out, else 0.0."""
         return 1.0 - ops.cast(self.keep, "float32")
 
+    def active(self, values=None) -> np.ndarray:
+        """NumPy bool array: ``True`` where the element is kept (``values`` is ignored)."""
+        return ops.convert_to_numpy(self.keep) != 0
+
+    def set_keep(self, keep) -> None:
+        """Set the mask to ``keep`` (bool or 0/1 array of the parameter's shape)."""
+        self.keep.assign(np.asarray(keep, dtype=np.float32))
+
     def freeze_below(self, values, threshold: float) -> int:
         """Mask out (for good) every element with ``|value| < threshold``; returns how many are masked."""
         keep = ops.convert_to_numpy(self.keep) * (np.abs(ops.convert_to_numpy(values)) >= float(threshold))
@@ -90,7 +98,7 @@ class EQLLayer(SymbolicLayer):
         bias_initializer="random_normal",
         **kwargs,
     ):
-        for key in ("operator_pruning", "kappa"):  # fixed here; present in SymbolicLayer's config
+        for key in ("operator_pruning", "kappa", "frozen_masks"):  # fixed here; present in SymbolicLayer's config
             kwargs.pop(key, None)
         super().__init__(num_unary, num_binary, unary_operators=unary_operators, binary_operators=binary_operators,
                          operator_pruning=False, kernel_initializer=kernel_initializer,
@@ -121,31 +129,13 @@ class EQLLayer(SymbolicLayer):
         Returns:
             the number of masked parameters of this layer (earlier ones included).
         """
-        n = 0
-        for mask, var in ((self.kernel_mask, self.kernel), (self.bias_mask, self.bias)):
-            n += mask.freeze_below(var, threshold)
-            var.assign(ops.convert_to_numpy(var) * ops.convert_to_numpy(mask.keep))
+        n = sum(mask.freeze_below(var, threshold) for mask, var in ((self.kernel_mask, self.kernel), (self.bias_mask, self.bias)))
+        self.apply_masks()
         return n
-
-    def symbolic_arrays(self) -> dict:
-        """As :meth:`SymbolicLayer.symbolic_arrays`: masked kernel and bias, every operator kept."""
-        if self.kernel is None:
-            raise ValueError(f"Layer {self.name!r} is not built yet: call it on data or build it first.")
-        kernel = ops.convert_to_numpy(self.kernel) * ops.convert_to_numpy(self.kernel_mask.keep)
-        bias = ops.convert_to_numpy(self.bias) * ops.convert_to_numpy(self.bias_mask.keep)
-        return {
-            "kernel": kernel.astype(np.float64),
-            "bias": bias.astype(np.float64),
-            "num_unary": self.num_unary,
-            "num_binary": self.num_binary,
-            "unary_operators": list(self.unary_units),
-            "binary_operators": list(self.binary_units),
-            "unary_active": np.ones(self.num_unary, bool),
-            "binary_active": np.ones(self.num_binary, bool),
-        }
 
     def get_config(self):
         config = super().get_config()
         config.pop("operator_pruning", None)
         config.pop("kappa", None)
+        config.pop("frozen_masks", None)
         return config

@@ -94,6 +94,12 @@ class SymbolicLayer(keras.layers.Layer):
         kappa: slope of the sigmoid surrogate gradient of every mask (paper: 5).
         kernel_initializer: initializer of ``W`` (authors' code: normal, std 0.05).
         bias_initializer: initializer of ``bias`` (authors' code: normal, std 0.05).
+        frozen_masks: every mask fixed (fine-tuning, not in the paper): the kernel and bias carry a
+            :class:`~keras_symbolic.layers.eql.FixedMask` (``w * keep``, the ``keep`` of each item
+            copied from a trained layer, see :meth:`SymbolNet.frozen_copy
+            <keras_symbolic.models.symbolnet.SymbolNet.frozen_copy>`) instead of thresholds, and
+            the operator thresholds are not trainable. The function is the same as the trained
+            layer's; only the surviving weights still train, with plain gradients.
         **kwargs: base ``Layer`` arguments (``name``, ``dtype``, ...).
 
     Input shape:
@@ -113,9 +119,11 @@ class SymbolicLayer(keras.layers.Layer):
         kappa: float = DEFAULT_KAPPA,
         kernel_initializer="random_normal",
         bias_initializer="random_normal",
+        frozen_masks: bool = False,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.frozen_masks = bool(frozen_masks)
         self.num_unary = _check_count(num_unary, "num_unary")
         self.num_binary = _check_count(num_binary, "num_binary")
         if self.num_unary + self.num_binary == 0:
@@ -176,11 +184,13 @@ class SymbolicLayer(keras.layers.Layer):
         n_u, n_b = int(self._unary_prunable.sum()), int(self._binary_prunable.sum())
         if n_u:
             self.unary_threshold = self.add_weight(
-                name="unary_threshold", shape=(n_u,), initializer="zeros", constraint=Clip(0.0, 1.0), trainable=True
+                name="unary_threshold", shape=(n_u,), initializer="zeros", constraint=Clip(0.0, 1.0),
+                trainable=not self.frozen_masks,
             )
         if n_b:
             self.binary_threshold = self.add_weight(
-                name="binary_threshold", shape=(n_b,), initializer="zeros", constraint=Clip(0.0, 1.0), trainable=True
+                name="binary_threshold", shape=(n_b,), initializer="zeros", constraint=Clip(0.0, 1.0),
+                trainable=not self.frozen_masks,
             )
         # Gather index from a gate vector [gates..., 1] to every unit (non-prunable units read the 1).
         self._unary_gate_index = self._gate_index(self._unary_prunable)
@@ -261,12 +271,14 @@ class SymbolicLayer(keras.layers.Layer):
         Returns:
             ``{"weight": [(T_W, pruned_W), (T_b, pruned_b)], "unary": [...], "binary": [...]}``;
             each ``pruned`` is a 0/1 float tensor of the thresholds' shape with no gradient.
-            Types without thresholds are absent.
+            Types without thresholds are absent. With ``frozen_masks`` the weight items have no
+            thresholds left: their first element is the fixed ``keep`` mask (same shape; only the
+            sparsity is read from frozen layers, there is no regulariser to feed).
         """
         groups: dict[str, list[tuple]] = {
             "weight": [
-                (self.kernel_mask.threshold, self.kernel_mask.pruned(self.kernel)),
-                (self.bias_mask.threshold, self.bias_mask.pruned(self.bias)),
+                (mask.keep if self.frozen_masks else mask.threshold, mask.pruned(values))
+                for mask, values in ((self.kernel_mask, self.kernel), (self.bias_mask, self.bias))
             ]
         }
         if self.unary_threshold is not None:
@@ -276,17 +288,34 @@ class SymbolicLayer(keras.layers.Layer):
         return groups
 
     def _parameter_mask(self, name: str) -> keras.layers.Layer:
-        """The mask layer of the kernel or the bias: a trainable :class:`ThresholdMask` here;
-        subclasses with other masks (EQL's fixed 0/1 mask) override this."""
+        """The mask layer of the kernel or the bias: a trainable :class:`ThresholdMask`, or with
+        ``frozen_masks`` a fixed 0/1 :class:`~keras_symbolic.layers.eql.FixedMask` (EQL's mask);
+        subclasses with other masks override this."""
+        if self.frozen_masks:
+            from keras_symbolic.layers.eql import FixedMask
+
+            return FixedMask(name=name)
         return ThresholdMask(kappa=self.kappa, name=name)
+
+    def apply_masks(self) -> None:
+        """Write the masks into the variables: masked kernel and bias entries set to exactly 0.
+
+        For fixed masks (EQL, ``frozen_masks``): Adam's momentum may move a masked variable
+        although it no longer enters the function; this makes the stored weights read as the model.
+        """
+        for mask, var in ((self.kernel_mask, self.kernel), (self.bias_mask, self.bias)):
+            var.assign(np.where(mask.active(var), ops.convert_to_numpy(var), 0).astype(np.float32))
 
     def pruning_variables(self) -> dict[str, list[tuple]]:
         """Threshold variables of this layer by pruning type, each with what it is compared to.
 
         Returns:
             ``{"weight": [(T_W, W), (T_b, b)], "unary": [(T_u, None)], "binary": [(T_b2, None)]}``:
-            a weight item is pruned when ``|w| <= t``, an operator item when ``t >= 1``.
+            a weight item is pruned when ``|w| <= t``, an operator item when ``t >= 1``. Empty for
+            ``frozen_masks`` (no trainable thresholds).
         """
+        if self.frozen_masks:
+            return {}
         out: dict[str, list[tuple]] = {
             "weight": [(self.kernel_mask.threshold, self.kernel), (self.bias_mask.threshold, self.bias)]
         }
@@ -316,11 +345,9 @@ class SymbolicLayer(keras.layers.Layer):
         if self.kernel is None:
             raise ValueError(f"Layer {self.name!r} is not built yet: call it on data or build it first.")
         w = ops.convert_to_numpy(self.kernel)
-        tw = ops.convert_to_numpy(self.kernel_mask.threshold)
         bias = ops.convert_to_numpy(self.bias)
-        tb = ops.convert_to_numpy(self.bias_mask.threshold)
-        kernel = np.where((np.abs(w) - tw) > 0, w, 0).astype(np.float64)
-        bias = np.where((np.abs(bias) - tb) > 0, bias, 0).astype(np.float64)
+        kernel = np.where(self.kernel_mask.active(w), w, 0).astype(np.float64)
+        bias = np.where(self.bias_mask.active(bias), bias, 0).astype(np.float64)
         unary_active = self._numpy_gates(self.unary_threshold, self._unary_prunable)
         binary_active = self._numpy_gates(self.binary_threshold, self._binary_prunable)
         return {
@@ -346,6 +373,7 @@ class SymbolicLayer(keras.layers.Layer):
                 "kappa": self.kappa,
                 "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
                 "bias_initializer": keras.initializers.serialize(self.bias_initializer),
+                "frozen_masks": self.frozen_masks,
             }
         )
         return config

@@ -16,6 +16,7 @@ uses ``abs`` for the weight thresholds).
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import ops
 
 from keras_symbolic.ops.symbolnet_ops import DEFAULT_KAPPA, hard_step, ste_step
@@ -120,6 +121,11 @@ class ThresholdMask(keras.layers.Layer):
     def pruned(self, values):
         """1.0 where ``w`` is pruned (``|w| - t <= 0``), else 0.0; no gradient."""
         return 1.0 - hard_step(ops.abs(values) - self.threshold)
+
+    def active(self, values) -> np.ndarray:
+        """NumPy bool array: ``True`` where ``values`` is kept (``|w| - t > 0``, float32 as in ``call``)."""
+        values = np.asarray(ops.convert_to_numpy(values))
+        return (np.abs(values) - ops.convert_to_numpy(self.threshold)) > 0
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)

@@ -27,6 +27,12 @@ Error loss ``L_err``:
 Logged every step (Keras metrics, so they are in the progress bar and in ``History``):
 ``error_loss``, and per type ``sparse_loss_T`` (= ``L_err D L_thr``), ``sparsity_T`` and
 ``threshold_T`` (mean threshold) -- the quantities of the paper's Fig. 7.
+
+Fine-tuning (not in the paper): :meth:`SymbolNet.frozen_copy` returns the same function with every
+mask fixed (``frozen_masks=True``: kernel and bias masks become EQL's
+:class:`~keras_symbolic.layers.eql.FixedMask`, input and operator thresholds non-trainable) and no
+regulariser (``L = L_err``; only ``error_loss`` and the constant ``sparsity_T`` are logged). Training
+it moves only the surviving weights, so the expressions' structure and complexity stay as they were.
 """
 from __future__ import annotations
 
@@ -189,6 +195,8 @@ class SymbolNet(keras.Model):
             (outputs as logits); ignored when ``compile`` gets a ``loss``.
         error_reduction: for ``"mse"``: ``"mean"`` over outputs (paper) or ``"sum"`` (authors' code).
         input_pruning: whether the inputs carry an :class:`InputMask`.
+        frozen_masks: every mask fixed and no regulariser (fine-tuning; see :meth:`frozen_copy`,
+            which also copies the masks in: a model built with ``True`` directly keeps everything).
         **kwargs: ``keras.Model`` arguments (``name``, ...).
 
     Input shape:
@@ -209,6 +217,7 @@ class SymbolNet(keras.Model):
         error_loss: str = "mse",
         error_reduction: str = "mean",
         input_pruning: bool = True,
+        frozen_masks: bool = False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -228,13 +237,16 @@ class SymbolNet(keras.Model):
         self.error_loss = error_loss
         self.error_reduction = error_reduction
         self.input_pruning = bool(input_pruning)
+        self.frozen_masks = bool(frozen_masks)
 
         self.input_mask = InputMask(kappa=self.kappa, name="input_mask") if self.input_pruning else None
         self.symbolic_layers = [
-            SymbolicLayer(kappa=self.kappa, name=f"symbolic_{i}", **spec) for i, spec in enumerate(self.hidden_layers)
+            SymbolicLayer(kappa=self.kappa, frozen_masks=self.frozen_masks, name=f"symbolic_{i}", **spec)
+            for i, spec in enumerate(self.hidden_layers)
         ]
         self.output_layer = SymbolicLayer(
-            self.n_outputs, 0, unary_operators=("identity",), kappa=self.kappa, name="output"
+            self.n_outputs, 0, unary_operators=("identity",), kappa=self.kappa, frozen_masks=self.frozen_masks,
+            name="output",
         )
         self._error_fn = {
             "mse": keras.losses.MeanSquaredError(),
@@ -248,7 +260,7 @@ class SymbolNet(keras.Model):
         self.error_tracker = keras.metrics.Mean(name="error_loss")
         self.term_trackers = {}
         for kind in self.pruning_types:
-            for term in ("sparse_loss", "sparsity", "threshold"):
+            for term in ("sparsity",) if self.frozen_masks else ("sparse_loss", "sparsity", "threshold"):
                 self.term_trackers[f"{term}_{kind}"] = keras.metrics.Mean(name=f"{term}_{kind}")
         self.build((None, self.n_inputs))
 
@@ -259,6 +271,8 @@ class SymbolNet(keras.Model):
             raise ValueError(f"SymbolNet was configured for {self.n_inputs} inputs, got input shape {shape}.")
         if self.input_mask is not None:
             self.input_mask.build(shape)
+            if self.frozen_masks:
+                self.input_mask.threshold.trainable = False
         for layer in self.symbolic_layers:
             layer.build(shape)
             shape = layer.compute_output_shape(shape)
@@ -295,8 +309,10 @@ class SymbolNet(keras.Model):
         Returns:
             ``{type: [(threshold_variable, values_variable_or_None), ...]}``: weight items are
             pruned when ``|w| <= t``; input and operator items (``None``) when ``t >= 1``. The
-            order of items is that of :meth:`sparsities`.
+            order of items is that of :meth:`sparsities`. Empty with ``frozen_masks``.
         """
+        if self.frozen_masks:
+            return {}
         out: dict[str, list[tuple]] = {}
         if self.input_mask is not None:
             out["input"] = [(self.input_mask.threshold, None)]
@@ -321,17 +337,59 @@ class SymbolNet(keras.Model):
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         error = self.compute_error_loss(y, y_pred, sample_weight)
-        terms = self.sparsity_terms(error)
         total = error
-        for kind, t in terms.items():
-            total = total + t["sparse_loss"]
+        if self.frozen_masks:  # fine-tuning: no regulariser; the (fixed) sparsities are still logged
+            for kind, items in self._pruning_groups().items():
+                pruned = sum(ops.sum(ops.cast(p, "float32")) for _, p in items)
+                self.term_trackers[f"sparsity_{kind}"].update_state(pruned / float(sum(int(np.prod(t.shape)) for t, _ in items)))
+        else:
+            terms = self.sparsity_terms(error)
+            for kind, t in terms.items():
+                total = total + t["sparse_loss"]
+            for kind, t in terms.items():
+                for term in ("sparse_loss", "sparsity", "threshold"):
+                    self.term_trackers[f"{term}_{kind}"].update_state(t[term])
         for extra in self.losses:  # regularisers of sublayers, add_loss, if any
             total = total + ops.cast(extra, total.dtype)
         self.error_tracker.update_state(error)
-        for kind, t in terms.items():
-            for term in ("sparse_loss", "sparsity", "threshold"):
-                self.term_trackers[f"{term}_{kind}"].update_state(t[term])
         return total
+
+    def apply_masks(self) -> None:
+        """Set every masked kernel and bias entry to exactly 0 (see :meth:`SymbolicLayer.apply_masks`);
+        the function is unchanged."""
+        for layer in self.all_symbolic_layers:
+            layer.apply_masks()
+
+    def frozen_copy(self, name: str | None = None) -> "SymbolNet":
+        """The same function with every mask fixed, for fine-tuning (not in the paper).
+
+        A new :class:`SymbolNet` (``frozen_masks=True``) whose kernel and bias masks are the current
+        masks ``step(|w| - t)`` held fixed (EQL's :class:`~keras_symbolic.layers.eql.FixedMask`),
+        whose input and operator thresholds are copies that no longer train, and whose loss is
+        ``L_err`` alone. Pruned weights are copied as exact zeros. Its outputs equal this model's;
+        training it moves only the surviving weights and biases, so the unrolled expressions keep
+        their structure (and complexity). This model is left unchanged.
+        """
+        config = self.get_config()
+        config["frozen_masks"] = True
+        if name is not None:
+            config["name"] = name
+        frozen = SymbolNet.from_config(config)
+        if self.input_mask is not None:
+            # Copies through NumPy: sharing a buffer would let JAX's buffer donation in the
+            # copy's training delete this model's arrays.
+            frozen.input_mask.threshold.assign(ops.convert_to_numpy(self.input_mask.threshold))
+        for old, new in zip(self.all_symbolic_layers, frozen.all_symbolic_layers):
+            pairs = ((old.kernel_mask, old.kernel, new.kernel_mask, new.kernel),
+                     (old.bias_mask, old.bias, new.bias_mask, new.bias))
+            for old_mask, old_var, new_mask, new_var in pairs:
+                keep = old_mask.active(old_var)
+                new_mask.set_keep(keep)
+                new_var.assign(np.where(keep, ops.convert_to_numpy(old_var), 0).astype(np.float32))
+            for attr in ("unary_threshold", "binary_threshold"):
+                if getattr(old, attr) is not None:
+                    getattr(new, attr).assign(ops.convert_to_numpy(getattr(old, attr)))
+        return frozen
 
     # ---------------------------------------------------------------------------------------------
     # Inspection.
@@ -379,6 +437,7 @@ class SymbolNet(keras.Model):
                 "error_loss": self.error_loss,
                 "error_reduction": self.error_reduction,
                 "input_pruning": self.input_pruning,
+                "frozen_masks": self.frozen_masks,
             }
         )
         return config

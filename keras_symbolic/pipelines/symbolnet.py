@@ -4,6 +4,14 @@
     result = train_symbolnet(X, Y_onehot, config, task="classification")
     result.expressions, result.complexities, result.sparsities, result.history
 
+Optional fine-tuning (``finetune_epochs > 0``; our addition, not the paper's method): the last
+``finetune_epochs`` of the ``epochs`` budget train :meth:`SymbolNet.frozen_copy
+<keras_symbolic.models.symbolnet.SymbolNet.frozen_copy>` of the sparse model -- every mask
+(weights, inputs, operators) fixed, no regulariser, a fresh optimizer at ``finetune_learning_rate``
+-- so only the surviving weights move: the complexity stays that of the sparse model and the error
+can only be fitted better at that complexity. ``result.before_finetune`` keeps the sparse model,
+its expressions and complexities (the paper's method stopped at ``epochs - finetune_epochs``).
+
 The estimators (:mod:`keras_symbolic.estimators.symbolnet`) are thin wrappers around
 :func:`train_symbolnet`. Every run is seeded (``keras.utils.set_random_seed``) and records its full
 configuration (:meth:`SymbolNetConfig.to_dict`).
@@ -13,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
 import keras
 import numpy as np
@@ -57,6 +65,11 @@ class SymbolNetConfig:
             stops the lockstep overshoot of items the error does not defend). ``False`` is the
             paper's method alone.
         guard_tolerance: overshoot the guard allows, as a fraction of a type's items.
+        finetune_epochs: epochs, out of ``epochs``, of the fine-tuning phase (not in the paper):
+            ``epochs - finetune_epochs`` epochs of sparse training, then every mask fixed and only
+            the surviving weights trained on the error loss. ``0`` (default): the paper's method.
+        finetune_learning_rate: learning rate of the fine-tuning phase's fresh optimizer
+            (``None``: ``learning_rate``).
     """
 
     layers: Sequence[Sequence[int]] = ((12, 4),)
@@ -79,6 +92,8 @@ class SymbolNetConfig:
     steps_per_execution: int = 1
     sparsity_guard: bool = True
     guard_tolerance: float = 0.05
+    finetune_epochs: int = 0
+    finetune_learning_rate: Optional[float] = None
 
     def __post_init__(self):
         self.targets = normalize_targets(self.targets)
@@ -94,6 +109,12 @@ class SymbolNetConfig:
                 raise ValueError(f"`{name}` must be a positive integer, got {value!r}.")
         if not (isinstance(self.learning_rate, (int, float)) and self.learning_rate > 0):
             raise ValueError(f"`learning_rate` must be positive, got {self.learning_rate!r}.")
+        ft = self.finetune_epochs
+        if isinstance(ft, bool) or not isinstance(ft, (int, np.integer)) or not 0 <= ft < self.epochs:
+            raise ValueError(f"`finetune_epochs` must be an integer in [0, epochs), got {ft!r} (epochs={self.epochs}).")
+        lr = self.finetune_learning_rate
+        if lr is not None and (isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr > 0):
+            raise ValueError(f"`finetune_learning_rate` must be positive or None, got {lr!r}.")
         if not 0.0 <= float(self.guard_tolerance) < 1.0:
             raise ValueError(f"`guard_tolerance` must be in [0, 1), got {self.guard_tolerance!r}.")
         if not 0.0 <= float(self.validation_split) < 1.0:
@@ -119,6 +140,7 @@ class SymbolNetResult:
     config: dict
     task: str
     fit_seconds: float
+    before_finetune: Optional[dict] = None
 
     @property
     def complexity(self) -> float:
@@ -197,34 +219,47 @@ def train_symbolnet(
         error_reduction=config.error_reduction,
         input_pruning=config.input_pruning,
     )
-    optimizer = keras.optimizers.get({"class_name": config.optimizer, "config": {"learning_rate": config.learning_rate}})
-    model.compile(
-        optimizer=optimizer,
-        metrics=_metrics_for(task, y.shape[1], config.error_loss),
-        jit_compile=config.jit_compile,
-        steps_per_execution=config.steps_per_execution,
-    )
+    metrics = _metrics_for(task, y.shape[1], config.error_loss)
+
+    def compile_(net, learning_rate):
+        optimizer = keras.optimizers.get({"class_name": config.optimizer, "config": {"learning_rate": learning_rate}})
+        net.compile(optimizer=optimizer, metrics=metrics, jit_compile=config.jit_compile,
+                    steps_per_execution=config.steps_per_execution)
+
+    def fit_(net, epochs, extra, phase):
+        h = net.fit(X, y, sample_weight=sample_weight, batch_size=config.batch_size, epochs=epochs,
+                    validation_split=config.validation_split, shuffle=config.shuffle, verbose=verbose,
+                    callbacks=[keras.callbacks.TerminateOnNaN(), *extra, *callbacks])
+        for key, values in h.history.items():
+            hist.setdefault(key, []).extend(float(v) for v in values)
+        if config.finetune_epochs:
+            hist.setdefault("phase", []).extend([phase] * len(next(iter(h.history.values()), [])))
+
+    def check_finite():
+        if not all(math.isfinite(v) for v in hist.get("loss") or [0.0]):
+            raise FloatingPointError(
+                "SymbolNet training diverged (non-finite loss or outputs). Scale the inputs (e.g. standardise), "
+                "lower the learning rate, or drop unbounded operators (exp, sinh, cosh, cube, pow)."
+            )
+
+    hist: dict[str, list] = {}
+    compile_(model, config.learning_rate)
     guard = [SparsityGuard(tolerance=config.guard_tolerance)] if config.sparsity_guard else []
     start = time.perf_counter()
-    history = model.fit(
-        X,
-        y,
-        sample_weight=sample_weight,
-        batch_size=config.batch_size,
-        epochs=config.epochs,
-        validation_split=config.validation_split,
-        shuffle=config.shuffle,
-        verbose=verbose,
-        callbacks=[keras.callbacks.TerminateOnNaN(), *guard, *callbacks],
-    )
+    fit_(model, config.epochs - config.finetune_epochs, guard, 1)
+    before = None
+    if config.finetune_epochs:
+        check_finite()
+        sparse_model, model = model, model.frozen_copy()
+        compile_(model, config.finetune_learning_rate or config.learning_rate)
+        fit_(model, config.finetune_epochs, [], 2)
+        model.apply_masks()
     fit_seconds = time.perf_counter() - start
-    hist = {k: [float(v) for v in vals] for k, vals in history.history.items()}
-    losses = hist.get("loss") or [0.0]
-    if not all(math.isfinite(v) for v in losses):
-        raise FloatingPointError(
-            "SymbolNet training diverged (non-finite loss or outputs). Scale the inputs (e.g. standardise), "
-            "lower the learning rate, or drop unbounded operators (exp, sinh, cosh, cube, pow)."
-        )
+    check_finite()
+    if config.finetune_epochs:
+        sparse_expressions = unroll_model(sparse_model, variable_names)
+        before = {"model": sparse_model, "expressions": sparse_expressions,
+                  "complexities": expressions_complexity(sparse_expressions), "sparsities": sparse_model.sparsities()}
     expressions = unroll_model(model, variable_names)
     return SymbolNetResult(
         model=model,
@@ -235,4 +270,5 @@ def train_symbolnet(
         config=config.to_dict(),
         task=task,
         fit_seconds=fit_seconds,
+        before_finetune=before,
     )

@@ -2,6 +2,7 @@
 one trial, tiny LIES, two jobs), resume after an interrupted run, the deadline, the summary files and
 plots, the ablation table, subsets, seeds and input errors. (The Dask path: test_bench_dask.py.)"""
 import json
+import shutil
 
 import pandas as pd
 import pytest
@@ -50,6 +51,7 @@ def test_smoke_run_records_every_field(smoke):
         assert r["error"] is None and r["keras_backend"] in ("tensorflow", "jax", "torch")
         assert r["config"]["schedule"]["weak"]["epochs"] == 1 and r["config"]["max_formula_nodes"] == 30
         assert r["config"]["oversampling"]["max_iter"] == 1
+        assert r["network_cache"] == "miss"
     invocations = (smoke / "invocations.jsonl").read_text().splitlines()
     assert json.loads(invocations[0])["argv"][:3] == ["keras-symbolic", "bench", "feynman"]
 
@@ -88,6 +90,25 @@ def test_resume_after_an_interrupted_run(smoke, tmp_path, capsys):
     assert main(_smoke_args(out) + ["--no-summary"]) == 0
     assert "2 already recorded, 0 to run" in capsys.readouterr().err
     assert read_records(out / "runs.jsonl") == after
+
+
+def test_post_training_ablation_reuses_the_full_runs_network(smoke, tmp_path, capsys):
+    out = tmp_path / "ablation"
+    shutil.copytree(smoke, out)
+    assert main(_smoke_args(out) + ["--ablate", "none", "--ablate", "rounding,coefficient_fit", "--no-summary"]) == 0
+    assert "2 already recorded, 2 to run" in capsys.readouterr().err
+    runs = {(r["equation"], r["ablation"]): r for r in read_records(out / "runs.jsonl")}
+    for eq in ("I.12.1", "I.14.3"):
+        ablated, full = runs[(eq, "rounding+coefficient_fit")], runs[(eq, "none")]
+        assert ablated["outcome"] == "ok" and ablated["network_cache"] == "hit", ablated.get("error")
+        assert "train_weak" not in ablated["phase_seconds"] and "train_from_cache" in ablated["phase_seconds"]
+        assert ablated["cached_training_seconds"] == {k: full["phase_seconds"][k] for k in ablated["cached_training_seconds"]}
+        assert ablated["pruning"] == full["pruning"]  # the same network, pruned on the same rows
+    # --no-network-cache trains again
+    out2 = tmp_path / "no-cache"
+    shutil.copytree(smoke, out2)
+    assert main(_smoke_args(out2) + ["--subset", "I.12.1", "--ablate", "rounding", "--no-network-cache", "--no-summary"]) == 0
+    assert [r.get("network_cache") for r in read_records(out2 / "runs.jsonl") if r["ablation"] == "rounding"] == [None]
 
 
 def test_deadline_records_out_of_time(tmp_path):
@@ -157,6 +178,16 @@ def test_tasks_keys_and_seeds_are_stable():
     # A different deadline resumes the same runs; different settings are different runs.
     assert [t.key for t in feynman_tasks(FeynmanBench(**{**bench.__dict__, "deadline": 50}))] == [t.key for t in tasks]
     assert feynman_tasks(FeynmanBench(**{**bench.__dict__, "epochs_scale": 0.5}))[0].key != tasks[0].key
+
+
+def test_post_training_ablations_come_after_the_runs_that_train():
+    bench = FeynmanBench(equations=["I.12.1", "I.14.3"], trials=2, samples=300, network_cache="/cache",
+                         ablations=["none", "oversampling", "rounding", "coefficient_fit", "gradient_pruning"])
+    order = [(t.spec["trial"], t.spec["ablation"], t.spec["equation"]) for t in feynman_tasks(bench)]
+    assert order[:4] == [(0, "none", "I.12.1"), (0, "oversampling", "I.12.1"), (0, "none", "I.14.3"), (0, "oversampling", "I.14.3")]
+    assert {a for _, a, _ in order[4:10]} == {"rounding", "coefficient_fit", "gradient_pruning"}
+    assert order[10][:2] == (1, "none") and len(order) == 20
+    assert {t.spec["network_cache"] for t in feynman_tasks(bench)} == {"/cache"}
 
 
 def test_peers_get_exactly_the_rows_lies_trains_on(monkeypatch):

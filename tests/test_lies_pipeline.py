@@ -60,6 +60,34 @@ def test_run_lies_whole_path_quick():
     assert np.all(np.isfinite(result.predict(X)))
 
 
+def test_network_cache_reuses_training_for_post_training_changes_only(tmp_path, monkeypatch):
+    X, y = power_law(300)
+    calls = []
+    real_train = lies_pipeline._train
+    monkeypatch.setattr(lies_pipeline, "_train", lambda *a, **k: calls.append(1) or real_train(*a, **k))
+    config = replace(QUICK, restarts=2, oversampling=replace(QUICK.oversampling, enabled=False))
+    cache = tmp_path / "cache"
+
+    first = run_lies(X, y, config, ["a", "b"], verbose=0, network_cache=cache)
+    again = run_lies(X, y, config, ["a", "b"], verbose=0, network_cache=cache)
+    assert (first.extra["network_cache"], again.extra["network_cache"], len(calls)) == ("miss", "hit", 1)
+    # the same network and the same pruning rows: the same candidates, formula for formula
+    assert list(map(str, again.equations["expression"])) == list(map(str, first.equations["expression"]))
+    np.testing.assert_array_equal(again.model.predict(X[:20], verbose=0), first.model.predict(X[:20], verbose=0))
+    assert "train_from_cache" in again.phase_seconds and "train_weak" not in again.phase_seconds
+    assert again.extra["cached_training_seconds"].keys() == {"train_weak", "oversampling", "train_strong"}
+    assert again.extra["restarts"] == first.extra["restarts"] and again.history == first.history
+
+    no_rounding = run_lies(X, y, config.ablate("rounding", "coefficient_fit"), ["a", "b"], verbose=0, network_cache=cache)
+    assert no_rounding.extra["network_cache"] == "hit" and len(calls) == 1
+    assert not no_rounding.equations["stage"].isin(["round_to_zero", "coefficient_fit"]).any()
+    # anything that changes training is a different key
+    run_lies(X, y, replace(config, seed=1), ["a", "b"], verbose=0, network_cache=cache)
+    run_lies(X, y * 2, config, ["a", "b"], verbose=0, network_cache=cache)
+    run_lies(X, y, replace(config, restarts=1), ["a", "b"], verbose=0, network_cache=cache)
+    assert len(calls) == 4
+
+
 def test_select_equation_prefers_simplest_within_tolerance():
     table = pd.DataFrame({"complexity": [30, 5, 3], "r2": [0.99999, 0.9995, 0.9], "expression": ["a", "b", "c"]})
     assert select_equation(table, 1e-3) == 1

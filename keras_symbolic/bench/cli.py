@@ -54,6 +54,11 @@ def add_bench_parser(subparsers) -> argparse.ArgumentParser:
                      help="LIES modules to switch off together (oversampling,gradient_pruning,rounding,"
                           "coefficient_fit), 'none' for the full pipeline; repeat for several settings; "
                           "'table1' = the paper's Table I (full + each module off)")
+    fey.add_argument("--network-cache", type=Path, default=None, metavar="DIR",
+                     help="where LIES runs keep their trained networks, so the post-training ablations "
+                          "(gradient_pruning, rounding, coefficient_fit) reuse the full run's network "
+                          "(default: OUT/network-cache; with --scheduler, a folder every worker can reach)")
+    fey.add_argument("--no-network-cache", action="store_true", help="train every LIES run from scratch")
     fey.add_argument("--schedule", choices=["reference", "paper"], default="reference",
                      help="LIES ADMM schedule: the authors' code values or the paper's")
     fey.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every LIES phase's epochs (quick runs)")
@@ -132,6 +137,7 @@ def _bench_from_args(args):
             lies_options=parse_options(args.lies_option), peer_population=args.peer_population,
             peer_evaluations=args.peer_evaluations, peer_options=parse_options(args.peer_option),
             deadline=args.deadline, solution_timeout=args.solution_timeout,
+            network_cache=None if args.no_network_cache else str((args.network_cache or args.out / "network-cache").resolve()),
         )
         bench.validate()
     except ValueError as exc:

@@ -26,6 +26,7 @@ comparisons), and a LIES run is reproduced alone by
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -180,6 +181,17 @@ def lies_config(schedule: str = "reference", epochs_scale: float = 1.0, options:
     return config.ablate(*names)
 
 
+def _post_training_only(bench: "FeynmanBench", ablation: str) -> bool:
+    """Whether ``ablation`` leaves LIES's training settings as the full pipeline's."""
+    from keras_symbolic.pipelines.lies import POST_TRAINING_FIELDS
+
+    def training(label):
+        tree = lies_config(bench.schedule, bench.epochs_scale, bench.lies_options, label).to_dict()
+        return {k: v for k, v in tree.items() if k not in POST_TRAINING_FIELDS}
+
+    return ablation != "none" and training(ablation) == training("none")
+
+
 def peer_time_budget(deadline: Optional[float], solution_timeout: float = 10.0) -> Optional[float]:
     """Seconds a peer may search, so that it stops by itself before ``deadline`` kills it.
 
@@ -220,6 +232,10 @@ class FeynmanBench:
         peer_options: extra keyword arguments of the peers' estimators, e.g. ``{"max_length": 30}``.
         deadline: per-run wall-clock limit (seconds) enforced by the runner.
         solution_timeout: SymPy seconds per symbolic-solution check (as in ``fit_feynman``).
+        network_cache: folder where LIES runs store their trained networks (``run_lies``'s
+            ``network_cache``), so runs that differ only after training (the rounding, coefficient
+            fit and gradient pruning ablations) reuse the full run's network; ``None``: no cache. With
+            ``--scheduler`` it must be a folder every worker can reach.
     """
 
     equations: Sequence[str]
@@ -237,6 +253,7 @@ class FeynmanBench:
     peer_options: Mapping[str, Any] = field(default_factory=dict)
     deadline: Optional[float] = None
     solution_timeout: float = 10.0
+    network_cache: Optional[str] = None
 
     def validate(self) -> None:
         """Raise ``ValueError`` (one readable line) for an impossible setting."""
@@ -271,17 +288,25 @@ class FeynmanBench:
 
 def feynman_tasks(bench: FeynmanBench) -> list[Task]:
     """The sweep's tasks, trial-major (every equation's trial 0 first, so that an early look at the
-    results covers all equations), then equation (table order), method, ablation."""
+    results covers all equations), then equation (table order), method, ablation. Within a trial,
+    ablations that change only post-training steps come after all the others, so that with a
+    network cache they find the full run's trained network already stored."""
     bench.validate()
     samples = bench.n_samples()
     budget = peer_time_budget(bench.deadline, bench.solution_timeout)
+    late = {a for a in bench.ablations if "lies" in bench.methods and _post_training_only(bench, a)}
+
+    def ablations_of(method: str, late_group: bool) -> list[str]:
+        if method != "lies":
+            return [] if late_group else ["none"]
+        return [a for a in bench.ablations if (a in late) == late_group]
+
     tasks = []
-    for trial in range(bench.trials):
+    for trial, late_group in itertools.product(range(bench.trials), (False, True)):
         seed = trial_seed(trial, bench.seed)
         for name in bench.equations:
             for method in bench.methods:
-                ablations = bench.ablations if method == "lies" else ("none",)
-                for ablation in ablations:
+                for ablation in ablations_of(method, late_group):
                     if method == "lies":
                         settings = {"schedule": bench.schedule, "epochs_scale": float(bench.epochs_scale),
                                     "lies_options": dict(sorted(bench.lies_options.items()))}
@@ -296,6 +321,7 @@ def feynman_tasks(bench: FeynmanBench) -> list[Task]:
                         "test_samples": int(bench.test_samples), "settings": settings,
                         "config_id": config_id, "solution_timeout": float(bench.solution_timeout),
                         "time_budget": budget if method != "lies" else None,
+                        "network_cache": bench.network_cache if method == "lies" else None,
                     }
                     key = make_key("feynman", name, method, trial=trial, seed=seed, ablation=ablation,
                                    samples=samples, test=int(bench.test_samples), config=config_id)
@@ -319,7 +345,8 @@ def _run_lies(spec: Mapping) -> dict:
     config = lies_config(settings["schedule"], settings["epochs_scale"], settings.get("lies_options"),
                          spec["ablation"])
     outcome = fit_feynman(spec["equation"], int(spec["seed"]), int(spec["samples"]), int(spec["test_samples"]),
-                          config, verbose=0, solution_timeout=float(spec["solution_timeout"]))
+                          config, verbose=0, solution_timeout=float(spec["solution_timeout"]),
+                          network_cache=spec.get("network_cache"))
     record = dict(outcome.record)
     equations = outcome.result.equations
     # The paper's "out of time" inside the pipeline: the extracted formula was too large for the

@@ -55,6 +55,7 @@ def _record(method, result: LIESResult, X_tr, y_tr, X_te, y_te, seconds, seed, e
         "train_rows": result.train_rows,
         "attempts": result.attempts,
         "restarts": result.extra.get("restarts", []),
+        **{k: result.extra[k] for k in ("network_cache", "cached_training_seconds") if k in result.extra},
         "oversampling": result.oversampling,
         "pruning": result.pruning,
         "seed": seed,
@@ -70,12 +71,14 @@ def fit_feynman(
     config: Optional[LIESConfig] = None,
     verbose: int = 1,
     solution_timeout: float = 10.0,
+    network_cache=None,
 ) -> FitOutcome:
     """Fit a LIES formula to AI Feynman equation ``name`` and score it.
 
     Training rows: ``samples`` (default the schedule's ``n_rows``, 10k as in the authors' code), drawn
     with ``seed``; test rows: ``test_samples`` fresh rows from an independent stream. The record has
     ``symbolic_solution`` (paper rule) and ``symbolic_solution_srbench`` (SRBench's rule).
+    ``network_cache`` is passed to :func:`~keras_symbolic.pipelines.lies.run_lies`.
     """
     from keras_symbolic.datasets import get_feynman_equation
     from keras_symbolic.symbolic.equivalence import check_symbolic_solution
@@ -87,7 +90,8 @@ def fit_feynman(
     X_tr, y_tr = equation.sample(n_train, seed=np.random.default_rng(streams[0]))
     X_te, y_te = equation.sample(int(test_samples), seed=np.random.default_rng(streams[1]))
     start = time.perf_counter()
-    result = run_lies(X_tr, y_tr, config, list(equation.variables), sampler=feynman_sampler(equation), verbose=verbose)
+    result = run_lies(X_tr, y_tr, config, list(equation.variables), sampler=feynman_sampler(equation), verbose=verbose,
+                      network_cache=network_cache)
     seconds = time.perf_counter() - start
     ranges = dict(zip(equation.variables, equation.ranges))
     checks = {}

@@ -41,6 +41,7 @@ __all__ = [
     "strong_lambda",
     "select_equation",
     "ABLATIONS",
+    "POST_TRAINING_FIELDS",
 ]
 
 ABLATIONS = ("oversampling", "gradient_pruning", "rounding", "coefficient_fit")
@@ -383,6 +384,150 @@ def _weak_with_restarts(n_inputs, seed, Z, Y, config: LIESConfig, rng, progress)
     return ensemble.release(best["start"]), history, log
 
 
+#: :class:`LIESConfig` fields that act only after training (pruning for extraction, simplification,
+#: selection). Runs that differ only in these can share one trained network (``network_cache``).
+#: ``pruning_threshold``/``pruning_criterion``/``pruning_samples`` are not among them: the weak-phase
+#: starts are scored with them.
+POST_TRAINING_FIELDS = ("gradient_pruning", "extra_pruning_thresholds", "selection_tolerance", "max_formula_nodes", "simplify")
+
+
+@dataclass
+class _Split:
+    """The run's data in both spaces, split into training and validation rows, and its RNG."""
+
+    transform: SpaceTransform
+    rng: np.random.Generator
+    X_tr: np.ndarray
+    y_tr: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    Z_tr: np.ndarray
+    Y_tr: np.ndarray
+
+
+def _split(X, y, names, config: LIESConfig) -> _Split:
+    transform = SpaceTransform.fit(X, y, names, log_space=config.log_space, scale_inputs=config.scale_inputs)
+    rng = np.random.default_rng(config.seed)
+    perm = rng.permutation(len(X))
+    n_val = int(round(config.validation_fraction * len(X))) if len(X) >= 50 else 0
+    val_idx, train_idx = perm[:n_val], perm[n_val:]
+    X_tr, y_tr = X[train_idx], y[train_idx]
+    return _Split(transform, rng, X_tr, y_tr, X[val_idx], y[val_idx], transform.transform_X(X_tr), transform.transform_y(y_tr))
+
+
+@dataclass
+class _TrainedNetwork:
+    """What training leaves for the symbolic steps; plain data, so it can be cached.
+
+    ``weights`` is ``model.get_weights()`` of the strong-phase network (before pruning);
+    ``rng_state`` is the run's RNG state after training, so a cached run draws the same pruning rows.
+    """
+
+    weights: list
+    history: dict
+    seconds: dict
+    oversampling: list
+    attempts: int
+    restarts: list
+    train_rows: int
+    rng_state: dict
+    load_seconds: float = 0.0
+
+
+def _train(split: _Split, config: LIESConfig, sampler, progress):
+    """Weak ADMM (with restarts), oversampling, strong ADMM; fresh starts after a non-finite loss.
+
+    Returns ``(model, _TrainedNetwork)``.
+    """
+    n_inputs = split.X_tr.shape[1]
+    X_tr, y_tr, Z_tr, Y_tr, rng = split.X_tr, split.y_tr, split.Z_tr, split.Y_tr, split.rng
+    seconds = {}
+    attempts = 0
+    while True:
+        attempts += 1
+        seed = config.seed + 7919 * (attempts - 1)
+        history: dict = {}
+        try:
+            t0 = time.perf_counter()
+            model, history["weak"], restart_log = _weak_with_restarts(n_inputs, seed, Z_tr, Y_tr, config, rng, progress)
+            seconds["train_weak"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            data, over_log = (X_tr, y_tr, Z_tr, Y_tr), []
+            if config.oversampling.enabled and config.oversampling.max_iter > 0:
+                data, over_log = _oversample(model, split.transform, X_tr, y_tr, Z_tr, Y_tr, config, sampler, rng, progress, history)
+            seconds["oversampling"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            history["strong"] = _train_phase(model, data[2], data[3], config.schedule.strong, config.schedule, "strong", progress)
+            seconds["train_strong"] = time.perf_counter() - t0
+            break
+        except _NonFiniteLoss as exc:
+            progress.message(f"non-finite loss in phase '{exc}' (attempt {attempts}); restarting from a fresh initialisation")
+            if attempts > config.max_restarts:
+                raise TrainingDivergedError(
+                    f"training loss became non-finite in {attempts} attempts (last in phase '{exc}'); "
+                    "check the data's scale or try log_space=False"
+                ) from None
+    trained = _TrainedNetwork(
+        weights=[np.asarray(w) for w in model.get_weights()], history=history, seconds=seconds, oversampling=over_log,
+        attempts=attempts, restarts=restart_log, train_rows=len(data[0]), rng_state=rng.bit_generator.state,
+    )
+    return model, trained
+
+
+#: The modules whose code decides what LIES training produces (see :func:`_training_code_digest`).
+_TRAINING_CODE = (
+    "layers/lies.py", "layers/masked.py", "models/lies.py", "models/regularized.py", "ops/lies_ops.py",
+    "callbacks/admm.py", "losses.py", "pipelines/lies.py", "pipelines/oversampling.py",
+    "symbolic/transform.py", "symbolic/pruning.py", "symbolic/lies_numpy.py",
+)
+
+
+def _training_code_digest() -> str:
+    """SHA-1 of the package's training code, so a cached network is never reused across code changes
+    that could change it (joblib only watches the cached function's own source)."""
+    import hashlib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = sorted(root / name for name in _TRAINING_CODE)
+    digest = hashlib.sha1()
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _train_for_cache(X, y, names, training_settings, backend, code, keras_version, *, config, sampler, progress):
+    """Train as :func:`run_lies` would and return the plain-data result. The key is the data, the
+    training settings (``config`` without :data:`POST_TRAINING_FIELDS`), backend, code and Keras
+    version; ``config``, ``sampler`` and ``progress`` are not hashed."""
+    del training_settings, backend, code, keras_version  # only the cache key
+    _, trained = _train(_split(X, y, names, config), config, sampler, progress)
+    return trained
+
+
+def _train_cached(network_cache, X, y, names, config: LIESConfig, sampler, progress):
+    """``(model, _TrainedNetwork, "hit" | "miss")`` through ``joblib.Memory``."""
+    import joblib
+    import keras
+
+    memory = network_cache if isinstance(network_cache, joblib.Memory) else joblib.Memory(str(network_cache), verbose=0)
+    cached = memory.cache(_train_for_cache, ignore=["config", "sampler", "progress"])
+    settings = {k: v for k, v in config.to_dict().items() if k not in POST_TRAINING_FIELDS}
+    args = (X, y, list(names), settings, keras.backend.backend(), _training_code_digest(), keras.__version__)
+    kwargs = dict(config=config, sampler=sampler, progress=progress)
+    hit = cached.check_call_in_cache(*args, **kwargs)
+    t0 = time.perf_counter()
+    trained = cached(*args, **kwargs)
+    # Rebuilt on a miss too, so both give the same kind of model (a released ensemble member is not).
+    model = _new_network(X.shape[1], config.seed, config)
+    model.set_weights(trained.weights)
+    if hit:
+        trained = replace(trained, load_seconds=time.perf_counter() - t0)
+        progress.message("trained network reused from the cache")
+    return model, trained, "hit" if hit else "miss"
+
+
 # ---------------------------------------------------------------------------------------------- selection
 def _with_structure_search(equations: pd.DataFrame, chosen: int, X_fit, y_fit, X_sel, y_sel, symbols,
                            config: LIESConfig) -> pd.DataFrame:
@@ -428,6 +573,7 @@ def run_lies(
     sampler: Optional[Sampler] = None,
     verbose: int = 1,
     progress=None,
+    network_cache=None,
 ) -> LIESResult:
     """Run the whole LIES pipeline on ``X (N, n)``, ``y (N,)``.
 
@@ -439,6 +585,12 @@ def run_lies(
             worst cell's rows are re-sampled.
         verbose: 0 silent, 1 one line per phase with a progress bar, 2 also Keras's per-epoch lines.
         progress: a :class:`~keras_symbolic.pipelines.progress.PhaseProgress` (overrides ``verbose``).
+        network_cache: a folder or a ``joblib.Memory``: the trained network (before pruning) is
+            stored there and reused by any later run on the same data with the same training
+            settings (:data:`POST_TRAINING_FIELDS` may differ), the same Keras backend and the same
+            training code. A reused network makes post-training ablations cheap and compares them on
+            one network. ``sampler`` is assumed to be fixed by the data (as for a Feynman equation)
+            and is not part of the key. ``result.extra["network_cache"]`` says ``"hit"`` or ``"miss"``.
 
     Raises:
         DataError: bad input (non-finite, wrong shapes, too few rows, mixed signs in log space).
@@ -449,42 +601,24 @@ def run_lies(
     config = config or LIESConfig()
     progress = progress or PhaseProgress(verbose)
     X, y, names = validate_xy(X, y, feature_names)
-    transform = SpaceTransform.fit(X, y, names, log_space=config.log_space, scale_inputs=config.scale_inputs)
-    rng = np.random.default_rng(config.seed)
-    perm = rng.permutation(len(X))
-    n_val = int(round(config.validation_fraction * len(X))) if len(X) >= 50 else 0
-    val_idx, train_idx = perm[:n_val], perm[n_val:]
-    X_tr, y_tr, X_val, y_val = X[train_idx], y[train_idx], X[val_idx], y[val_idx]
-    Z_tr, Y_tr = transform.transform_X(X_tr), transform.transform_y(y_tr)
-    seconds = {}
-
-    attempts = 0
-    while True:
-        attempts += 1
-        seed = config.seed + 7919 * (attempts - 1)
-        history: dict = {}
-        try:
-            t0 = time.perf_counter()
-            model, history["weak"], restart_log = _weak_with_restarts(X.shape[1], seed, Z_tr, Y_tr, config, rng, progress)
-            seconds["train_weak"] = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            data, over_log = (X_tr, y_tr, Z_tr, Y_tr), []
-            if config.oversampling.enabled and config.oversampling.max_iter > 0:
-                data, over_log = _oversample(model, transform, X_tr, y_tr, Z_tr, Y_tr, config, sampler, rng, progress, history)
-            seconds["oversampling"] = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            history["strong"] = _train_phase(model, data[2], data[3], config.schedule.strong, config.schedule, "strong", progress)
-            seconds["train_strong"] = time.perf_counter() - t0
-            break
-        except _NonFiniteLoss as exc:
-            progress.message(f"non-finite loss in phase '{exc}' (attempt {attempts}); restarting from a fresh initialisation")
-            if attempts > config.max_restarts:
-                raise TrainingDivergedError(
-                    f"training loss became non-finite in {attempts} attempts (last in phase '{exc}'); "
-                    "check the data's scale or try log_space=False"
-                ) from None
-    train_rows = len(data[0])
-    extra = {"restarts": restart_log}
+    split = _split(X, y, names, config)
+    transform, rng = split.transform, split.rng
+    X_tr, y_tr, X_val, y_val, Z_tr = split.X_tr, split.y_tr, split.X_val, split.y_val, split.Z_tr
+    n_val = len(X_val)
+    extra = {}
+    if network_cache is None:
+        model, trained = _train(split, config, sampler, progress)
+    else:
+        model, trained, extra["network_cache"] = _train_cached(network_cache, X, y, names, config, sampler, progress)
+        rng.bit_generator.state = trained.rng_state
+    if extra.get("network_cache") == "hit":
+        seconds = {"train_from_cache": trained.load_seconds}
+        extra["cached_training_seconds"] = dict(trained.seconds)
+    else:
+        seconds = dict(trained.seconds)
+    history, over_log, attempts = trained.history, trained.oversampling, trained.attempts
+    train_rows = trained.train_rows
+    extra["restarts"] = trained.restarts
 
     # ---- pruning and extraction, one candidate structure per pruning threshold
     t0 = time.perf_counter()

@@ -3,7 +3,7 @@ import keras
 import numpy as np
 import pytest
 
-from keras_symbolic.estimators import SymbolNetRegressor
+from keras_symbolic.estimators import SymbolNetClassifier, SymbolNetRegressor
 from keras_symbolic.layers.eql import FixedMask
 from keras_symbolic.models.symbolnet import SymbolNet
 from keras_symbolic.pipelines.symbolnet import SymbolNetConfig, train_symbolnet, unroll_model
@@ -116,10 +116,22 @@ def test_recipe_without_finetune_is_the_paper_method():
 
 
 @pytest.mark.parametrize("bad", [{"finetune_epochs": 5}, {"finetune_epochs": -1}, {"finetune_epochs": 1.5},
-                                 {"finetune_learning_rate": 0.0}, {"finetune_learning_rate": True}])
+                                 {"finetune_learning_rate": 0.0}, {"finetune_learning_rate": True},
+                                 {"finetune_error_loss": "hinge"}])
 def test_config_validation(bad):
     with pytest.raises(ValueError, match="finetune"):
         SymbolNetConfig(epochs=5, **bad)
+
+
+def test_finetune_with_cross_entropy_on_an_mse_classifier():
+    X, _ = _data(n=120, seed=7)
+    Y = np.eye(3, dtype="float32")[np.argmax(X[:, :3], axis=1)]
+    config = SymbolNetConfig(layers=((3, 1),), epochs=3, finetune_epochs=1, finetune_error_loss="categorical_crossentropy",
+                             batch_size=40)
+    result = train_symbolnet(X, Y, config, task="classification")
+    assert result.before_finetune["model"].error_loss == "mse"
+    assert result.model.error_loss == "categorical_crossentropy" and result.model.frozen_masks
+    assert len(result.history["accuracy"]) == 3 and result.config["finetune_error_loss"] == "categorical_crossentropy"
 
 
 def test_estimator_passes_finetune_options():
@@ -129,3 +141,16 @@ def test_estimator_passes_finetune_options():
     assert est.config_["finetune_epochs"] == 1 and est.model_.frozen_masks
     assert est.history_["phase"][-1] == 2
     np.testing.assert_allclose(est.predict(X), est.predict_symbolic(X), rtol=1e-4, atol=1e-4)
+
+
+def test_classifier_fine_tunes_with_cross_entropy():
+    X, _ = _data(n=120, seed=8)
+    labels = np.array(["a", "b"])[(X[:, 0] > 0).astype(int)]
+    est = SymbolNetClassifier(layers=((2, 1),), epochs=3, batch_size=40, finetune_epochs=1, finetune_loss="crossentropy")
+    est.fit(X, labels)
+    assert est.config_["error_loss"] == "mse" and est.config_["finetune_error_loss"] == "binary_crossentropy"
+    raw = est.decision_function(X)
+    np.testing.assert_array_equal(est.predict(X), est.classes_[(raw > 0).astype(int)])  # logits: cut at 0
+    np.testing.assert_allclose(est.predict_proba(X)[:, 1], 1 / (1 + np.exp(-raw)), rtol=1e-6)
+    with pytest.raises(ValueError, match="finetune_loss"):
+        SymbolNetClassifier(finetune_epochs=1, finetune_loss="hinge").fit(X, labels)

@@ -94,6 +94,9 @@ class _SymbolNetBase(BaseEstimator):
     def _error_loss(self, n_outputs: int) -> str:
         return "mse"
 
+    def _finetune_error_loss(self, n_outputs: int) -> str | None:
+        return None
+
     def _make_config(self, n_outputs: int) -> SymbolNetConfig:
         return SymbolNetConfig(
             layers=self.layers,
@@ -115,6 +118,7 @@ class _SymbolNetBase(BaseEstimator):
             sparsity_guard=self.sparsity_guard,
             finetune_epochs=self.finetune_epochs,
             finetune_learning_rate=self.finetune_learning_rate,
+            finetune_error_loss=self._finetune_error_loss(n_outputs),
         )
 
     def _validate_X(self, X, reset: bool):
@@ -262,6 +266,9 @@ class SymbolNetClassifier(ClassifierMixin, _SymbolNetBase):
 
     Args:
         loss: ``"mse"`` (paper and authors' code) or ``"crossentropy"`` (outputs are logits).
+        finetune_loss: loss of the fine-tuning phase (``finetune_epochs > 0``): ``None`` (same as
+            ``loss``), ``"mse"`` or ``"crossentropy"`` (the fine-tuned outputs are then logits:
+            ``predict_proba`` applies the softmax / sigmoid). Not in the paper.
         Other arguments: as :class:`SymbolNetRegressor`.
     """
 
@@ -288,6 +295,7 @@ class SymbolNetClassifier(ClassifierMixin, _SymbolNetBase):
         sparsity_guard: bool = True,
         finetune_epochs: int = 0,
         finetune_learning_rate: float | None = None,
+        finetune_loss: str | None = None,
         variable_names: Sequence[str] | None = None,
         display_digits: int = 3,
         verbose: int = 0,
@@ -316,13 +324,21 @@ class SymbolNetClassifier(ClassifierMixin, _SymbolNetBase):
             verbose=verbose,
         )
         self.loss = loss
+        self.finetune_loss = finetune_loss
+
+    @staticmethod
+    def _loss_name(loss: str, n_outputs: int, name: str) -> str:
+        if loss == "mse":
+            return "mse"
+        if loss == "crossentropy":
+            return "binary_crossentropy" if n_outputs == 1 else "categorical_crossentropy"
+        raise ValueError(f"`{name}` must be 'mse' or 'crossentropy', got {loss!r}.")
 
     def _error_loss(self, n_outputs: int) -> str:
-        if self.loss == "mse":
-            return "mse"
-        if self.loss == "crossentropy":
-            return "binary_crossentropy" if n_outputs == 1 else "categorical_crossentropy"
-        raise ValueError(f"`loss` must be 'mse' or 'crossentropy', got {self.loss!r}.")
+        return self._loss_name(self.loss, n_outputs, "loss")
+
+    def _finetune_error_loss(self, n_outputs: int) -> str | None:
+        return None if self.finetune_loss is None else self._loss_name(self.finetune_loss, n_outputs, "finetune_loss")
 
     def fit(self, X, y, sample_weight=None):
         """Train on ``X`` ``(n_rows, n_features)`` and class labels ``y`` ``(n_rows,)``."""
@@ -338,7 +354,8 @@ class SymbolNetClassifier(ClassifierMixin, _SymbolNetBase):
             Y = codes.astype(np.float64)[:, None]
         else:
             Y = np.eye(len(self.classes_), dtype=np.float64)[codes]
-        self._error_loss(Y.shape[1])  # validates `loss` before training
+        self._error_loss(Y.shape[1])  # validates `loss` and `finetune_loss` before training
+        self._finetune_error_loss(Y.shape[1])
         return self._fit_targets(X, Y, sample_weight)
 
     def decision_function(self, X) -> np.ndarray:
@@ -347,7 +364,7 @@ class SymbolNetClassifier(ClassifierMixin, _SymbolNetBase):
         return out[:, 0] if out.shape[1] == 1 else out
 
     def _proba_from_raw(self, raw: np.ndarray) -> np.ndarray:
-        logits = self.config_["error_loss"] != "mse"
+        logits = self.model_.error_loss != "mse"  # the fine-tuning loss, if one was given
         if raw.ndim == 1:
             p1 = 1.0 / (1.0 + np.exp(-raw)) if logits else np.clip(raw, 0.0, 1.0)
             return np.column_stack([1.0 - p1, p1])
@@ -365,7 +382,7 @@ class SymbolNetClassifier(ClassifierMixin, _SymbolNetBase):
 
     def _labels_from_raw(self, raw: np.ndarray) -> np.ndarray:
         if raw.ndim == 1:
-            cut = 0.0 if self.config_["error_loss"] != "mse" else 0.5
+            cut = 0.0 if self.model_.error_loss != "mse" else 0.5
             return self.classes_[(raw > cut).astype(int)]
         return self.classes_[np.argmax(raw, axis=1)]
 

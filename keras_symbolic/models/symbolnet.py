@@ -360,7 +360,7 @@ class SymbolNet(keras.Model):
         for layer in self.all_symbolic_layers:
             layer.apply_masks()
 
-    def frozen_copy(self, name: str | None = None) -> "SymbolNet":
+    def frozen_copy(self, name: str | None = None, error_loss: str | None = None) -> "SymbolNet":
         """The same function with every mask fixed, for fine-tuning (not in the paper).
 
         A new :class:`SymbolNet` (``frozen_masks=True``) whose kernel and bias masks are the current
@@ -369,9 +369,16 @@ class SymbolNet(keras.Model):
         ``L_err`` alone. Pruned weights are copied as exact zeros. Its outputs equal this model's;
         training it moves only the surviving weights and biases, so the unrolled expressions keep
         their structure (and complexity). This model is left unchanged.
+
+        Args:
+            name: name of the copy (default: this model's).
+            error_loss: error loss of the copy (default: this model's), e.g. a cross-entropy to
+                fine-tune an MSE-trained classifier's outputs as logits.
         """
         config = self.get_config()
         config["frozen_masks"] = True
+        if error_loss is not None:
+            config["error_loss"] = error_loss
         if name is not None:
             config["name"] = name
         frozen = SymbolNet.from_config(config)

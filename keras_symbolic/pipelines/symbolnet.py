@@ -28,7 +28,7 @@ import numpy as np
 import sympy as sp
 
 from keras_symbolic.callbacks.sparsity_guard import SparsityGuard
-from keras_symbolic.models.symbolnet import DEFAULT_TARGETS, SymbolNet, build_symbolnet, normalize_targets
+from keras_symbolic.models.symbolnet import DEFAULT_TARGETS, ERROR_LOSSES, SymbolNet, build_symbolnet, normalize_targets
 from keras_symbolic.symbolic.unroll import expressions_complexity, unroll_symbolnet
 
 __all__ = ["SymbolNetConfig", "SymbolNetResult", "train_symbolnet", "unroll_model", "TASKS"]
@@ -70,6 +70,9 @@ class SymbolNetConfig:
             the surviving weights trained on the error loss. ``0`` (default): the paper's method.
         finetune_learning_rate: learning rate of the fine-tuning phase's fresh optimizer
             (``None``: ``learning_rate``).
+        finetune_error_loss: error loss of the fine-tuning phase (``None``: ``error_loss``); e.g.
+            ``"categorical_crossentropy"`` fine-tunes an MSE-trained classifier's outputs as logits
+            (the argmax, hence the accuracy, is read the same way; the structure is unchanged).
     """
 
     layers: Sequence[Sequence[int]] = ((12, 4),)
@@ -94,6 +97,7 @@ class SymbolNetConfig:
     guard_tolerance: float = 0.05
     finetune_epochs: int = 0
     finetune_learning_rate: Optional[float] = None
+    finetune_error_loss: Optional[str] = None
 
     def __post_init__(self):
         self.targets = normalize_targets(self.targets)
@@ -115,6 +119,8 @@ class SymbolNetConfig:
         lr = self.finetune_learning_rate
         if lr is not None and (isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr > 0):
             raise ValueError(f"`finetune_learning_rate` must be positive or None, got {lr!r}.")
+        if self.finetune_error_loss is not None and self.finetune_error_loss not in ERROR_LOSSES:
+            raise ValueError(f"`finetune_error_loss` must be None or one of {ERROR_LOSSES}, got {self.finetune_error_loss!r}.")
         if not 0.0 <= float(self.guard_tolerance) < 1.0:
             raise ValueError(f"`guard_tolerance` must be in [0, 1), got {self.guard_tolerance!r}.")
         if not 0.0 <= float(self.validation_split) < 1.0:
@@ -219,12 +225,10 @@ def train_symbolnet(
         error_reduction=config.error_reduction,
         input_pruning=config.input_pruning,
     )
-    metrics = _metrics_for(task, y.shape[1], config.error_loss)
-
     def compile_(net, learning_rate):
         optimizer = keras.optimizers.get({"class_name": config.optimizer, "config": {"learning_rate": learning_rate}})
-        net.compile(optimizer=optimizer, metrics=metrics, jit_compile=config.jit_compile,
-                    steps_per_execution=config.steps_per_execution)
+        net.compile(optimizer=optimizer, metrics=_metrics_for(task, y.shape[1], net.error_loss),
+                    jit_compile=config.jit_compile, steps_per_execution=config.steps_per_execution)
 
     def fit_(net, epochs, extra, phase):
         h = net.fit(X, y, sample_weight=sample_weight, batch_size=config.batch_size, epochs=epochs,
@@ -250,7 +254,7 @@ def train_symbolnet(
     before = None
     if config.finetune_epochs:
         check_finite()
-        sparse_model, model = model, model.frozen_copy()
+        sparse_model, model = model, model.frozen_copy(error_loss=config.finetune_error_loss)
         compile_(model, config.finetune_learning_rate or config.learning_rate)
         fit_(model, config.finetune_epochs, [], 2)
         model.apply_masks()

@@ -3,6 +3,7 @@
     data -> log space -> weak ADMM -> oversampling (Algorithm 1, weak ADMM again) -> strong ADMM
          -> gradient-based pruning + node pruning -> extraction -> rounding to zero
          -> coefficient fit -> final rounding -> candidate formulas (the Pareto table)
+         -> (ours) structure search and sum-factor search from the chosen formula -> selection
 
 Configured by small frozen dataclasses (:class:`LIESConfig` holding a :class:`LIESSchedule`, an
 :class:`OversamplingConfig` and a :class:`SimplifyConfig`); :func:`run_lies` returns a
@@ -27,8 +28,9 @@ from keras_symbolic.pipelines.oversampling import CellGrid, OversamplingConfig, 
 from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.symbolic.lies_extract import network_expression
 from keras_symbolic.symbolic.pruning import prune_weights
-from keras_symbolic.symbolic.simplify import SimplifyConfig, simplify_formula, to_callable
+from keras_symbolic.symbolic.simplify import SimplifyConfig, simplify_formula, tidy_constants, to_callable
 from keras_symbolic.symbolic.structure_search import structure_search
+from keras_symbolic.symbolic.sum_factor import sum_factor_search
 from keras_symbolic.symbolic.transform import DataError, SpaceTransform, validate_xy
 
 __all__ = [
@@ -135,6 +137,10 @@ class LIESConfig:
             of time"); they stay in the candidate table.
         selection_tolerance: the chosen formula is the simplest whose validation R^2 is within this of
             the best candidate's.
+        selection_gain, selection_max_extra: ... unless a candidate's validation error ``1 - R^2`` is
+            below ``selection_gain`` times the chosen one's and its complexity at most
+            ``selection_max_extra`` above it: then the simplest such candidate is chosen (see
+            :func:`select_equation`).
         restarts: initialisations tried for the first weak phase (see :func:`_weak_with_restarts`);
             the authors' code uses one.
         restart_error_factor: restarts whose pruned error is within this factor of the best compete
@@ -160,6 +166,8 @@ class LIESConfig:
     pruning_samples: int = 1000
     extra_pruning_thresholds: tuple = ()
     selection_tolerance: float = 1e-3
+    selection_gain: float = 1e-3
+    selection_max_extra: int = 10
     max_formula_nodes: int = 200
     restarts: int = 3
     restart_error_factor: float = 1.5
@@ -179,9 +187,11 @@ class LIESConfig:
             cfg = replace(cfg, gradient_pruning=False)
         if "rounding" in names:
             # our data-checked snapping is a rounding too: off with it, so the ablation stays meaningful
-            cfg = replace(cfg, simplify=replace(cfg.simplify, rounding=False, snap=False, structure_search=False))
+            cfg = replace(cfg, simplify=replace(cfg.simplify, rounding=False, snap=False, structure_search=False,
+                                                        sum_factor=False))
         if "coefficient_fit" in names:
-            cfg = replace(cfg, simplify=replace(cfg.simplify, coefficient_fit=False, structure_search=False))
+            cfg = replace(cfg, simplify=replace(cfg.simplify, coefficient_fit=False, structure_search=False,
+                                                        sum_factor=False))
         return cfg
 
     def to_dict(self) -> dict:
@@ -388,7 +398,8 @@ def _weak_with_restarts(n_inputs, seed, Z, Y, config: LIESConfig, rng, progress)
 #: selection). Runs that differ only in these can share one trained network (``network_cache``).
 #: ``pruning_threshold``/``pruning_criterion``/``pruning_samples`` are not among them: the weak-phase
 #: starts are scored with them.
-POST_TRAINING_FIELDS = ("gradient_pruning", "extra_pruning_thresholds", "selection_tolerance", "max_formula_nodes", "simplify")
+POST_TRAINING_FIELDS = ("gradient_pruning", "extra_pruning_thresholds", "selection_tolerance", "selection_gain",
+                        "selection_max_extra", "max_formula_nodes", "simplify")
 
 
 @dataclass
@@ -554,14 +565,49 @@ def _with_structure_search(equations: pd.DataFrame, chosen: int, X_fit, y_fit, X
     return pd.concat([equations, pd.DataFrame(new_rows)], ignore_index=True)
 
 
-def select_equation(equations: pd.DataFrame, tolerance: float = 1e-3) -> int:
-    """Index of the simplest candidate whose R^2 is within ``tolerance`` of the best finite R^2."""
+def _with_sum_factor(equations: pd.DataFrame, chosen: int, X_fit, y_fit, X_sel, y_sel, symbols,
+                     config: LIESConfig) -> pd.DataFrame:
+    """Add the formulas of :func:`~keras_symbolic.symbolic.sum_factor.sum_factor_search` over the
+    chosen candidate's variables, as rows of stage ``"sum_factor"``."""
+    start = equations.loc[chosen]
+    found, info = sum_factor_search(start["expression"], X_fit, y_fit, symbols,
+                                    timeout=config.simplify.sum_factor_timeout, seed=config.simplify.seed)
+    rows = []
+    for what, expr in found:
+        expr = tidy_constants(expr)
+        r2, loss = _score(expr, symbols, X_sel, y_sel)
+        rows.append(dict(pruning_threshold=start["pruning_threshold"], stage="sum_factor",
+                         complexity=expression_complexity(expr), loss=loss, r2=r2,
+                         train_r2=_score(expr, symbols, X_fit, y_fit)[0], expression=expr,
+                         note=f"from candidate {chosen}: {what}"))
+    return pd.concat([equations, pd.DataFrame(rows)], ignore_index=True) if rows else equations
+
+
+def select_equation(equations: pd.DataFrame, tolerance: float = 1e-3, gain: float | None = None,
+                    max_extra: int = 10) -> int:
+    """Index of the simplest candidate whose R^2 is within ``tolerance`` of the best finite R^2.
+
+    With ``gain``: if some candidates' error ``1 - R^2`` is below ``gain`` times the error of that
+    choice (so at least ``1/gain`` times more accurate) and their complexity at most ``max_extra``
+    above it, the simplest of them is chosen instead. On noise-free data a formula with the right
+    structure fits to round-off while an approximation of the same size stops at 1 - R^2 ~ 1e-3 - 1e-5,
+    which the plain tolerance cannot tell apart; on noisy data no candidate beats the noise floor by
+    that factor and the rule stays silent.
+    """
     finite = equations[np.isfinite(equations["r2"].astype(float))]
     if finite.empty:
         return int(equations.index[-1])
     best = finite["r2"].max()
     good = finite[finite["r2"] >= best - tolerance]
-    return int(good.sort_values(["complexity", "r2"], ascending=[True, False]).index[0])
+    chosen = int(good.sort_values(["complexity", "r2"], ascending=[True, False]).index[0])
+    if gain is None:
+        return chosen
+    error = 1.0 - float(finite.loc[chosen, "r2"])
+    better = finite[(1.0 - finite["r2"].astype(float) < gain * error)
+                    & (finite["complexity"] <= finite.loc[chosen, "complexity"] + max_extra)]
+    if better.empty:
+        return chosen
+    return int(better.sort_values(["complexity", "r2"], ascending=[True, False]).index[0])
 
 
 # ---------------------------------------------------------------------------------------------- entry point
@@ -677,10 +723,17 @@ def run_lies(
                              loss=loss, r2=r2, train_r2=_score(exact, symbols, X_fit, y_fit)[0], expression=exact,
                              note="the network's Log/Exp cut-offs are active on the data"))
     equations = pd.DataFrame(rows)
-    chosen = select_equation(equations, config.selection_tolerance)
+
+    def choose(table):
+        return select_equation(table, config.selection_tolerance, config.selection_gain, config.selection_max_extra)
+
+    chosen = choose(equations)
     if config.simplify.structure_search:
         equations = _with_structure_search(equations, chosen, X_fit, y_fit, X_sel, y_sel, symbols, config)
-        chosen = select_equation(equations, config.selection_tolerance)
+        chosen = choose(equations)
+    if config.simplify.sum_factor:
+        equations = _with_sum_factor(equations, chosen, X_fit, y_fit, X_sel, y_sel, symbols, config)
+        chosen = choose(equations)
     equations["chosen"] = equations.index == chosen
     seconds["simplification"] = time.perf_counter() - t0
     expression = equations.loc[chosen, "expression"]

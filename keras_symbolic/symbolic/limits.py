@@ -21,6 +21,7 @@ import contextlib
 import ctypes
 import signal
 import threading
+import time
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
@@ -50,23 +51,32 @@ def time_limit(seconds: float | None):
             yield
 
 
+#: After the deadline the alarm fires again every this many seconds until the block exits: a library
+#: that catches ``Exception`` broadly (SymPy does, e.g. in ``Expr.equals``) may swallow one
+#: :class:`SymbolicTimeout`, but not all of them.
+_REFIRE_SECONDS = 0.2
+
+
 @contextlib.contextmanager
 def _alarm_limit(seconds: float):
     def _raise(signum, frame):
         raise SymbolicTimeout(f"symbolic computation exceeded {seconds:g} s")
 
-    previous_remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+    previous_remaining, previous_interval = signal.getitimer(signal.ITIMER_REAL)
     previous_handler = signal.signal(signal.SIGALRM, _raise)
+    start = time.monotonic()
     try:
         # Armed inside ``try`` so the old handler is restored even if the alarm fires at once.
-        signal.setitimer(signal.ITIMER_REAL, seconds if not previous_remaining else min(seconds, previous_remaining))
+        first = seconds if not previous_remaining else min(seconds, previous_remaining)
+        signal.setitimer(signal.ITIMER_REAL, first, _REFIRE_SECONDS)
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous_handler)
         if previous_remaining:
-            # Re-arm the outer limit with whatever it had left (at least a tick, so it still fires).
-            signal.setitimer(signal.ITIMER_REAL, max(previous_remaining - seconds, 1e-3))
+            # Re-arm the outer limit with what it really has left (at least a tick, so it still fires).
+            left = previous_remaining - (time.monotonic() - start)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), previous_interval)
 
 
 @contextlib.contextmanager
@@ -75,21 +85,23 @@ def _async_exception_limit(seconds: float):
     done = threading.Event()
     fired = threading.Event()
 
-    def _fire():
-        if not done.is_set():
+    def _watchdog():
+        if done.wait(seconds):
+            return
+        while not done.is_set():  # again and again, in case one is swallowed (see _REFIRE_SECONDS)
             fired.set()
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(SymbolicTimeout))
+            done.wait(_REFIRE_SECONDS)
 
-    timer = threading.Timer(seconds, _fire)
-    timer.daemon = True
-    timer.start()
+    watchdog = threading.Thread(target=_watchdog, daemon=True)
+    watchdog.start()
     try:
         yield
     except SymbolicTimeout:
         raise SymbolicTimeout(f"symbolic computation exceeded {seconds:g} s") from None
     finally:
         done.set()
-        timer.cancel()
+        watchdog.join()
         if fired.is_set():
             # The exception may still be pending if the block ended right at the deadline: clear it.
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)

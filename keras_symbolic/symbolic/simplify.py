@@ -105,6 +105,11 @@ class SimplifyConfig:
             by :func:`simplify_formula`.
         search_tolerance: largest allowed drop of R^2 over the whole structure search.
         search_timeout: wall-clock bound of one structure search, in seconds.
+        sum_factor: after selection, also fit ``C prod x_i**a_i (1 + k u)**p`` over the chosen
+            formula's variables (:func:`~keras_symbolic.symbolic.sum_factor.sum_factor_search`): the
+            sums (``1 - v**2/c**2``, ``1 + chi``, ``gamma - 1``) that the log-space network can only
+            approximate; not part of the paper. Run by :func:`~keras_symbolic.pipelines.lies.run_lies`.
+        sum_factor_timeout: wall-clock bound of that search, in seconds.
         zero_timeout, fit_timeout, final_timeout, simplify_timeout, snap_timeout: wall-clock bounds
             in seconds.
         seed: seed of the row subsampling.
@@ -134,6 +139,8 @@ class SimplifyConfig:
     structure_search: bool = True
     search_tolerance: float = 1e-5
     search_timeout: float = 30.0
+    sum_factor: bool = True
+    sum_factor_timeout: float = 10.0
     zero_timeout: float = 30.0
     fit_timeout: float = 20.0
     final_timeout: float = 30.0

@@ -163,7 +163,7 @@ def test_finetune_run_records_the_sparse_model_and_the_summary_splits_the_fronts
     line = {**spec, "key": tasks[0].key, "outcome": "ok", **record}
     (out / "runs.jsonl").write_text(json.dumps(line) + "\n")
     frame = load_symbolnet_runs(out)
-    assert sorted(frame["variant"]) == ["fine-tuned (last 1 of 3 epochs)",
+    assert sorted(frame["variant"]) == ["fine-tuned on mse (last 1 of 3 epochs)",
                                         "paper method (2 epochs, sparse phase of a fine-tuned run)"]
     summarize_symbolnet(out, plots=False)
     assert "paper method only (no fine-tuning)" in (out / "summary.md").read_text()

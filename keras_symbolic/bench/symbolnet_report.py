@@ -63,12 +63,13 @@ def load_symbolnet_runs(out: str | os.PathLike) -> pd.DataFrame:
 
 
 def _variant(record: Mapping) -> str:
-    """``"paper method"`` or ``"fine-tuned (N of E epochs)"`` for SymbolNet runs; ``""`` for EQL."""
+    """``"paper method"`` or ``"fine-tuned on LOSS (last N of E epochs)"`` for SymbolNet runs; ``""`` for EQL."""
     if record.get("method") != "symbolnet":
         return ""
     config = record.get("config") or {}
     ft = int(config.get("finetune_epochs") or 0)
-    return f"fine-tuned (last {ft} of {config.get('epochs')} epochs)" if ft else "paper method"
+    loss = config.get("finetune_error_loss") or config.get("error_loss") or "mse"
+    return f"fine-tuned on {loss} (last {ft} of {config.get('epochs')} epochs)" if ft else "paper method"
 
 
 def _row(record: Mapping, variant: Optional[str] = None) -> dict:
@@ -145,7 +146,13 @@ def expression_table(record: Mapping, classes: Optional[Sequence[str]] = None,
     return "\n".join(lines) + "\n"
 
 
-_FT_COLORS = {"fine-tuned": "tab:red"}
+_FT_COLORS = {"fine-tuned on mse": "tab:purple", "fine-tuned on categorical_crossentropy": "tab:red",
+              "fine-tuned on binary_crossentropy": "tab:red"}
+
+
+def _family(variant: pd.Series) -> pd.Series:
+    """``"paper method"``, ``"fine-tuned on LOSS"`` or ``""`` (EQL): the variant without its epochs."""
+    return variant.fillna("").astype(str).str.split(" (", regex=False).str[0]
 
 
 def plot_pareto(frame: pd.DataFrame, dataset: str, path: Optional[str | os.PathLike] = None):
@@ -160,13 +167,13 @@ def plot_pareto(frame: pd.DataFrame, dataset: str, path: Optional[str | os.PathL
     loss = ok["loss"] if "loss" in ok.columns else pd.Series("mse", index=ok.index)
     variant = ok["variant"] if "variant" in ok.columns else pd.Series("", index=ok.index)
     groups = ok.assign(_ce=loss.fillna("mse").astype(str).str.endswith("crossentropy"),
-                       _ft=variant.fillna("").astype(str).str.split(" ").str[0])
+                       _ft=_family(variant))
     for (method, ce, ft), group in groups.groupby(["method", "_ce", "_ft"]):
         color = "tab:green" if ce else _FT_COLORS.get(ft) or _COLORS.get(method, None)
         name = ("SymbolNet" if method == "symbolnet" else "EQL") + (", cross-entropy (not the paper's MSE)" if ce else "")
-        if ft == "fine-tuned":
-            name += ", fine-tuned (not in the paper)"
-        elif ft == "paper" and group["variant"].str.contains("sparse phase").any():
+        if ft.startswith("fine-tuned"):
+            name += f", {ft} (not in the paper)"
+        elif ft == "paper method" and group["variant"].str.contains("sparse phase").any():
             name += ", paper method (incl. sparse phases of fine-tuned runs)"
         ax.scatter(group["complexity"], group["score"], s=18, alpha=0.45, color=color)
         front = pareto_front(group)
@@ -255,7 +262,7 @@ def summarize_symbolnet(out: str | os.PathLike, plots: bool = True, roc: bool = 
     flat.to_csv(out / "runs.csv", index=False)
     written["runs.csv"] = out / "runs.csv"
     ok = frame[frame["outcome"] == "ok"]
-    ok = ok.assign(_family=ok["variant"].fillna("").astype(str).str.split(" ").str[0])  # "paper" / "fine-tuned" / ""
+    ok = ok.assign(_family=_family(ok["variant"]))
     fronts = pd.concat([pareto_front(g) for _, g in ok.groupby(["method", "_family"])]).drop(columns="_family") if len(ok) else ok
     fronts.drop(columns=["record"]).to_csv(out / "pareto.csv", index=False)
     written["pareto.csv"] = out / "pareto.csv"

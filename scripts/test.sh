@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 export TF_CPP_MIN_LOG_LEVEL=3
 # First run on a machine set up with the README's install command: add the FPGA and legacy-Keras
 # test dependencies (hls4ml, QKeras, TFMOT, nbclient) so that no test is skipped for lack of them.
-if ! python -c "import hls4ml, qkeras, tensorflow_model_optimization, tf_keras, nbclient" >/dev/null 2>&1; then
+# The package itself must be installed too (checked from outside the checkout): the bench runs,
+# the legacy-Keras baseline and the notebook import it in processes of their own.
+if ! python -c "import hls4ml, qkeras, tensorflow_model_optimization, tf_keras, nbclient" >/dev/null 2>&1 \
+        || ! (cd / && python -c "import keras_symbolic") >/dev/null 2>&1; then
     echo "installing the test extras (scripts/install_test_extras.sh) ..."
     bash scripts/install_test_extras.sh
 fi

@@ -188,10 +188,10 @@ class LIESConfig:
         if "rounding" in names:
             # our data-checked snapping is a rounding too: off with it, so the ablation stays meaningful
             cfg = replace(cfg, simplify=replace(cfg.simplify, rounding=False, snap=False, structure_search=False,
-                                                        sum_factor=False))
+                                                sum_factor=False))
         if "coefficient_fit" in names:
             cfg = replace(cfg, simplify=replace(cfg.simplify, coefficient_fit=False, structure_search=False,
-                                                        sum_factor=False))
+                                                sum_factor=False))
         return cfg
 
     def to_dict(self) -> dict:
@@ -570,7 +570,7 @@ def _with_sum_factor(equations: pd.DataFrame, chosen: int, X_fit, y_fit, X_sel, 
     """Add the formulas of :func:`~keras_symbolic.symbolic.sum_factor.sum_factor_search` over the
     chosen candidate's variables, as rows of stage ``"sum_factor"``."""
     start = equations.loc[chosen]
-    found, info = sum_factor_search(start["expression"], X_fit, y_fit, symbols,
+    found, _ = sum_factor_search(start["expression"], X_fit, y_fit, symbols,
                                     timeout=config.simplify.sum_factor_timeout, seed=config.simplify.seed)
     rows = []
     for what, expr in found:
@@ -598,16 +598,16 @@ def select_equation(equations: pd.DataFrame, tolerance: float = 1e-3, gain: floa
     if finite.empty:
         return int(equations.index[-1])
     best = finite["r2"].max()
-    good = finite[finite["r2"] >= best - tolerance]
-    chosen = int(good.sort_values(["complexity", "r2"], ascending=[True, False]).index[0])
+    def simplest(frame) -> int:
+        return int(frame.sort_values(["complexity", "r2"], ascending=[True, False]).index[0])
+
+    chosen = simplest(finite[finite["r2"] >= best - tolerance])
     if gain is None:
         return chosen
     error = 1.0 - float(finite.loc[chosen, "r2"])
     better = finite[(1.0 - finite["r2"].astype(float) < gain * error)
                     & (finite["complexity"] <= finite.loc[chosen, "complexity"] + max_extra)]
-    if better.empty:
-        return chosen
-    return int(better.sort_values(["complexity", "r2"], ascending=[True, False]).index[0])
+    return chosen if better.empty else simplest(better)
 
 
 # ---------------------------------------------------------------------------------------------- entry point

@@ -298,7 +298,10 @@ def _plot_ssr(overall_sr: pd.DataFrame, path: Path, n_equations: int) -> None:
     ax.barh(y[~ours], values[~ours], color="0.7", label="SRBench 2021 (noise 0)")
     ax.barh(y[ours], values[ours], color="tab:blue", label="this run (error bar: std over trials)",
             xerr=table.loc[ours, "ssr_std"].fillna(0.0).to_numpy(), error_kw={"capsize": 3, "elinewidth": 1})
-    ax.set_yticks(y, list(table["method"]))
+    # a method run on fewer equations (e.g. an ablation on a subset) is not comparable: say so
+    labels = [m if int(n) >= n_equations else f"{m} ({int(n)} of {n_equations} only)"
+              for m, n in zip(table["method"], table["equations"])]
+    ax.set_yticks(y, labels)
     for tick, mine in zip(ax.get_yticklabels(), ours):
         if mine:
             tick.set_fontweight("bold")

@@ -540,6 +540,13 @@ def _train_cached(network_cache, X, y, names, config: LIESConfig, sampler, progr
 
 
 # ---------------------------------------------------------------------------------------------- selection
+def _candidate_row(expr, stage: str, pruning_threshold, symbols, X_sel, y_sel, train_r2: float, note: str) -> dict:
+    """One row of the candidate table for a formula found after selection (scored on ``X_sel``)."""
+    r2, loss = _score(expr, symbols, X_sel, y_sel)
+    return dict(pruning_threshold=pruning_threshold, stage=stage, complexity=expression_complexity(expr), loss=loss,
+                r2=r2, train_r2=train_r2, expression=expr, note=note)
+
+
 def _with_structure_search(equations: pd.DataFrame, chosen: int, X_fit, y_fit, X_sel, y_sel, symbols,
                            config: LIESConfig) -> pd.DataFrame:
     """Add the structure search's result (:mod:`keras_symbolic.symbolic.structure_search`) started
@@ -556,13 +563,9 @@ def _with_structure_search(equations: pd.DataFrame, chosen: int, X_fit, y_fit, X
                                        timeout=cfg.search_timeout, seed=cfg.seed)
         if not info["accepted"]:
             continue
-        r2, loss = _score(found, symbols, X_sel, y_sel)
-        new_rows.append(dict(pruning_threshold=start["pruning_threshold"], stage="structure_search",
-                             complexity=expression_complexity(found), loss=loss, r2=r2, train_r2=info["r2_end"],
-                             expression=found, note=f"from candidate {idx}: {len(info['accepted'])} changes"))
-    if not new_rows:
-        return equations
-    return pd.concat([equations, pd.DataFrame(new_rows)], ignore_index=True)
+        new_rows.append(_candidate_row(found, "structure_search", start["pruning_threshold"], symbols, X_sel, y_sel,
+                                       info["r2_end"], f"from candidate {idx}: {len(info['accepted'])} changes"))
+    return pd.concat([equations, pd.DataFrame(new_rows)], ignore_index=True) if new_rows else equations
 
 
 def _with_sum_factor(equations: pd.DataFrame, chosen: int, X_fit, y_fit, X_sel, y_sel, symbols,
@@ -571,15 +574,12 @@ def _with_sum_factor(equations: pd.DataFrame, chosen: int, X_fit, y_fit, X_sel, 
     chosen candidate's variables, as rows of stage ``"sum_factor"``."""
     start = equations.loc[chosen]
     found, _ = sum_factor_search(start["expression"], X_fit, y_fit, symbols,
-                                    timeout=config.simplify.sum_factor_timeout, seed=config.simplify.seed)
+                                 timeout=config.simplify.sum_factor_timeout, seed=config.simplify.seed)
     rows = []
     for what, expr in found:
         expr = tidy_constants(expr)
-        r2, loss = _score(expr, symbols, X_sel, y_sel)
-        rows.append(dict(pruning_threshold=start["pruning_threshold"], stage="sum_factor",
-                         complexity=expression_complexity(expr), loss=loss, r2=r2,
-                         train_r2=_score(expr, symbols, X_fit, y_fit)[0], expression=expr,
-                         note=f"from candidate {chosen}: {what}"))
+        rows.append(_candidate_row(expr, "sum_factor", start["pruning_threshold"], symbols, X_sel, y_sel,
+                                   _score(expr, symbols, X_fit, y_fit)[0], f"from candidate {chosen}: {what}"))
     return pd.concat([equations, pd.DataFrame(rows)], ignore_index=True) if rows else equations
 
 

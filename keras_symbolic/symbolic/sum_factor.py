@@ -82,8 +82,8 @@ def _best_k(A_base, t, u, k0):
 
     res = minimize_scalar(rss, bounds=(lower, max(upper, lower + 1e-9)), method="bounded",
                           options={"xatol": 1e-10, "maxiter": 200})
-    k = sign * math.exp(res.x)
-    return (k, res.fun) if res.fun <= rss(math.log(abs(k0))) else (k0, rss(math.log(abs(k0))))
+    start = rss(math.log(abs(k0)))
+    return (sign * math.exp(res.x), res.fun) if res.fun <= start else (k0, start)
 
 
 def _simple(value: float, max_denominator: int = 12) -> Fraction:

@@ -26,7 +26,7 @@ def main(argv=None) -> int:
     p.add_argument("--mnist", type=Path, default=None, help="Keras-layout mnist.npz (default: the shared copy)")
     a = p.parse_args(argv)
     from keras_symbolic.baselines.data import load_baseline_data
-    from keras_symbolic.cli_symbolnet import _fit_and_report, _settings, symbolnet_parser
+    from keras_symbolic.cli.fit_symbolnet import _fit_and_report, _settings, symbolnet_parser
 
     Xtr, ytr, Xte, yte, classes, _ = load_baseline_data("mnist", a.mnist)
     args = symbolnet_parser().parse_args([

@@ -39,7 +39,7 @@ def test_core_package_never_imports_the_legacy_stack():
     code = (
         "import sys\n"
         "import keras_symbolic, keras_symbolic.baselines, keras_symbolic.baselines.launcher, keras_symbolic.baselines.data\n"
-        "import keras_symbolic.cli_baseline, keras_symbolic.fpga\n"
+        "import keras_symbolic.cli.baseline, keras_symbolic.fpga\n"
         "bad = [m for m in ('tf_keras', 'qkeras', 'tensorflow_model_optimization') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )

@@ -1,4 +1,4 @@
-"""``keras-symbolic fit ... --method symbolnet`` (keras_symbolic.cli_symbolnet): result folders,
+"""``keras-symbolic fit ... --method symbolnet`` (keras_symbolic.cli.fit_symbolnet): result folders,
 printing and one-line errors. Tiny networks and 2-3 epochs: these check the plumbing, not accuracy."""
 import json
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from keras_symbolic.cli import CLIError, build_parser
-from keras_symbolic.cli_symbolnet import (
+from keras_symbolic.cli.fit_symbolnet import (
     MAX_CLASSES,
     add_symbolnet_arguments,
     fit_subparser,
@@ -224,7 +224,7 @@ def test_options_fit_the_real_fit_parser(tmp_path, regression_data):
 
 
 def test_symbolnet_options_are_refused_for_lies():
-    from keras_symbolic.cli_symbolnet import reject_symbolnet_options
+    from keras_symbolic.cli.fit_symbolnet import reject_symbolnet_options
 
     reject_symbolnet_options(symbolnet_parser().parse_args(["data.csv", "--target", "y"]))  # nothing given: fine
     with pytest.raises(CLIError, match="--binary-units applies to --method symbolnet only"):

@@ -122,7 +122,7 @@ def test_fpga_core_imports_neither_hls4ml_nor_keras():
     code = (
         "import sys\n"
         "import keras_symbolic.fpga, keras_symbolic.fpga.export, keras_symbolic.fpga.lut_rewrite, keras_symbolic.fpga.sources\n"
-        "import keras_symbolic.cli_hls, keras_symbolic.cli_baseline, keras_symbolic.baselines.launcher\n"
+        "import keras_symbolic.cli.hls, keras_symbolic.cli.baseline, keras_symbolic.baselines.launcher\n"
         "bad = [m for m in ('hls4ml', 'keras', 'tensorflow', 'tf_keras', 'qkeras', 'tensorflow_model_optimization') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )

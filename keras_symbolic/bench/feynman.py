@@ -1,6 +1,6 @@
 """The AI Feynman benchmark: which runs a sweep has, and what one run does.
 
-``keras-symbolic bench feynman`` (see :mod:`keras_symbolic.bench.cli`) builds the task list with
+``keras-symbolic bench feynman`` (see :mod:`keras_symbolic.cli.bench`) builds the task list with
 :func:`feynman_tasks` and hands it to :func:`keras_symbolic.bench.runner.run_tasks` with the target
 :func:`run_task` (``TARGET``).
 

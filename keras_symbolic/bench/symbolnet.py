@@ -1,6 +1,6 @@
 """The SymbolNet experiments (paper IV-V): which models a scan trains, and what one run does.
 
-``keras-symbolic bench symbolnet`` (:mod:`keras_symbolic.bench.symbolnet_cli`) builds the task list
+``keras-symbolic bench symbolnet`` (:mod:`keras_symbolic.cli.bench_symbolnet`) builds the task list
 with :func:`symbolnet_tasks` and hands it to :func:`keras_symbolic.bench.runner.run_tasks` (the
 runner shared with the Feynman benchmark: JSONL store, resumable, one process per run, ``--jobs``,
 Dask) with the target :func:`run_task` (``TARGET``).

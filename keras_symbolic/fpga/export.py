@@ -1,7 +1,7 @@
 """Formulas to firmware: for each precision, tables sized on the data, an hls4ml project, its C
 simulation, and what fixed point costs against the float formulas and the labels.
 
-:func:`export_expressions` is the whole path; ``keras-symbolic hls`` (:mod:`keras_symbolic.cli_hls`)
+:func:`export_expressions` is the whole path; ``keras-symbolic hls`` (:mod:`keras_symbolic.cli.hls`)
 calls it. Layout of ``out_dir``::
 
     report.json, report.md          what was done and measured, per precision

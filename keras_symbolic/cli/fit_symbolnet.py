@@ -48,6 +48,8 @@ from pathlib import Path
 
 import numpy as np
 
+from keras_symbolic.cli.errors import CLIError
+
 __all__ = [
     "add_symbolnet_arguments",
     "run_symbolnet_fit",
@@ -84,11 +86,6 @@ _LIES_ONLY = {  # option -> (attribute, value when not given)
     "--linear-space": ("linear_space", False),
 }
 
-
-def _error(message: str):
-    from keras_symbolic.cli import CLIError  # here: cli imports this module
-
-    return CLIError(message)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -129,7 +126,7 @@ def reject_symbolnet_options(args) -> None:
     """For ``--method lies``: raise ``CLIError`` if a SymbolNet option was given (it would be ignored)."""
     for name in _SYMBOLNET_ONLY:
         if getattr(args, name, None) is not None:
-            raise _error(f"--{name.replace('_', '-')} applies to --method symbolnet only")
+            raise CLIError(f"--{name.replace('_', '-')} applies to --method symbolnet only")
 
 
 def fit_subparser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -168,17 +165,17 @@ def _operators(text, option: str, arity: int) -> tuple:
     own, other = (UNARY_OPERATORS, BINARY_OPERATORS) if arity == 1 else (BINARY_OPERATORS, UNARY_OPERATORS)
     names = [n.strip() for n in str(text).split(",")]
     if not any(names):
-        raise _error(f"{option} needs at least one operator name; choices: {', '.join(sorted(own))}")
+        raise CLIError(f"{option} needs at least one operator name; choices: {', '.join(sorted(own))}")
     out = []
     for name in names:
         if not name:
-            raise _error(f"{option} has an empty operator name in {text!r}")
+            raise CLIError(f"{option} has an empty operator name in {text!r}")
         key = canonical_operator_name(name)
         if key in own:
             out.append(key)
             continue
         hint = f" ('{name}' is a {'binary' if arity == 1 else 'unary'} operator)" if key in other else ""
-        raise _error(f"unknown {'unary' if arity == 1 else 'binary'} operator '{name}' in {option}{hint}; "
+        raise CLIError(f"unknown {'unary' if arity == 1 else 'binary'} operator '{name}' in {option}{hint}; "
                      f"choices: {', '.join(sorted(own))}")
     return tuple(out)
 
@@ -195,20 +192,20 @@ def _targets(text):
             continue
         kind, sep, value = (s.strip() for s in item.partition("="))
         if not sep or not kind or not value:
-            raise _error(f"--targets expects TYPE=VALUE pairs such as weight=0.9,input=0.75; got '{item}'")
+            raise CLIError(f"--targets expects TYPE=VALUE pairs such as weight=0.9,input=0.75; got '{item}'")
         if kind not in PRUNING_TYPES:
-            raise _error(f"unknown pruning type '{kind}' in --targets; choices: {', '.join(PRUNING_TYPES)}")
+            raise CLIError(f"unknown pruning type '{kind}' in --targets; choices: {', '.join(PRUNING_TYPES)}")
         if kind in out:
-            raise _error(f"--targets gives '{kind}' twice")
+            raise CLIError(f"--targets gives '{kind}' twice")
         try:
             number = float(value)
         except ValueError:
-            raise _error(f"--targets value of '{kind}' is not a number: '{value}'") from None
+            raise CLIError(f"--targets value of '{kind}' is not a number: '{value}'") from None
         if not 0.0 <= number < 1.0:
-            raise _error(f"--targets value of '{kind}' must be in [0, 1), got {value}")
+            raise CLIError(f"--targets value of '{kind}' must be in [0, 1), got {value}")
         out[kind] = number
     if not out:
-        raise _error("--targets is empty; give TYPE=VALUE pairs such as weight=0.9,input=0.75")
+        raise CLIError("--targets is empty; give TYPE=VALUE pairs such as weight=0.9,input=0.75")
     return out
 
 
@@ -220,9 +217,9 @@ def _counts(text, option: str) -> list[int] | None:
         try:
             values.append(int(item.strip()))
         except ValueError:
-            raise _error(f"{option} expects whole numbers separated by commas, got '{text}'") from None
+            raise CLIError(f"{option} expects whole numbers separated by commas, got '{text}'") from None
     if any(v < 0 for v in values):
-        raise _error(f"{option} values must be >= 0, got '{text}'")
+        raise CLIError(f"{option} values must be >= 0, got '{text}'")
     return values
 
 
@@ -230,7 +227,7 @@ def _per_layer(values, n_layers: int, option: str) -> list[int]:
     if len(values) == 1:
         return values * n_layers
     if len(values) != n_layers:
-        raise _error(f"{option} gives {len(values)} values for {n_layers} layer(s) (--layers); "
+        raise CLIError(f"{option} gives {len(values)} values for {n_layers} layer(s) (--layers); "
                      "give one value for every layer or one per layer")
     return list(values)
 
@@ -244,12 +241,12 @@ def _network(args) -> list[tuple[int, int]]:
         given = [len(v) for v in (units, binary_units) if v is not None and len(v) > 1]
         n_layers = given[0] if given else DEFAULTS["layers"]
     if n_layers < 1:
-        raise _error(f"--layers must be at least 1, got {n_layers}")
+        raise CLIError(f"--layers must be at least 1, got {n_layers}")
     u = _per_layer(units if units is not None else [DEFAULTS["units"]], n_layers, "--units")
     b = _per_layer(binary_units, n_layers, "--binary-units") if binary_units is not None else [max(1, v // 4) for v in u]
     for k, (nu, nb) in enumerate(zip(u, b)):
         if nu + nb == 0:
-            raise _error(f"layer {k + 1} has no units (--units and --binary-units are both 0)")
+            raise CLIError(f"layer {k + 1} has no units (--units and --binary-units are both 0)")
     return list(zip(u, b))
 
 
@@ -257,14 +254,14 @@ def _positive(args, name: str, option: str, kind=int):
     value = getattr(args, name, None)
     value = DEFAULTS[name] if value is None else value
     if not (math.isfinite(value) and value > 0):
-        raise _error(f"{option} must be positive, got {value}")
+        raise CLIError(f"{option} must be positive, got {value}")
     return kind(value)
 
 
 def _check_not_lies_options(args):
     for option, (attr, unset) in _LIES_ONLY.items():
         if getattr(args, attr, unset) != unset:
-            raise _error(f"{option} applies to --method lies only")
+            raise CLIError(f"{option} applies to --method lies only")
 
 
 def _settings(args) -> dict:
@@ -294,18 +291,18 @@ def _class_labels(y, target: str) -> np.ndarray:
     fractional = np.flatnonzero(y != np.round(y))
     if fractional.size:
         row = int(fractional[0])
-        raise _error(f"--task classification needs integer class labels, but target '{target}' has "
+        raise CLIError(f"--task classification needs integer class labels, but target '{target}' has "
                      f"{fractional.size} non-integer value(s) (row {row}: {y[row]!r})")
     labels = y.astype(np.int64)
     classes, counts = np.unique(labels, return_counts=True)
     if len(classes) < 2:
-        raise _error(f"--task classification needs at least 2 classes, target '{target}' has {len(classes)}")
+        raise CLIError(f"--task classification needs at least 2 classes, target '{target}' has {len(classes)}")
     if len(classes) > MAX_CLASSES:
-        raise _error(f"target '{target}' has {len(classes)} distinct values, more than the {MAX_CLASSES} classes "
+        raise CLIError(f"target '{target}' has {len(classes)} distinct values, more than the {MAX_CLASSES} classes "
                      "allowed (use --task regression for a numeric target)")
     rare = classes[counts < 2]
     if rare.size:
-        raise _error(f"class {rare[0]} of target '{target}' has only 1 row; every class needs at least 2 "
+        raise CLIError(f"class {rare[0]} of target '{target}' has only 1 row; every class needs at least 2 "
                      "(one for training, one for testing)")
     return labels
 
@@ -314,11 +311,11 @@ def _split(X, y, test_size: float, seed: int, stratify: bool):
     from sklearn.model_selection import train_test_split
 
     if not 0 < test_size < 1:
-        raise _error(f"--test-size must be in (0, 1), got {test_size}")
+        raise CLIError(f"--test-size must be in (0, 1), got {test_size}")
     try:
         return train_test_split(X, y, test_size=test_size, random_state=int(seed), stratify=y if stratify else None)
     except ValueError as exc:
-        raise _error(f"cannot split {len(y)} rows with --test-size {test_size}: {str(exc).splitlines()[0]}") from None
+        raise CLIError(f"cannot split {len(y)} rows with --test-size {test_size}: {str(exc).splitlines()[0]}") from None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -440,7 +437,7 @@ def _fit_and_report(args, settings, X_tr, y_tr, X_te, y_te, names, data_info, tr
     try:
         est.fit(X_tr, y_tr)
     except FloatingPointError as exc:
-        from keras_symbolic.cli import EXIT_FAILED
+        from keras_symbolic.cli.errors import EXIT_FAILED
 
         print(f"error: {exc} Nothing written.", file=sys.stderr)
         return EXIT_FAILED
@@ -593,7 +590,7 @@ def run_symbolnet_fit(args, X, y, feature_names) -> int:
     try:
         X, y, names = validate_xy(X, y, feature_names)
     except DataError as exc:
-        raise _error(str(exc)) from None
+        raise CLIError(str(exc)) from None
     classification = settings["task"] == "classification"
     if classification:
         y = _class_labels(y, target)
@@ -611,17 +608,17 @@ def run_symbolnet_feynman(args) -> int:
 
     settings = _settings(args)
     if settings["task"] != "regression":
-        raise _error("--task classification cannot be used with --feynman (its equations are regression targets)")
+        raise CLIError("--task classification cannot be used with --feynman (its equations are regression targets)")
     samples = getattr(args, "samples", None) or DEFAULTS["feynman_samples"]
     if samples < 10:
-        raise _error(f"--samples must be at least 10, got {samples}")
+        raise CLIError(f"--samples must be at least 10, got {samples}")
     test_samples = int(getattr(args, "test_samples", 10_000))
     if test_samples < 1:
-        raise _error(f"--test-samples must be at least 1, got {test_samples}")
+        raise CLIError(f"--test-samples must be at least 1, got {test_samples}")
     try:
         equation = get_feynman_equation(args.feynman)
     except UnknownEquationError as exc:
-        raise _error(str(exc)) from None
+        raise CLIError(str(exc)) from None
     streams = np.random.SeedSequence([int(args.seed), 20250610]).spawn(2)  # the same rows as LIES's fit_feynman
     X_tr, y_tr = equation.sample(int(samples), seed=np.random.default_rng(streams[0]))
     X_te, y_te = equation.sample(test_samples, seed=np.random.default_rng(streams[1]))
@@ -630,6 +627,6 @@ def run_symbolnet_feynman(args) -> int:
         validate_xy(X_tr, y_tr, names)
         validate_xy(X_te, y_te, names, min_rows=1)
     except DataError as exc:
-        raise _error(f"{equation.name}: {exc}") from None
+        raise CLIError(f"{equation.name}: {exc}") from None
     info = {"source": f"feynman:{equation.name}", "target": "y", "samples": int(samples), "test_samples": test_samples}
     return _fit_and_report(args, settings, X_tr, y_tr, X_te, y_te, names, info, truth=equation)

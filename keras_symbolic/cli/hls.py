@@ -20,6 +20,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from keras_symbolic.cli.errors import CLIError
+
 __all__ = ["add_hls_parser", "run_hls", "DEFAULT_PRECISION", "DEFAULT_MAX_ROWS"]
 
 DEFAULT_PRECISION = "ap_fixed<16,6>"
@@ -58,11 +60,6 @@ def add_hls_parser(subparsers) -> argparse.ArgumentParser:
     return p
 
 
-def _error(message: str):
-    from keras_symbolic.cli import CLIError
-
-    return CLIError(message)
-
 
 def _precisions(args):
     from keras_symbolic.fpga.fixed_point import parse_precision
@@ -72,9 +69,9 @@ def _precisions(args):
         try:
             p = parse_precision(text)
         except ValueError as exc:
-            raise _error(f"--precision: {exc}") from None
+            raise CLIError(f"--precision: {exc}") from None
         if p.integer < 1 or p.fractional < 0:
-            raise _error(f"--precision {text}: need at least 1 integer bit and W >= I")
+            raise CLIError(f"--precision {text}: need at least 1 integer bit and W >= I")
         if p not in out:
             out.append(p)
     return out
@@ -86,23 +83,23 @@ def _csv_columns(path: Path, target):
     try:
         columns = [str(c) for c in pd.read_csv(path, nrows=0).columns]
     except Exception as exc:
-        raise _error(f"cannot read {path} as CSV: {str(exc).splitlines()[0]}") from None
+        raise CLIError(f"cannot read {path} as CSV: {str(exc).splitlines()[0]}") from None
     return [c for c in columns if c != target]
 
 
 def _check_args(args):
     if (args.result is None) == (not args.expr):
-        raise _error("give either RESULT_DIR or --expr TEXT (not both)")
+        raise CLIError("give either RESULT_DIR or --expr TEXT (not both)")
     if args.max_rows is not None and args.max_rows < 1:
-        raise _error(f"--max-rows must be at least 1, got {args.max_rows}")
+        raise CLIError(f"--max-rows must be at least 1, got {args.max_rows}")
     if args.max_table_size is not None and (args.max_table_size < 2 or args.max_table_size & (args.max_table_size - 1)):
-        raise _error(f"--max-table-size must be a power of two >= 2, got {args.max_table_size}")
+        raise CLIError(f"--max-table-size must be a power of two >= 2, got {args.max_table_size}")
     if args.margin is not None and not 0 <= args.margin <= 10:
-        raise _error(f"--margin must be in [0, 10], got {args.margin}")
+        raise CLIError(f"--margin must be in [0, 10], got {args.margin}")
     if not args.clock_period > 0:
-        raise _error(f"--clock-period must be positive, got {args.clock_period}")
+        raise CLIError(f"--clock-period must be positive, got {args.clock_period}")
     if args.data is not None and not args.data.is_file():
-        raise _error(f"data file not found: {args.data}")
+        raise CLIError(f"data file not found: {args.data}")
 
 
 def _formulas_and_rows(args):
@@ -152,7 +149,7 @@ def _formulas_and_rows(args):
         if used > rows.X_fit.shape[1]:
             raise SourceError(f"the formulas use x{used - 1} but the data has {rows.X_fit.shape[1]} feature columns")
     except (SourceError, ValueError) as exc:
-        raise _error(str(exc)) from None
+        raise CLIError(str(exc)) from None
     task = args.task or formulas.task
     if task is None and rows.y_eval is not None:
         y = rows.y_eval
@@ -162,14 +159,14 @@ def _formulas_and_rows(args):
     if task == "classification" and rows.y_eval is not None and classes is None:
         classes = sorted(np.unique(rows.y_eval).tolist())
         if len(formulas.expressions) == 1 and len(classes) != 2:
-            raise _error(f"one formula scores two classes, but the labels have {len(classes)}")
+            raise CLIError(f"one formula scores two classes, but the labels have {len(classes)}")
     if task == "classification" and classes is not None and len(formulas.expressions) > 1 and len(classes) != len(formulas.expressions):
-        raise _error(f"{len(formulas.expressions)} formulas but {len(classes)} classes")
+        raise CLIError(f"{len(formulas.expressions)} formulas but {len(classes)} classes")
     if task == "classification" and rows.y_eval is not None:
         try:
             rows.y_eval = np.asarray(rows.y_eval).astype(np.asarray(classes).dtype)
         except (TypeError, ValueError):
-            raise _error("the labels cannot be read as the result's classes") from None
+            raise CLIError("the labels cannot be read as the result's classes") from None
     return formulas, rows, task, classes
 
 
@@ -201,7 +198,7 @@ def run_hls(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except ValueError as exc:  # e.g. a function argument never finite on the data
-        raise _error(str(exc)) from None
+        raise CLIError(str(exc)) from None
     _print_summary(report, out)
     return 0
 

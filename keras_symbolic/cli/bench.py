@@ -19,6 +19,8 @@ import socket
 import sys
 from pathlib import Path
 
+from keras_symbolic.cli.errors import CLIError
+
 __all__ = ["add_bench_parser", "run_bench"]
 
 DEFAULT_OUT = Path("bench-feynman")
@@ -79,7 +81,7 @@ def add_bench_parser(subparsers) -> argparse.ArgumentParser:
     fey.add_argument("--no-summary", action="store_true", help="do not write the summary at the end")
     fey.add_argument("--quiet", action="store_true", help="no progress bar or per-run lines")
 
-    from keras_symbolic.bench.symbolnet_cli import add_symbolnet_parser
+    from keras_symbolic.cli.bench_symbolnet import add_symbolnet_parser
 
     add_symbolnet_parser(sub)
 
@@ -93,11 +95,6 @@ def add_bench_parser(subparsers) -> argparse.ArgumentParser:
                       help="bench symbolnet: also write ROC curves and the expression table of this run; repeatable")
     return bench
 
-
-def _error(message):
-    from keras_symbolic.cli import CLIError
-
-    return CLIError(message)
 
 
 def _ablations(values) -> list[str]:
@@ -113,7 +110,7 @@ def _ablations(values) -> list[str]:
             try:
                 labels = [ablation_label([v.strip() for v in value.split(",") if v.strip()])]
             except ValueError as exc:
-                raise _error(str(exc)) from None
+                raise CLIError(str(exc)) from None
         out += [label for label in labels if label not in out]
     return out
 
@@ -125,9 +122,9 @@ def _bench_from_args(args):
     try:
         equations = [eq.name for eq in resolve_equations(args.subset)]
     except UnknownEquationError as exc:
-        raise _error(str(exc)) from None
+        raise CLIError(str(exc)) from None
     except ValueError as exc:
-        raise _error(str(exc)) from None
+        raise CLIError(str(exc)) from None
     methods = [m.strip().lower() for m in args.method.split(",") if m.strip()]
     try:
         bench = FeynmanBench(
@@ -141,9 +138,9 @@ def _bench_from_args(args):
         )
         bench.validate()
     except ValueError as exc:
-        raise _error(str(exc)) from None
+        raise CLIError(str(exc)) from None
     if args.ablate and "lies" not in bench.methods:
-        raise _error("--ablate switches off LIES modules; it needs --method lies")
+        raise CLIError("--ablate switches off LIES modules; it needs --method lies")
     return bench
 
 
@@ -201,10 +198,10 @@ def _print_overall(out: Path, include=()) -> None:
 def _check_jobs_and_retry(args) -> list[str]:
     """Check ``--jobs`` and parse ``--retry`` (shared by the bench commands); the outcomes to redo."""
     if args.jobs < 1:
-        raise _error(f"--jobs must be >= 1, got {args.jobs}")
+        raise CLIError(f"--jobs must be >= 1, got {args.jobs}")
     retry = [r.strip().rstrip("s") for r in args.retry.split(",") if r.strip()]
     if set(retry) - {"error", "timeout"}:
-        raise _error(f"--retry takes error, timeout or error,timeout; got {args.retry!r}")
+        raise CLIError(f"--retry takes error, timeout or error,timeout; got {args.retry!r}")
     return retry
 
 
@@ -235,12 +232,12 @@ def execute_tasks(args, tasks, target: str, out: Path, retry, *, deadline, descr
         try:
             import distributed  # noqa: F401
         except ImportError:
-            raise _error("--scheduler needs dask.distributed: pip install 'dask[distributed]'") from None
+            raise CLIError("--scheduler needs dask.distributed: pip install 'dask[distributed]'") from None
     out.mkdir(parents=True, exist_ok=True)
     try:
         store = ResultStore(runs)
     except StoreLockedError as exc:
-        raise _error(str(exc)) from None
+        raise CLIError(str(exc)) from None
     with store:
         if store.repaired:
             print(f"note: cut off a truncated last line of {runs} (a run interrupted while being recorded; "
@@ -261,7 +258,7 @@ def execute_tasks(args, tasks, target: str, out: Path, retry, *, deadline, descr
                                deadline=deadline, env=env, retry=retry, progress=not args.quiet,
                                description=description, on_record=None if args.quiet else describe)
         except ConnectionError as exc:
-            raise _error(str(exc)) from None
+            raise CLIError(str(exc)) from None
     if report.interrupted:
         print(f"interrupted: {report.ran} new run(s) recorded in {runs}, {report.remaining} left; "
               f"run the same command again to resume", file=sys.stderr)
@@ -277,7 +274,7 @@ def _cmd_feynman(args, argv) -> int:
     bench = _bench_from_args(args)
     tasks = feynman_tasks(bench)
     if args.threads_per_run is not None and args.threads_per_run < 1:
-        raise _error(f"--threads-per-run must be >= 1, got {args.threads_per_run}")
+        raise CLIError(f"--threads-per-run must be >= 1, got {args.threads_per_run}")
     out = args.out
     runs = out / RUNS_FILE
     if args.dry_run:
@@ -314,18 +311,18 @@ def _cmd_summary(args) -> int:
         try:
             files = summarize_symbolnet(args.out, plots=not args.no_plots, models=args.model)
         except KeyError as exc:
-            raise _error(str(exc.args[0])) from None
+            raise CLIError(str(exc.args[0])) from None
         for name, path in files.items():
             print(f"wrote {path}")
         return 0
 
     for folder in args.include:
         if not (folder / RUNS_FILE).is_file():
-            raise _error(f"--include {folder}: no {RUNS_FILE} there")
+            raise CLIError(f"--include {folder}: no {RUNS_FILE} there")
     try:
         files = summarize(args.out, plots=not args.no_plots, include=args.include)
     except FileNotFoundError as exc:
-        raise _error(str(exc)) from None
+        raise CLIError(str(exc)) from None
     _print_overall(args.out, args.include)
     for name, path in files.items():
         print(f"wrote {path}")
@@ -338,9 +335,9 @@ def run_bench(args, argv=None) -> int:
     if args.bench_command == "feynman":
         return _cmd_feynman(args, argv)
     if args.bench_command == "symbolnet":
-        from keras_symbolic.bench.symbolnet_cli import run_symbolnet_bench
+        from keras_symbolic.cli.bench_symbolnet import run_symbolnet_bench
 
         return run_symbolnet_bench(args, argv)
     if args.bench_command == "summary":
         return _cmd_summary(args)
-    raise _error(f"unknown bench command {args.bench_command}")
+    raise CLIError(f"unknown bench command {args.bench_command}")

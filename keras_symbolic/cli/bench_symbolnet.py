@@ -3,7 +3,7 @@
     keras-symbolic bench symbolnet --dataset mnist|lhc|svhn [--method symbolnet|eql|symbolnet,eql]
         [--grid FILE] [--trials N] [--epochs N] [--jobs N] [--scheduler ADDRESS] [--out DIR]
 
-Registered in :mod:`keras_symbolic.bench.cli`. Runs go through the shared runner
+Registered in :mod:`keras_symbolic.cli.bench`. Runs go through the shared runner
 (:func:`keras_symbolic.bench.runner.run_tasks`): one JSON line per finished model in
 ``OUT/runs.jsonl``, the same command resumes, ``--jobs`` / ``--scheduler`` run them in parallel.
 Ends with the summary (:func:`keras_symbolic.bench.symbolnet_report.summarize_symbolnet`).
@@ -16,6 +16,8 @@ import json
 import os
 import socket
 from pathlib import Path
+
+from keras_symbolic.cli.errors import CLIError
 
 __all__ = ["add_symbolnet_parser", "run_symbolnet_bench"]
 
@@ -66,7 +68,7 @@ def _describe(record) -> str:
 
 def run_symbolnet_bench(args, argv) -> int:
     """``keras-symbolic bench symbolnet``."""
-    from keras_symbolic.bench.cli import _check_jobs_and_retry, _error, execute_tasks, pending_tasks
+    from keras_symbolic.cli.bench import _check_jobs_and_retry, execute_tasks, pending_tasks
     from keras_symbolic.bench.summary import RUNS_FILE
     from keras_symbolic.bench.symbolnet import TARGET, SymbolNetBench, load_grid, symbolnet_tasks
 
@@ -79,7 +81,7 @@ def run_symbolnet_bench(args, argv) -> int:
                                n_test=args.max_test, deadline=args.deadline)
         tasks = symbolnet_tasks(bench)
     except (OSError, ValueError) as exc:
-        raise _error(str(exc)) from None
+        raise CLIError(str(exc)) from None
     out = args.out or Path(f"bench-symbolnet-{args.dataset}")
     runs = out / RUNS_FILE
     if args.dry_run:

@@ -13,6 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from keras_symbolic.cli.errors import CLIError
+
 __all__ = ["add_baseline_parser", "run_baseline"]
 
 
@@ -35,11 +37,6 @@ def add_baseline_parser(subparsers) -> argparse.ArgumentParser:
     return p
 
 
-def _error(message: str):
-    from keras_symbolic.cli import CLIError
-
-    return CLIError(message)
-
 
 def run_baseline(args) -> int:
     from keras_symbolic.baselines.data import BaselineDataError
@@ -47,24 +44,24 @@ def run_baseline(args) -> int:
     from keras_symbolic.fpga.fixed_point import parse_precision
 
     if args.epochs < 1:
-        raise _error(f"--epochs must be at least 1, got {args.epochs}")
+        raise CLIError(f"--epochs must be at least 1, got {args.epochs}")
     if args.batch_size < 1:
-        raise _error(f"--batch-size must be at least 1, got {args.batch_size}")
+        raise CLIError(f"--batch-size must be at least 1, got {args.batch_size}")
     if not 0.0 <= args.sparsity < 1.0:
-        raise _error(f"--sparsity must be in [0, 1), got {args.sparsity}")
+        raise CLIError(f"--sparsity must be in [0, 1), got {args.sparsity}")
     if not args.learning_rate > 0:
-        raise _error(f"--learning-rate must be positive, got {args.learning_rate}")
+        raise CLIError(f"--learning-rate must be positive, got {args.learning_rate}")
     if args.csim_rows < 1:
-        raise _error(f"--csim-rows must be at least 1, got {args.csim_rows}")
+        raise CLIError(f"--csim-rows must be at least 1, got {args.csim_rows}")
     if args.input_precision:
         try:
             parse_precision(args.input_precision)
         except ValueError as exc:
-            raise _error(f"--input-precision: {exc}") from None
+            raise CLIError(f"--input-precision: {exc}") from None
     if args.data is not None and not args.data.exists():
-        raise _error(f"data not found: {args.data}")
+        raise CLIError(f"data not found: {args.data}")
     if args.dataset not in ("mnist", "lhc", "svhn") and (args.data is None or args.data.suffix != ".npz"):
-        raise _error(f"unknown data set '{args.dataset}': choose mnist, lhc or svhn, or give --data FILE.npz")
+        raise CLIError(f"unknown data set '{args.dataset}': choose mnist, lhc or svhn, or give --data FILE.npz")
     missing = missing_legacy_packages()
     if missing:
         print(f"error: the baseline needs {', '.join(missing)}: pip install 'keras-symbolic[baselines,fpga]'",
@@ -79,7 +76,7 @@ def run_baseline(args) -> int:
     try:
         code, report = run_qp_baseline(args.dataset, out, options, data_path=args.data, quiet=args.quiet)
     except BaselineDataError as exc:
-        raise _error(str(exc)) from None
+        raise CLIError(str(exc)) from None
     if code != 0 or report is None:
         print(f"error: the baseline process failed (exit code {code}); see {out / 'legacy_child.log'}", file=sys.stderr)
         return 1

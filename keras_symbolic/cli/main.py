@@ -3,7 +3,7 @@
     keras-symbolic fit DATA.csv --target COLUMN [--out DIR] [--seed N]
     keras-symbolic fit --feynman NAME [--samples N] [--out DIR] [--seed N]
     keras-symbolic fit DATA.csv --target COLUMN --method symbolnet [--task classification] [...]
-    keras-symbolic bench feynman|summary ...   (see keras_symbolic.bench.cli)
+    keras-symbolic bench feynman|summary ...   (see keras_symbolic.cli.bench)
     keras-symbolic hls RESULT_DIR | --expr TEXT [--precision ap_fixed<W,I> ...] [--data CSV|NPZ] [--out DIR]
     keras-symbolic baseline qp --dataset mnist|lhc|svhn [--epochs N] [--out DIR]
 
@@ -17,14 +17,9 @@ import sys
 import time
 from pathlib import Path
 
+from keras_symbolic.cli.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, CLIError
+
 __all__ = ["main", "build_parser"]
-
-EXIT_BAD_INPUT = 2
-EXIT_FAILED = 1
-
-
-class CLIError(Exception):
-    """A user-facing error: printed as one line, exit code 2."""
 
 
 def _add_common(p):
@@ -54,16 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--ablate", default="", help="comma-separated modules to switch off: oversampling,gradient_pruning,rounding,coefficient_fit")
     fit.add_argument("--linear-space", action="store_true", help="train in linear space (for mixed-sign columns)")
     _add_common(fit)
-    from keras_symbolic.cli_symbolnet import add_symbolnet_arguments
+    from keras_symbolic.cli.fit_symbolnet import add_symbolnet_arguments
 
     add_symbolnet_arguments(fit)
-    from keras_symbolic.bench.cli import add_bench_parser
+    from keras_symbolic.cli.bench import add_bench_parser
 
     add_bench_parser(sub)
-    from keras_symbolic.cli_hls import add_hls_parser
+    from keras_symbolic.cli.hls import add_hls_parser
 
     add_hls_parser(sub)
-    from keras_symbolic.cli_baseline import add_baseline_parser
+    from keras_symbolic.cli.baseline import add_baseline_parser
 
     add_baseline_parser(sub)
     return parser
@@ -129,13 +124,13 @@ def _cmd_fit(args) -> int:
     if args.samples is not None and args.samples < 10:
         raise CLIError(f"--samples must be at least 10, got {args.samples}")
     if args.method == "symbolnet":
-        from keras_symbolic.cli_symbolnet import run_symbolnet_feynman, run_symbolnet_fit
+        from keras_symbolic.cli.fit_symbolnet import run_symbolnet_feynman, run_symbolnet_fit
 
         if args.feynman:
             return run_symbolnet_feynman(args)
         X, y, names = _read_csv(args.data, args.target)
         return run_symbolnet_fit(args, X, y, names)
-    from keras_symbolic.cli_symbolnet import reject_symbolnet_options
+    from keras_symbolic.cli.fit_symbolnet import reject_symbolnet_options
 
     reject_symbolnet_options(args)
     config = _config(args)
@@ -210,15 +205,15 @@ def main(argv=None) -> int:
         if args.command == "fit":
             return _cmd_fit(args)
         if args.command == "bench":
-            from keras_symbolic.bench.cli import run_bench
+            from keras_symbolic.cli.bench import run_bench
 
             return run_bench(args, sys.argv[1:] if argv is None else argv)
         if args.command == "hls":
-            from keras_symbolic.cli_hls import run_hls
+            from keras_symbolic.cli.hls import run_hls
 
             return run_hls(args)
         if args.command == "baseline":
-            from keras_symbolic.cli_baseline import run_baseline
+            from keras_symbolic.cli.baseline import run_baseline
 
             return run_baseline(args)
         parser.error(f"unknown command {args.command}")
@@ -227,7 +222,7 @@ def main(argv=None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(f"interrupted after {time.perf_counter() - started:.0f} s; nothing written", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     return 0
 
 

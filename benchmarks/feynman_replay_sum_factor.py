@@ -19,8 +19,8 @@ from keras_symbolic.datasets import get_feynman_equation
 from keras_symbolic.pipelines.lies import LIESConfig, _score, select_equation
 from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.symbolic.equivalence import check_symbolic_solution
-from keras_symbolic.symbolic.simplify import tidy_constants
 from keras_symbolic.symbolic.sum_factor import sum_factor_search
+from keras_symbolic.symbolic.tidy import tidy_constants
 
 
 def main():

@@ -6,14 +6,9 @@ import sympy as sp
 
 from keras_symbolic.datasets import get_feynman_equation
 from keras_symbolic.symbolic import equivalence
-from keras_symbolic.symbolic.equivalence import (
-    SolutionCheck,
-    check_symbolic_solution,
-    is_symbolic_solution,
-    normalize_floats,
-    parse_expression,
-    round_constants_srbench,
-)
+from keras_symbolic.symbolic.equivalence import SolutionCheck, check_symbolic_solution, is_symbolic_solution
+from keras_symbolic.symbolic.float_constants import normalize_floats, round_constants_srbench
+from keras_symbolic.symbolic.parsing import parse_expression
 
 MV = ["m", "v"]
 

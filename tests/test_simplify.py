@@ -3,17 +3,13 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from keras_symbolic.symbolic.simplify import (
-    SimplifyConfig,
-    bind_parameters,
-    bounded_simplify,
-    fit_coefficients,
-    parametrize,
-    round_final,
-    round_to_zero,
-    simplify_formula,
-    to_callable,
-)
+from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
+from keras_symbolic.symbolic.evaluation import to_callable
+from keras_symbolic.symbolic.final_rounding import round_final
+from keras_symbolic.symbolic.parameters import bind_parameters, parametrize
+from keras_symbolic.symbolic.rounding import round_to_zero
+from keras_symbolic.symbolic.simplify import SimplifyConfig, simplify_formula
+from keras_symbolic.symbolic.tidy import bounded_simplify
 
 x, y, z = sp.symbols("x y z", real=True)
 q1, q2, r = sp.symbols("q1 q2 r", real=True)
@@ -242,7 +238,7 @@ def test_chain_timeouts_and_non_finite_rows_do_not_break_it():
 def test_tidy_constants_merges_numeric_factors_and_integral_floats():
     import sympy as sp
 
-    from keras_symbolic.symbolic.simplify import tidy_constants
+    from keras_symbolic.symbolic.tidy import tidy_constants
 
     t, v = sp.symbols("t v", positive=True)
     assert tidy_constants(sp.Float(1.0) * t / v) == t / v
@@ -257,7 +253,8 @@ def test_snap_constants_uses_the_data_not_a_first_order_guess():
     import numpy as np
     import sympy as sp
 
-    from keras_symbolic.symbolic.simplify import SimplifyConfig, simplify_formula, snap_constants
+    from keras_symbolic.symbolic.simplify import SimplifyConfig, simplify_formula
+    from keras_symbolic.symbolic.snapping import snap_constants
 
     q, r = sp.symbols("q r", positive=True)
     rng = np.random.default_rng(0)
@@ -280,7 +277,7 @@ def test_snap_refits_an_overall_scale_when_rounding_left_none_free():
     import numpy as np
     import sympy as sp
 
-    from keras_symbolic.symbolic.simplify import snap_constants
+    from keras_symbolic.symbolic.snapping import snap_constants
 
     q, v = sp.symbols("q v", positive=True)
     X = np.random.default_rng(1).uniform(1, 5, (300, 2))

@@ -303,7 +303,7 @@ def run_peer(method: str, equation, X_tr, y_tr, X_te, y_te, *, seed: int, popula
     from keras_symbolic.pipelines.evaluate import safe_r2
     from keras_symbolic.symbolic.complexity import expression_complexity
     from keras_symbolic.symbolic.equivalence import check_symbolic_solution
-    from keras_symbolic.symbolic.simplify import to_callable
+    from keras_symbolic.symbolic.evaluation import to_callable
 
     if method not in PEERS:
         raise ValueError(f"unknown peer {method!r}; choose from {', '.join(PEERS)}")

@@ -30,7 +30,7 @@ import sympy as sp
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction, InverseHyperbolicFunction
 from sympy.functions.elementary.trigonometric import InverseTrigonometricFunction, TrigonometricFunction
 
-from ..symbolic.equivalence import parse_expression
+from ..symbolic.parsing import parse_expression
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from keras_symbolic.pipelines.lies import LIESConfig, LIESSchedule, run_lies
 from keras_symbolic.pipelines.oversampling import OversamplingConfig
-from keras_symbolic.symbolic.simplify import to_callable
+from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.transform import DataError, validate_xy
 
 __all__ = ["LIESRegressor"]

@@ -13,7 +13,7 @@ import sympy as sp
 
 from keras_symbolic.pipelines.lies import LIESConfig, LIESResult, run_lies, safe_r2
 from keras_symbolic.symbolic.complexity import expression_complexity
-from keras_symbolic.symbolic.simplify import to_callable
+from keras_symbolic.symbolic.evaluation import to_callable
 
 __all__ = ["FitOutcome", "feynman_sampler", "fit_feynman", "fit_table", "safe_r2"]
 

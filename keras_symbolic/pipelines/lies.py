@@ -26,11 +26,13 @@ import sympy as sp
 
 from keras_symbolic.pipelines.oversampling import CellGrid, OversamplingConfig, Sampler, oversample_rows
 from keras_symbolic.symbolic.complexity import expression_complexity
+from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.lies_extract import network_expression
 from keras_symbolic.symbolic.pruning import prune_weights
-from keras_symbolic.symbolic.simplify import SimplifyConfig, simplify_formula, tidy_constants, to_callable
+from keras_symbolic.symbolic.simplify import SimplifyConfig, simplify_formula
 from keras_symbolic.symbolic.structure_search import structure_search
 from keras_symbolic.symbolic.sum_factor import sum_factor_search
+from keras_symbolic.symbolic.tidy import tidy_constants
 from keras_symbolic.symbolic.transform import DataError, SpaceTransform, validate_xy
 
 __all__ = [

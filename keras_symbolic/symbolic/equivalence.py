@@ -14,18 +14,22 @@ and :math:`\\hat f` itself is not a constant. Two rules are offered:
     SRBench's variant: first every float constant ``c`` of the *found* formula with
     :math:`|c| < 10^{-4}` becomes 0 and every other one is rounded to 3 decimals (as SRBench's
     ``round_floats`` in ``get_symbolic_model``; here rounded to the exact decimal, a
-    :class:`~sympy.Rational`, not to a 3-digit binary ``Float``), then the same test.
+    :class:`~sympy.Rational`, not to a 3-digit binary ``Float``;
+    :func:`~keras_symbolic.symbolic.float_constants.round_constants_srbench`), then the same test.
 
 Variables are matched **by name**: a found formula over plain ``Symbol("m")`` is compared with a truth
-over ``Symbol("m", positive=True)`` after re-creating its symbols with the truth's assumptions.
+over ``Symbol("m", positive=True)`` after re-creating its symbols with the truth's assumptions
+(strings are parsed by :func:`~keras_symbolic.symbolic.parsing.parse_expression`).
 
 How it is decided (cheap first, every SymPy call bounded):
 
-1. *Normalise floats.* A float that equals, to double precision, a fraction p/q with q <= 16 becomes
-   that :class:`~sympy.Rational` (``x**2.0 -> x**2``, ``x**0.5 -> sqrt(x)``, ``0.5*m -> m/2``). This is
-   exact at double precision, so ``x**1.99`` stays ``x**1.99`` and is *not* ``x**2``.
-2. *Numeric screen.* Truth and found are evaluated (NumPy, float64) on ``n_points`` random points of the
-   variables' box. For :math:`d = f - \\hat f` the spread is
+1. *Normalise floats* (:func:`~keras_symbolic.symbolic.float_constants.normalize_floats`). A float
+   that equals, to double precision, a fraction p/q with q <= 16 becomes that :class:`~sympy.Rational`
+   (``x**2.0 -> x**2``, ``x**0.5 -> sqrt(x)``, ``0.5*m -> m/2``). This is exact at double precision,
+   so ``x**1.99`` stays ``x**1.99`` and is *not* ``x**2``.
+2. *Numeric screen* (:mod:`keras_symbolic.symbolic.numeric_screen`). Truth and found are evaluated
+   (NumPy, float64) on ``n_points`` random points of the variables' box. For :math:`d = f - \\hat f`
+   the spread is
    :math:`s_d = \\operatorname{spread}(d) / \\max(|f|, |\\hat f|)`, for :math:`r = f/\\hat f` it is
    :math:`s_r = \\operatorname{spread}(r) / |\\operatorname{median}(r)|`. If the robust spread (90th
    percentile of the deviation from the median) exceeds ``1e-6`` for both, the answer is ``False``
@@ -54,25 +58,20 @@ confirmation required for ``True``), pass ``on_timeout="reject"``.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
-from fractions import Fraction
-from tokenize import TokenError
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from typing import Any, Iterable, Literal, Mapping
 
-import numpy as np
 import sympy as sp
-from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transformations
 
+from .float_constants import normalize_floats, round_constants_srbench
 from .limits import SymbolicTimeout, time_limit
+from .numeric_screen import REJECT_SPREAD, numeric_screen
+from .parsing import parse_expression
 
 __all__ = [
     "SolutionCheck",
     "check_symbolic_solution",
     "is_symbolic_solution",
-    "parse_expression",
-    "normalize_floats",
-    "round_constants_srbench",
 ]
 
 Rule = Literal["paper", "srbench"]
@@ -80,24 +79,8 @@ Kind = Literal["difference", "ratio"]
 Method = Literal["symbolic", "numeric", "timeout"]
 
 RULES = ("paper", "srbench")
-DEFAULT_RANGE = (1.0, 5.0)
-"""Sampling range of a variable whose range is not given (the AI Feynman convention)."""
-REJECT_SPREAD = 1e-6
-"""Robust relative spread above which the numeric screen says "not constant"."""
 CHOP_RELATIVE = 1e-12
 """Floats below this times max(1, max |found constant|) are rounding residue (see module docs)."""
-_MAX_DENOMINATOR = 16
-_FUNCTION_ALIASES = {
-    "arcsin": sp.asin,
-    "arccos": sp.acos,
-    "arctan": sp.atan,
-    "arcsinh": sp.asinh,
-    "arccosh": sp.acosh,
-    "arctanh": sp.atanh,
-    "ln": sp.log,
-}
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_TRANSFORMATIONS = standard_transformations + (convert_xor,)
 
 
 @dataclass(frozen=True)
@@ -128,124 +111,11 @@ class SolutionCheck:
         return self.is_solution
 
 
-# ----------------------------------------------------------------------------------------------
-# Parsing and float handling
-# ----------------------------------------------------------------------------------------------
-def parse_expression(
-    text: str,
-    variables: Mapping[str, sp.Symbol] | Iterable[str | sp.Symbol] | None = None,
-    **assumptions: Any,
-) -> sp.Expr:
-    """Parse a formula string with every variable name bound to a Symbol of that name.
-
-    Names that clash with SymPy or Python (``lambda``, ``gamma``, ``beta``, ``E``, ``I``, ``S``, ``N``,
-    ``pi`` ...) are variables when listed in ``variables``: they are swapped for placeholders before
-    parsing. Unlisted names keep their SymPy meaning (``pi`` is the constant, ``E`` Euler's number)
-    and other unknown names become Symbols with ``assumptions``. ``arcsin``, ``arccos``, ``arctan``
-    and ``ln`` are understood; ``^`` means power.
-
-    Args:
-        text: the formula, e.g. ``"1/2*m*(v**2+u**2+w**2)"``.
-        variables: names, Symbols, or a name -> Symbol mapping. Names get ``Symbol(name, **assumptions)``.
-        **assumptions: SymPy assumptions of the created Symbols; default ``positive=True``.
-
-    Returns:
-        The SymPy expression (integer division is exact: ``1/2`` is ``Rational(1, 2)``).
-
-    Raises:
-        ValueError: a variable name that is not an identifier, or text that does not parse.
-    """
-    if not assumptions:
-        assumptions = {"positive": True}
-    symbols = _symbol_map(variables, assumptions)
-    placeholders: dict[str, sp.Symbol] = {}
-    source = text
-    if symbols:
-        names = sorted(symbols, key=len, reverse=True)
-        pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
-        index = {name: f"_ksv{i}_" for i, name in enumerate(names)}
-        source = pattern.sub(lambda m: index[m.group(1)], text)
-        placeholders = {index[name]: symbols[name] for name in names}
-    local_dict: dict[str, Any] = dict(_FUNCTION_ALIASES)
-    local_dict.update(placeholders)
-    try:
-        expr = parse_expr(source, local_dict=local_dict, transformations=_TRANSFORMATIONS)
-    except (SyntaxError, TokenError, Exception) as exc:  # noqa: BLE001 - parse_expr runs code: anything
-        raise ValueError(f"cannot parse formula {text!r}: {exc}") from None
-    if not isinstance(expr, sp.Basic):
-        raise ValueError(f"formula {text!r} parsed to {type(expr).__name__}, not a SymPy expression")
-    expr = sp.sympify(expr)
-    # Unknown names parsed as plain Symbols get the requested assumptions.
-    extra = {s: sp.Symbol(s.name, **assumptions) for s in expr.free_symbols
-             if isinstance(s, sp.Symbol) and s.name not in symbols}
-    return expr.xreplace(extra) if extra else expr
-
-
-def _symbol_map(variables, assumptions) -> dict[str, sp.Symbol]:
-    """name -> Symbol from names, Symbols, or a name -> Symbol mapping."""
-    if variables is None:
-        return {}
-    if isinstance(variables, str):
-        raise TypeError(f"variables must be a sequence of names, not the string {variables!r}")
-    if isinstance(variables, Mapping):
-        pairs = [(k.name if isinstance(k, sp.Symbol) else str(k), v) for k, v in variables.items()]
-    else:
-        pairs = [(v.name if isinstance(v, sp.Symbol) else str(v), v) for v in variables]
-    out: dict[str, sp.Symbol] = {}
-    for name, value in pairs:
-        if not _IDENTIFIER.match(name):
-            raise ValueError(f"variable name {name!r} is not an identifier")
-        out[name] = value if isinstance(value, sp.Symbol) else sp.Symbol(name, **assumptions)
-    return out
-
-
-def _as_fraction(value: float) -> Fraction | None:
-    """``p/q`` (q <= 16) when it is exactly ``value`` at double precision, else ``None``."""
-    if not math.isfinite(value):
-        return None
-    fraction = Fraction(value).limit_denominator(_MAX_DENOMINATOR)
-    return fraction if float(fraction) == value else None
-
-
-def normalize_floats(expr: sp.Expr) -> sp.Expr:
-    """Replace floats that are exactly (at double precision) a fraction p/q, q <= 16, by Rationals.
-
-    ``x**2.0 -> x**2``, ``x**0.5 -> sqrt(x)``, ``0.25*x -> x/4``, ``1.0*x -> x``, ``0.3*x -> 3*x/10``
-    (0.3 is the double nearest 3/10); ``x**1.99``, ``x**2.0000001`` and ``0.3001*x`` are left alone.
-    Lossless: every value is unchanged in float64.
-    """
-    replacements = {}
-    for atom in expr.atoms(sp.Float):
-        fraction = _as_fraction(float(atom))
-        if fraction is not None:
-            replacements[atom] = sp.Rational(fraction.numerator, fraction.denominator)
-    return expr.xreplace(replacements) if replacements else expr
-
-
-def round_constants_srbench(expr: sp.Expr, zero_below: float = 1e-4, decimals: int = 3) -> sp.Expr:
-    """SRBench's constant rounding: floats with ``|c| < zero_below`` -> 0, others to ``decimals``.
-
-    Rounded values are exact decimals (``Rational("1.235")``), so ``1.00004 -> 1`` exactly.
-    Integers and Rationals are untouched, as in SRBench's ``round_floats``.
-    """
-    replacements = {}
-    for atom in expr.atoms(sp.Float):
-        value = float(atom)
-        if abs(value) < zero_below:
-            replacements[atom] = sp.Integer(0)
-        else:
-            replacements[atom] = sp.Rational(repr(round(value, decimals)))
-    return expr.xreplace(replacements) if replacements else expr
-
-
 def _chop(expr: sp.Expr, tol: float) -> sp.Expr:
     small = {f: sp.Integer(0) for f in expr.atoms(sp.Float) if abs(float(f)) < tol}
     return expr.xreplace(small) if small else expr
 
 
-# ----------------------------------------------------------------------------------------------
-# Inputs
-# ----------------------------------------------------------------------------------------------
 def _truth_and_context(truth, variables):
     """(truth expression, name -> Symbol, name -> (low, high)) from the arguments."""
     ranges: dict[str, tuple[float, float]] = {}
@@ -291,81 +161,6 @@ def _bind_found(found, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
     return expr.xreplace({s: symbols[s.name] for s in expr.free_symbols if s != symbols[s.name]})
 
 
-# ----------------------------------------------------------------------------------------------
-# Numeric screen
-# ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Numeric:
-    strict: float  # max deviation from the median, relative (inf when unusable)
-    robust: float  # 90th percentile of it
-    center: float  # median of the difference / ratio
-    n_valid: int
-
-
-_UNUSABLE = _Numeric(math.inf, math.inf, math.nan, 0)
-_MIN_POINTS = 8
-
-
-def _evaluate(expr: sp.Expr, symbols: Sequence[sp.Symbol], columns: Sequence[np.ndarray]) -> np.ndarray:
-    n = len(columns[0]) if columns else 1
-    try:
-        fn = sp.lambdify(list(symbols), expr, modules="numpy")
-        with np.errstate(all="ignore"):
-            values = np.asarray(fn(*columns))
-    except Exception:  # noqa: BLE001 - anything NumPy cannot evaluate is "no numeric evidence"
-        return np.full(n, np.nan)
-    if np.iscomplexobj(values):
-        real = values.real.astype(np.float64)
-        real[np.abs(values.imag) > 1e-12 * np.maximum(np.abs(real), 1.0)] = np.nan
-        values = real
-    try:
-        return np.broadcast_to(values.astype(np.float64), (n,)).copy()
-    except (TypeError, ValueError):
-        return np.full(n, np.nan)
-
-
-def _spread(values: np.ndarray, scale: float) -> _Numeric:
-    if values.size < _MIN_POINTS or not math.isfinite(scale):
-        return _UNUSABLE
-    center = float(np.median(values))
-    deviation = np.abs(values - center)
-    if scale == 0.0:
-        return _Numeric(0.0 if not deviation.any() else math.inf, 0.0, center, values.size)
-    return _Numeric(float(deviation.max() / scale), float(np.quantile(deviation, 0.9) / scale), center, values.size)
-
-
-def _numeric_screen(truth, found, symbols, ranges, n_points, seed) -> tuple[dict[str, _Numeric], dict]:
-    """Spreads of difference and ratio on random points of the box, and one point where both are finite."""
-    order = sorted(symbols.values(), key=lambda s: s.name)
-    rng = np.random.default_rng(seed)
-    columns, midpoint = [], {}
-    for s in order:
-        low, high = ranges.get(s.name, DEFAULT_RANGE)
-        columns.append(rng.uniform(low, high, n_points))
-        midpoint[s] = sp.Float((low + high) / 2)
-    t = _evaluate(truth, order, columns)
-    f = _evaluate(found, order, columns)
-    ok = np.isfinite(t) & np.isfinite(f)
-    point = {s: sp.Float(col[ok][0]) for s, col in zip(order, columns)} if ok.any() else midpoint
-    t, f = t[ok], f[ok]
-    if t.size < _MIN_POINTS:
-        return {"difference": _UNUSABLE, "ratio": _UNUSABLE}, point
-    scale = float(max(np.max(np.abs(t)), np.max(np.abs(f))))
-    difference = _spread(t - f, scale)
-    # Ratio: leave out points where either side is near zero (ill-conditioned quotient).
-    well = (np.abs(t) > 1e-8 * np.max(np.abs(t))) & (np.abs(f) > 1e-8 * np.max(np.abs(f)))
-    ratio = _UNUSABLE
-    if well.sum() >= _MIN_POINTS:
-        r = t[well] / f[well]
-        center = float(np.median(r))
-        if center != 0.0 and math.isfinite(center):
-            ratio = _spread(r, abs(center))
-    return {"difference": difference, "ratio": ratio}, point
-
-
-# ----------------------------------------------------------------------------------------------
-# Symbolic confirmation
-# ----------------------------------------------------------------------------------------------
 def _simplify(expr: sp.Expr) -> sp.Expr:
     """``sympy.simplify`` (a module-level hook so that tests can slow it down)."""
     return sp.simplify(expr)
@@ -408,9 +203,6 @@ def _prove_constant(truth, found, kind: Kind, chop_tol: float, point: Mapping) -
     return _constant_value(expr.xreplace(point)), "every partial derivative simplifies to 0"
 
 
-# ----------------------------------------------------------------------------------------------
-# Public API
-# ----------------------------------------------------------------------------------------------
 def check_symbolic_solution(
     found: str | sp.Expr,
     truth: Any,
@@ -467,7 +259,7 @@ def check_symbolic_solution(
         return result(False, None, None, "symbolic", f"found formula is the constant {found_expr}")
 
     used = {s.name: s for s in (truth_expr.free_symbols | found_expr.free_symbols)}
-    numeric, point = _numeric_screen(truth_expr, found_expr, used, ranges, n_points, seed)
+    numeric, point = numeric_screen(truth_expr, found_expr, used, ranges, n_points, seed)
     # A kind stays a candidate when the numbers allow it or say nothing (no usable point).
     kinds: list[Kind] = [k for k in ("difference", "ratio")
                          if numeric[k].n_valid == 0 or numeric[k].robust <= REJECT_SPREAD]

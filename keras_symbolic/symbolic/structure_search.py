@@ -15,7 +15,7 @@ formula ``f`` with ``R^2 = r`` on the data:
 * **exponent**: replace a numeric exponent ``e`` of a power by ``round(e)`` or ``round(2e)/2``
   (when ``|e - round(e)| < 0.25``, resp. ``< 0.15``);
 
-then re-fits every float constant (:func:`~keras_symbolic.symbolic.simplify.fit_coefficients`).
+then re-fits every float constant (:func:`~keras_symbolic.symbolic.coefficient_fit.fit_coefficients`).
 A proposal is accepted when the formula gets smaller (tree nodes; for an exponent proposal, not
 larger) and keeps
 ``R^2 >= r_0 - tolerance``, where ``r_0`` is the R^2 of the formula the search started from (so many
@@ -36,16 +36,11 @@ import time
 import numpy as np
 import sympy as sp
 
+from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
 from keras_symbolic.symbolic.complexity import expression_complexity
+from keras_symbolic.symbolic.evaluation import prepare_data, resolve_variables, subsample, to_callable
 from keras_symbolic.symbolic.limits import SymbolicTimeout, time_limit
-from keras_symbolic.symbolic.simplify import (
-    _prepare_data,
-    _resolve_variables,
-    _subsample,
-    fit_coefficients,
-    tidy_constants,
-    to_callable,
-)
+from keras_symbolic.symbolic.tidy import tidy_constants
 
 __all__ = ["structure_search", "proposals"]
 
@@ -176,13 +171,13 @@ def structure_search(expr, X, y, variables, *, tolerance: float = 1e-5, timeout:
     """
     t0 = time.perf_counter()
     expr = sp.sympify(expr)
-    symbols = _resolve_variables(expr, variables)
+    symbols = resolve_variables(expr, variables)
     info = {"accepted": [], "fits": 0, "r2_start": math.nan, "r2_end": math.nan, "message": ""}
-    X, y = _prepare_data(X, y, len(symbols))
+    X, y = prepare_data(X, y, len(symbols))
     if y is None or y.shape[0] < 2:
         info["message"] = "no data"
         return expr, info
-    rows = _subsample(len(y), max_samples, seed)
+    rows = subsample(len(y), max_samples, seed)
     X, y = X[rows], y[rows]
     ss_tot = float(np.sum((y - y.mean()) ** 2)) or 1.0
     r_start = _r2(expr, symbols, X, y, ss_tot)

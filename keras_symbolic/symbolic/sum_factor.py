@@ -31,8 +31,8 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import minimize_scalar
 
+from keras_symbolic.symbolic.evaluation import prepare_data, resolve_variables, subsample
 from keras_symbolic.symbolic.limits import SymbolicTimeout, time_limit
-from keras_symbolic.symbolic.simplify import _prepare_data, _resolve_variables, _subsample
 
 __all__ = ["sum_factor_search", "monomials"]
 
@@ -214,9 +214,9 @@ def sum_factor_search(expr, X, y, variables, *, max_vars: int = 3, n_grid: int =
     """
     t0 = time.perf_counter()
     expr = sp.sympify(expr)
-    symbols = _resolve_variables(expr, variables)
+    symbols = resolve_variables(expr, variables)
     info = {"tried": 0, "message": "", "seconds": 0.0}
-    X, y = _prepare_data(X, y, len(symbols))
+    X, y = prepare_data(X, y, len(symbols))
     used = [i for i, s in enumerate(symbols) if s in expr.free_symbols]
     if y is None or len(y) < 10 or not used:
         info["message"] = "no data or no variable"
@@ -225,7 +225,7 @@ def sum_factor_search(expr, X, y, variables, *, max_vars: int = 3, n_grid: int =
     if sign == 0.0 or np.any(X[:, used] <= 0):
         info["message"] = "targets change sign or a variable is not positive: no log-space fit"
         return [], info
-    rows = _subsample(len(y), max_samples, seed)
+    rows = subsample(len(y), max_samples, seed)
     L, t = np.log(X[rows][:, used]), np.log(sign * y[rows])
     A_base = np.column_stack([np.ones(len(t)), L])
 

@@ -26,7 +26,7 @@ def main(argv=None) -> int:
     p.add_argument("--mnist", type=Path, default=None, help="Keras-layout mnist.npz (default: the shared copy)")
     a = p.parse_args(argv)
     from keras_symbolic.baselines.data import load_baseline_data
-    from keras_symbolic.cli.fit_symbolnet import _fit_and_report, _settings, symbolnet_parser
+    from keras_symbolic.cli.fit_symbolnet import run_symbolnet_split, symbolnet_parser
 
     Xtr, ytr, Xte, yte, classes, _ = load_baseline_data("mnist", a.mnist)
     args = symbolnet_parser().parse_args([
@@ -36,7 +36,7 @@ def main(argv=None) -> int:
         "--seed", str(a.seed), "--out", str(a.out)])
     names = [f"x{i}" for i in range(Xtr.shape[1])]
     info = {"source": "mnist (keras layout npz)", "target": "digit"}
-    code = _fit_and_report(args, _settings(args), Xtr, ytr, Xte, yte, names, info)
+    code = run_symbolnet_split(args, Xtr, ytr, Xte, yte, names, info)
     np.savez_compressed(a.out / "mnist_rows.npz", X_train=Xtr, X_test=Xte, y_test=yte)
     return code
 

@@ -5,7 +5,7 @@ from sklearn.base import clone
 
 from keras_symbolic.estimators.symbolnet import SymbolNetClassifier, SymbolNetRegressor
 from keras_symbolic.pipelines.symbolnet import SymbolNetConfig, train_symbolnet
-from keras_symbolic.symbolnet_plots import plot_training_curves
+from keras_symbolic.results.training_curves import plot_training_curves
 
 TINY = dict(layers=((4, 2),), unary=("sin", "identity"), epochs=2, batch_size=16)
 

@@ -35,9 +35,8 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Optional, Sequence
 
-import numpy as np
 
-from keras_symbolic.bench.runner import Task, make_key
+from keras_symbolic.bench.tasks import Task, make_key
 
 __all__ = [
     "METHODS",
@@ -56,7 +55,6 @@ __all__ = [
 
 METHODS = ("lies", "operon", "gplearn")
 TARGET = "keras_symbolic.bench.feynman:run_task"
-_DATA_STREAM = 20250610  # the second entropy word of fit_feynman's SeedSequence
 
 
 # ----------------------------------------------------------------------------------------------
@@ -100,15 +98,11 @@ def trial_seed(trial: int, base_seed: int = 0) -> int:
 
 def feynman_data(equation, seed: int, samples: int, test_samples: int = 10_000):
     """``(X_train, y_train, X_test, y_test)`` drawn exactly as ``fit_feynman(name, seed, samples,
-    test_samples)`` draws them (same streams), so peers and LIES see identical rows."""
-    from keras_symbolic.datasets import get_feynman_equation
+    test_samples)`` draws them (:func:`~keras_symbolic.pipelines.evaluate.feynman_rows`), so peers and
+    LIES see identical rows."""
+    from keras_symbolic.pipelines.evaluate import feynman_rows
 
-    if isinstance(equation, str):
-        equation = get_feynman_equation(equation)
-    streams = np.random.SeedSequence([int(seed), _DATA_STREAM]).spawn(2)
-    X_tr, y_tr = equation.sample(int(samples), seed=np.random.default_rng(streams[0]))
-    X_te, y_te = equation.sample(int(test_samples), seed=np.random.default_rng(streams[1]))
-    return X_tr, y_tr, X_te, y_te
+    return feynman_rows(equation, seed, samples, test_samples)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -149,7 +143,7 @@ def _set_dotted(tree: dict, dotted: str, value, where: str) -> None:
 
 def ablation_label(names: Sequence[str]) -> str:
     """``()`` -> ``"none"``; ``("rounding", "oversampling")`` -> ``"oversampling+rounding"`` (paper order)."""
-    from keras_symbolic.pipelines.lies import ABLATIONS
+    from keras_symbolic.pipelines.lies_config import ABLATIONS
 
     names = [n for n in names if n and n != "none"]
     unknown = sorted(set(names) - set(ABLATIONS))
@@ -161,7 +155,7 @@ def ablation_label(names: Sequence[str]) -> str:
 def lies_config(schedule: str = "reference", epochs_scale: float = 1.0, options: Optional[Mapping] = None,
                 ablation: str = "none"):
     """The :class:`~keras_symbolic.pipelines.lies.LIESConfig` of a LIES run of the benchmark."""
-    from keras_symbolic.pipelines.lies import LIESConfig, LIESSchedule
+    from keras_symbolic.pipelines.lies_config import LIESConfig, LIESSchedule
 
     if not epochs_scale > 0:
         raise ValueError(f"epochs scale must be > 0, got {epochs_scale}")
@@ -183,7 +177,7 @@ def lies_config(schedule: str = "reference", epochs_scale: float = 1.0, options:
 
 def _post_training_only(bench: "FeynmanBench", ablation: str) -> bool:
     """Whether ``ablation`` leaves LIES's training settings as the full pipeline's."""
-    from keras_symbolic.pipelines.lies import POST_TRAINING_FIELDS
+    from keras_symbolic.pipelines.lies_cache import POST_TRAINING_FIELDS
 
     def training(label):
         tree = lies_config(bench.schedule, bench.epochs_scale, bench.lies_options, label).to_dict()
@@ -344,11 +338,11 @@ def _run_lies(spec: Mapping) -> dict:
     settings = spec["settings"]
     config = lies_config(settings["schedule"], settings["epochs_scale"], settings.get("lies_options"),
                          spec["ablation"])
-    outcome = fit_feynman(spec["equation"], int(spec["seed"]), int(spec["samples"]), int(spec["test_samples"]),
-                          config, verbose=0, solution_timeout=float(spec["solution_timeout"]),
-                          network_cache=spec.get("network_cache"))
-    record = dict(outcome.record)
-    equations = outcome.result.equations
+    result = fit_feynman(spec["equation"], int(spec["seed"]), int(spec["samples"]), int(spec["test_samples"]),
+                         config, verbose=0, solution_timeout=float(spec["solution_timeout"]),
+                         network_cache=spec.get("network_cache"))
+    record = result.to_record()
+    equations = result.candidates
     # The paper's "out of time" inside the pipeline: the extracted formula was too large for the
     # symbolic steps (max_formula_nodes), so the chosen formula is a raw extraction.
     notes = equations["note"].astype(str) if "note" in equations else []

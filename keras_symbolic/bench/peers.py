@@ -300,9 +300,9 @@ def run_peer(method: str, equation, X_tr, y_tr, X_te, y_te, *, seed: int, popula
         solution_timeout: SymPy seconds per symbolic check.
     """
     from keras_symbolic.datasets import get_feynman_equation
-    from keras_symbolic.pipelines.evaluate import safe_r2
-    from keras_symbolic.symbolic.complexity import expression_complexity
-    from keras_symbolic.symbolic.equivalence import check_symbolic_solution
+    from keras_symbolic.pipelines.evaluate import solution_check
+    from keras_symbolic.results.fit_result import FitResult
+    from keras_symbolic.results.metrics import safe_r2
     from keras_symbolic.symbolic.evaluation import to_callable
 
     if method not in PEERS:
@@ -330,29 +330,20 @@ def run_peer(method: str, equation, X_tr, y_tr, X_te, y_te, *, seed: int, popula
         pred_tr = np.asarray(estimator.predict(X_tr), dtype=np.float64).reshape(-1)
         pred_te = np.asarray(estimator.predict(X_te), dtype=np.float64).reshape(-1)
     f = to_callable(expr, symbols)
-    ranges = dict(zip(equation.variables, equation.ranges))
-    checks = {rule: check_symbolic_solution(expr, equation.sympy_expr, ranges, rule=rule, timeout=solution_timeout)
-              for rule in ("paper", "srbench")}
+    truth = solution_check(expr, equation, solution_timeout)
     phases["scoring"] = time.perf_counter() - t
-    return {
-        "method": method,
-        "expression": str(expr),
-        "latex": sp.latex(expr),
-        "model_string": fitted["text"],
-        "complexity": expression_complexity(expr),
-        "r2_train": safe_r2(y_tr, pred_tr),
-        "r2_test": safe_r2(y_te, pred_te),
-        "r2_test_expression": safe_r2(y_te, f(X_te)),
-        "equation": equation.name,
-        "truth": equation.formula,
-        "symbolic_solution": bool(checks["paper"].is_solution),
-        "symbolic_solution_srbench": bool(checks["srbench"].is_solution),
-        "solution_check": {rule: dict(vars(c)) for rule, c in checks.items()},
-        "wall_seconds": fit_seconds,
-        "phase_seconds": phases,
-        "train_rows": int(len(y_tr)),
-        "seed": int(seed),
-        "time_budget": time_budget,
-        "generations_run": fitted["generations_run"],
-        "config": fitted["settings"],
-    }
+    result = FitResult(
+        method=method,
+        expressions=[expr],
+        variables=symbols,
+        metrics={"r2_train": safe_r2(y_tr, pred_tr), "r2_test": safe_r2(y_te, pred_te),
+                 "r2_test_expression": safe_r2(y_te, f(X_te))},
+        truth=truth,
+        wall_seconds=fit_seconds,
+        phase_seconds=phases,
+        details={"model_string": fitted["text"], "train_rows": int(len(y_tr)), "time_budget": time_budget,
+                 "generations_run": fitted["generations_run"]},
+        seed=int(seed),
+        config=fitted["settings"],
+    )
+    return result.to_record()

@@ -51,7 +51,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 import numpy as np
 
-from keras_symbolic.bench.runner import Task, make_key
+from keras_symbolic.bench.tasks import Task, make_key
 
 __all__ = [
     "DATASETS",
@@ -331,15 +331,6 @@ def classification_scores(y_true: np.ndarray, scores: np.ndarray) -> dict:
     return {"accuracy": accuracy, "auc_per_class": aucs, "auc_macro": float(np.mean(defined)) if defined else None}
 
 
-def _stored_expressions(expressions, complexities) -> Optional[list[str]]:
-    limit = int(os.environ.get("KERAS_SYMBOLIC_MAX_STORED_NODES", MAX_STORED_NODES))
-    if sum(complexities) > limit:
-        return None
-    from keras_symbolic.symbolic.unroll import display_expression
-
-    return [str(display_expression(e, 6)) for e in expressions]
-
-
 def run_task(spec: Mapping) -> dict:
     """Train one model of the scan and score it (the runner calls this in the run's own process)."""
     start = time.perf_counter()
@@ -371,16 +362,32 @@ def run_task(spec: Mapping) -> dict:
     import keras
 
     last = {k: v[-1] for k, v in result.history.items() if v and k != "phase"}
-    return {
-        "score": score, "score_name": score_name, **metrics,
-        "complexity": result.complexity, "complexities": [int(c) for c in result.complexities],
-        "sparsities": {k: float(v) for k, v in result.sparsities.items()},
-        "targets": dict(result.config.get("targets") or {}) or None,
-        "frozen": getattr(result, "frozen", None),
-        "before_finetune": before,
-        "expressions": _stored_expressions(result.expressions, result.complexities),
-        "final_epoch": last, "fit_seconds": result.fit_seconds, "wall_seconds": time.perf_counter() - start,
-        "data_info": data.describe(),
-        "context": {"package_version": __version__, "keras_backend": keras.backend.backend(),
-                    "python": platform.python_version(), "pid": os.getpid()},
-    }
+    from keras_symbolic.results.fit_result import FitResult
+    from keras_symbolic.symbolic.unroll import display_expression
+
+    limit = int(os.environ.get("KERAS_SYMBOLIC_MAX_STORED_NODES", MAX_STORED_NODES))
+    stored = sum(result.complexities) <= limit  # huge formulas are not stored: no need to round them
+    fit = FitResult(
+        method=spec["method"],
+        expressions=[display_expression(e, 6) if stored else e for e in result.expressions],
+        variables=[f"x{i}" for i in range(data.x_train.shape[1])],
+        metrics={"score": score, "score_name": score_name, **metrics},
+        task="classification",
+        outputs=[f"class {k}" for k in range(len(result.expressions))],
+        per_output=True,
+        complexities=[int(c) for c in result.complexities],
+        wall_seconds=time.perf_counter() - start,
+        details={
+            "sparsities": {k: float(v) for k, v in result.sparsities.items()},
+            "targets": dict(result.config.get("targets") or {}) or None,
+            "frozen": getattr(result, "frozen", None),
+            "before_finetune": before,
+            "final_epoch": last, "fit_seconds": result.fit_seconds,
+            "data_info": data.describe(),
+            "context": {"package_version": __version__, "keras_backend": keras.backend.backend(),
+                        "python": platform.python_version(), "pid": os.getpid()},
+        },
+        seed=spec.get("seed"),
+        config=spec["config"],
+    )
+    return fit.to_record(max_stored_nodes=limit)

@@ -18,7 +18,9 @@ layer (one value for every layer, or one per layer; ``--units 20,20`` alone mean
 Inputs are used as given (no standardisation), so the formulas are in the CSV's own columns; scale
 the columns first when their ranges are large (``exp`` can overflow otherwise).
 
-The result folder (``--out DIR``, written atomically by :func:`keras_symbolic.reporting.write_result_folder`):
+The result folder (``--out DIR``, written atomically by :func:`keras_symbolic.results.writer.write_result_folder`
+from the :class:`~keras_symbolic.results.fit_result.FitResult` of
+:func:`keras_symbolic.estimators.symbolnet_result.symbolnet_fit_result`):
 
 * ``result.json``: ``method`` ``"symbolnet"``, ``task``, ``expressions`` (exact, one per output),
   ``expression`` (the single one, or all joined with ``"; "``), ``latex`` (one per output, constants
@@ -34,14 +36,13 @@ The result folder (``--out DIR``, written atomically by :func:`keras_symbolic.re
   or ``class``, ``accuracy`` (test, that output thresholded at 0.5 against its 0/1 target: the overall
   accuracy for two classes) and ``roc_auc`` (test) for classification; and ``expression``.
 * ``parity.png`` (regression) or ``roc.png`` (classification: test ROC curve per class),
-  ``training_curves.png`` (:func:`keras_symbolic.symbolnet_plots.plot_training_curves`),
+  ``training_curves.png`` (:func:`keras_symbolic.results.training_curves.plot_training_curves`),
   ``history.csv`` (per-epoch loss terms, thresholds and sparsities) and ``model.keras``.
 """
 from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 import time
 from pathlib import Path
@@ -49,10 +50,12 @@ from pathlib import Path
 import numpy as np
 
 from keras_symbolic.cli.errors import CLIError
+from keras_symbolic.cli.output import finish
 
 __all__ = [
     "add_symbolnet_arguments",
     "run_symbolnet_fit",
+    "run_symbolnet_split",
     "run_symbolnet_feynman",
     "reject_symbolnet_options",
     "symbolnet_parser",
@@ -75,8 +78,6 @@ DEFAULTS = {
 }
 #: A classification target with more distinct values than this is rejected (likely a regression target).
 MAX_CLASSES = 50
-#: Printed formulas longer than this are cut (the full ones are in result.json).
-PRINT_LIMIT = 300
 _SOLUTION_TIMEOUT = 10.0
 _LIES_ONLY = {  # option -> (attribute, value when not given)
     "--schedule": ("schedule", "reference"),
@@ -181,7 +182,7 @@ def _operators(text, option: str, arity: int) -> tuple:
 
 
 def _targets(text):
-    from keras_symbolic.models.symbolnet import PRUNING_TYPES
+    from keras_symbolic.models.adaptive_sparsity import PRUNING_TYPES
 
     if text is None:
         return None
@@ -319,110 +320,13 @@ def _split(X, y, test_size: float, seed: int, stratify: bool):
 
 
 # ------------------------------------------------------------------------------------------------
-# Metrics, tables, plots
-# ------------------------------------------------------------------------------------------------
-def _formula_outputs(est, X) -> np.ndarray:
-    """Unrolled formulas on ``X``: ``(n_rows, n_outputs)``."""
-    with np.errstate(all="ignore"):
-        out = np.asarray(est._raw_symbolic(X), dtype=np.float64)
-    return out
-
-
-def _classification_metrics(est, raw: np.ndarray, labels: np.ndarray) -> dict:
-    from sklearn.metrics import accuracy_score, roc_auc_score
-
-    raw1 = raw[:, 0] if raw.shape[1] == 1 else raw
-    predicted = est._labels_from_raw(np.nan_to_num(raw1, nan=0.0, posinf=1e300, neginf=-1e300))
-    scores = _class_scores(raw)
-    aucs = {}
-    for k, label in enumerate(est.classes_):
-        positive = labels == label
-        ok = np.isfinite(scores[:, k])
-        if positive.all() or not positive.any() or not ok.all():
-            aucs[int(label)] = float("nan")
-        else:
-            aucs[int(label)] = float(roc_auc_score(positive, scores[:, k]))
-    good = [v for v in aucs.values() if math.isfinite(v)]
-    return {
-        "accuracy": float(accuracy_score(labels, predicted)),
-        "roc_auc": aucs,
-        "roc_auc_macro": float(np.mean(good)) if good else float("nan"),
-    }
-
-
-def _class_scores(raw: np.ndarray) -> np.ndarray:
-    """One score column per class (two classes: ``-output`` and ``output``)."""
-    return np.column_stack([-raw[:, 0], raw[:, 0]]) if raw.shape[1] == 1 else raw
-
-
-def _roc_writer(classes, y_test, raw_test):
-    def write(path):
-        from matplotlib.figure import Figure
-        from sklearn.metrics import roc_curve
-
-        fig = Figure(figsize=(5.4, 5), layout="constrained")
-        ax = fig.subplots()
-        scores = _class_scores(raw_test)
-        for k, label in enumerate(classes):
-            positive = y_test == label
-            ok = np.isfinite(scores[:, k])
-            if positive.all() or not positive.any() or not ok.any():
-                continue
-            fpr, tpr, _ = roc_curve(positive[ok], scores[ok, k])
-            auc = float(np.trapezoid(tpr, fpr)) if hasattr(np, "trapezoid") else float(np.trapz(tpr, fpr))
-            ax.plot(fpr, tpr, lw=1.5, label=f"class {label} (AUC {auc:.3f})")
-        ax.plot([0, 1], [0, 1], "k--", lw=1)
-        ax.set(xlabel="false positive rate", ylabel="true positive rate", title="ROC per class (test rows, formulas)",
-               xlim=(0, 1), ylim=(0, 1.01))
-        ax.grid(alpha=0.3)
-        ax.legend(loc="lower right", fontsize=7 if len(classes) > 8 else 8)
-        fig.savefig(path, dpi=120)
-
-    return write
-
-
-def _history_writer(history: dict):
-    def write(path):
-        import pandas as pd
-
-        n = max((len(v) for v in history.values()), default=0)
-        table = {"epoch": np.arange(1, n + 1)}
-        for key, values in history.items():
-            table[key] = list(values) + [float("nan")] * (n - len(values))
-        pd.DataFrame(table).to_csv(path, index=False)
-
-    return write
-
-
-def _curves_writer(est, title: str):
-    def write(path):
-        from keras_symbolic.symbolnet_plots import plot_training_curves
-
-        plot_training_curves(est, path=path, title=title)
-
-    return write
-
-
-def _short(text: str, limit: int = PRINT_LIMIT) -> tuple[str, bool]:
-    return (text, False) if len(text) <= limit else (text[: limit - 3] + "...", True)
-
-
-def _fmt(value, digits: int = 6) -> str:
-    return "n/a" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
-
-
-# ------------------------------------------------------------------------------------------------
 # The run
 # ------------------------------------------------------------------------------------------------
-def _fit_and_report(args, settings, X_tr, y_tr, X_te, y_te, names, data_info, truth=None) -> int:
-    """Train, score, print and write; ``truth`` (a FeynmanEquation) adds the symbolic check."""
-    import pandas as pd
-    import sympy as sp
-
+def _fit(args, settings, X_tr, y_tr, X_te, y_te, names, data_info, truth_of=None):
+    """Train and score; returns the :class:`~keras_symbolic.results.fit_result.FitResult`, or ``None``
+    when training diverged (reported on stderr). ``truth_of(expression)`` gives the truth fields."""
     from keras_symbolic.estimators.symbolnet import SymbolNetClassifier, SymbolNetRegressor
-    from keras_symbolic.pipelines.lies import safe_r2
-    from keras_symbolic.reporting import write_result_folder
-    from keras_symbolic.symbolic.unroll import display_expression
+    from keras_symbolic.estimators.symbolnet_result import symbolnet_fit_result
 
     task = settings["task"]
     quiet, verbose = bool(getattr(args, "quiet", False)), bool(getattr(args, "verbose", False))
@@ -437,139 +341,18 @@ def _fit_and_report(args, settings, X_tr, y_tr, X_te, y_te, names, data_info, tr
     try:
         est.fit(X_tr, y_tr)
     except FloatingPointError as exc:
-        from keras_symbolic.cli.errors import EXIT_FAILED
-
         print(f"error: {exc} Nothing written.", file=sys.stderr)
-        return EXIT_FAILED
+        return None
     seconds = time.perf_counter() - start
+    truth = truth_of(est.expressions_[0]) if truth_of is not None else None
+    return symbolnet_fit_result(est, X_tr, y_tr, X_te, y_te, seconds=seconds, seed=int(args.seed), data=data_info,
+                                truth=truth, target=data_info.get("target") or "y")
 
-    exprs = list(est.expressions_)
-    raw_tr, raw_te = _formula_outputs(est, X_tr), _formula_outputs(est, X_te)
-    record = {
-        "method": "symbolnet",
-        "task": task,
-        "expression": str(exprs[0]) if len(exprs) == 1 else "; ".join(str(e) for e in exprs),
-        "expressions": [str(e) for e in exprs],
-        "latex": [sp.latex(display_expression(e, 3)) for e in exprs],
-        "complexity": float(est.complexity_),
-        "complexities": [int(c) for c in est.complexities_],
-    }
-    rows = []
-    if task == "regression":
-        pred_tr, pred_te = raw_tr[:, 0], raw_te[:, 0]
-        record["outputs"] = [data_info.get("target") or "y"]
-        record["r2_train"], record["r2_test"] = safe_r2(y_tr, pred_tr), safe_r2(y_te, pred_te)
-        rows.append({
-            "output": record["outputs"][0],
-            "complexity": record["complexities"][0],
-            "loss": float(np.mean((pred_te - y_te) ** 2)) if np.all(np.isfinite(pred_te)) else float("inf"),
-            "r2": record["r2_test"],
-            "r2_train": record["r2_train"],
-            "expression": record["expressions"][0],
-        })
-    else:
-        classes = [int(c) for c in est.classes_]
-        out_classes = classes[1:] if len(classes) == 2 else classes
-        record["classes"] = classes
-        record["outputs"] = [f"class {c}" for c in out_classes]
-        m_tr, m_te = _classification_metrics(est, raw_tr, y_tr), _classification_metrics(est, raw_te, y_te)
-        record.update(
-            accuracy_train=m_tr["accuracy"], accuracy_test=m_te["accuracy"],
-            roc_auc_train=m_tr["roc_auc"], roc_auc_test=m_te["roc_auc"],
-            roc_auc_macro_train=m_tr["roc_auc_macro"], roc_auc_macro_test=m_te["roc_auc_macro"],
-        )
-        for k, c in enumerate(out_classes):
-            target01 = (y_te == c).astype(np.float64)
-            out = raw_te[:, k]
-            ok = bool(np.all(np.isfinite(out)))
-            rows.append({
-                "output": record["outputs"][k],
-                "class": c,
-                "complexity": record["complexities"][k],
-                "loss": float(np.mean((out - target01) ** 2)) if ok else float("inf"),
-                "accuracy": float(np.mean((out > 0.5) == (target01 > 0.5))),
-                "roc_auc": m_te["roc_auc"][c],
-                "expression": record["expressions"][k],
-            })
-    record["symbolic_solution"] = None
-    record["symbolic_solution_srbench"] = None
-    if truth is not None:
-        from keras_symbolic.symbolic.equivalence import check_symbolic_solution
 
-        ranges = dict(zip(truth.variables, truth.ranges))
-        checks = {rule: check_symbolic_solution(exprs[0], truth.sympy_expr, ranges, rule=rule, timeout=_SOLUTION_TIMEOUT)
-                  for rule in ("paper", "srbench")}
-        record.update(
-            equation=truth.name,
-            truth=truth.formula,
-            symbolic_solution=bool(checks["paper"].is_solution),
-            symbolic_solution_srbench=bool(checks["srbench"].is_solution),
-            solution_check={rule: dict(vars(c)) for rule, c in checks.items()},
-        )
-    record.update(
-        sparsities=dict(est.sparsities_),
-        targets=dict(est.config_["targets"]),
-        wall_seconds=seconds,
-        fit_seconds=float(est.fit_seconds_),
-        epochs_run=len(est.history_.get("loss", [])),
-        seed=int(args.seed),
-        data={**data_info, "features": list(names), "train_rows": int(len(y_tr)), "test_rows": int(len(y_te))},
-        config=dict(est.config_),
-        backend=os.environ.get("KERAS_BACKEND", "tensorflow"),
-    )
-
-    # -- print -----------------------------------------------------------------------------------
-    truncated = 0
-    shown = [str(display_expression(e, 3)) for e in exprs]
-    if len(exprs) == 1:
-        text, cut = _short(shown[0])
-        truncated += cut
-        print(f"formula     : {text}")
-    else:
-        print("formulas    : one per output (constants to 3 significant digits)")
-        width = max(len(o) for o in record["outputs"])
-        for label, s in zip(record["outputs"], shown):
-            text, cut = _short(s)
-            truncated += cut
-            print(f"  {label:<{width}} : {text}")
-    if truncated:
-        where = "result.json" if args.out else "result.json (pass --out DIR to save it)"
-        print(f"note        : {truncated} formula(s) cut to {PRINT_LIMIT} characters; the full expressions are in {where}")
-    if task == "regression":
-        print(f"R^2 train   : {_fmt(record['r2_train'])}")
-        print(f"R^2 test    : {_fmt(record['r2_test'])}")
-    else:
-        print(f"accuracy    : train {_fmt(record['accuracy_train'], 4)}  test {_fmt(record['accuracy_test'], 4)}")
-        per_class = ", ".join(f"{c}: {_fmt(v, 3)}" for c, v in record["roc_auc_test"].items())
-        print(f"ROC AUC test: {per_class} (macro {_fmt(record['roc_auc_macro_test'], 3)})")
-    if len(exprs) == 1:
-        print(f"complexity  : {record['complexities'][0]}")
-    else:
-        print(f"complexity  : {record['complexity']:.2f} (mean over {len(exprs)} outputs: "
-              f"{', '.join(map(str, record['complexities']))})")
-    print("sparsity    : " + ", ".join(f"{k} {v:.2f} (target {record['targets'].get(k, 0):.2f})"
-                                       for k, v in record["sparsities"].items()))
-    if truth is not None:
-        print(f"truth       : {record['truth']}")
-        print(f"symbolic solution: {'yes' if record['symbolic_solution'] else 'no'} "
-              f"(SRBench rule: {'yes' if record['symbolic_solution_srbench'] else 'no'})")
-    print(f"wall time   : {seconds:.1f} s  (backend {record['backend']})")
-
-    # -- write -------------------------------------------------------------------------------------
-    if args.out:
-        extra = {
-            "training_curves.png": _curves_writer(est, f"SymbolNet {task}: mean complexity {record['complexity']:.1f}"),
-            "history.csv": _history_writer(est.history_),
-        }
-        parity = None
-        if task == "regression":
-            parity = {"train": (y_tr, raw_tr[:, 0]), "test": (y_te, raw_te[:, 0])}
-        else:
-            extra["roc.png"] = _roc_writer(est.classes_, y_te, raw_te)
-        write_result_folder(args.out, record, equations=pd.DataFrame(rows), parity=parity, model=est.model_,
-                            extra_files=extra)
-        print(f"result folder: {args.out}")
-    return 0
+def run_symbolnet_split(args, X_tr, y_tr, X_te, y_te, names, data_info: dict) -> int:
+    """Fit on rows already split into training and test rows (e.g. a data set's own split), print and
+    write as ``fit`` does; returns the exit code."""
+    return finish(_fit(args, _settings(args), X_tr, y_tr, X_te, y_te, names, data_info), args.out)
 
 
 def run_symbolnet_fit(args, X, y, feature_names) -> int:
@@ -597,13 +380,14 @@ def run_symbolnet_fit(args, X, y, feature_names) -> int:
     X_tr, X_te, y_tr, y_te = _split(X, y, float(args.test_size), args.seed, stratify=classification)
     data = getattr(args, "data", None)
     info = {"source": str(data) if data is not None else None, "target": target, "test_size": float(args.test_size)}
-    return _fit_and_report(args, settings, X_tr, y_tr, X_te, y_te, names, info)
+    return finish(_fit(args, settings, X_tr, y_tr, X_te, y_te, names, info), args.out)
 
 
 def run_symbolnet_feynman(args) -> int:
     """``fit --feynman NAME --method symbolnet``: fresh train (``--samples``, default 10000) and test
     (``--test-samples``) rows drawn as for LIES, then the paper's symbolic-solution check of the formula."""
     from keras_symbolic.datasets import UnknownEquationError, get_feynman_equation
+    from keras_symbolic.pipelines.evaluate import feynman_rows, solution_check
     from keras_symbolic.symbolic.transform import DataError, validate_xy
 
     settings = _settings(args)
@@ -619,9 +403,7 @@ def run_symbolnet_feynman(args) -> int:
         equation = get_feynman_equation(args.feynman)
     except UnknownEquationError as exc:
         raise CLIError(str(exc)) from None
-    streams = np.random.SeedSequence([int(args.seed), 20250610]).spawn(2)  # the same rows as LIES's fit_feynman
-    X_tr, y_tr = equation.sample(int(samples), seed=np.random.default_rng(streams[0]))
-    X_te, y_te = equation.sample(test_samples, seed=np.random.default_rng(streams[1]))
+    X_tr, y_tr, X_te, y_te = feynman_rows(equation, args.seed, samples, test_samples)  # the rows LIES sees
     names = list(equation.variables)
     try:
         validate_xy(X_tr, y_tr, names)
@@ -629,4 +411,6 @@ def run_symbolnet_feynman(args) -> int:
     except DataError as exc:
         raise CLIError(f"{equation.name}: {exc}") from None
     info = {"source": f"feynman:{equation.name}", "target": "y", "samples": int(samples), "test_samples": test_samples}
-    return _fit_and_report(args, settings, X_tr, y_tr, X_te, y_te, names, info, truth=equation)
+    result = _fit(args, settings, X_tr, y_tr, X_te, y_te, names, info,
+                  truth_of=lambda expr: solution_check(expr, equation, _SOLUTION_TIMEOUT))
+    return finish(result, args.out)

@@ -1,6 +1,7 @@
 """``LIESRegressor``: the LIES pipeline behind the scikit-learn estimator API."""
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -8,8 +9,10 @@ import sympy as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from keras_symbolic.pipelines.lies import LIESConfig, LIESSchedule, run_lies
-from keras_symbolic.pipelines.oversampling import OversamplingConfig
+from keras_symbolic.pipelines.evaluate import lies_fit_result
+from keras_symbolic.pipelines.lies import run_lies
+from keras_symbolic.pipelines.lies_config import LIESConfig, LIESSchedule
+from keras_symbolic.results.writer import write_result_folder
 from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.transform import DataError, validate_xy
 
@@ -44,6 +47,8 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
         model_: the trained, pruned Keras model.
         transform_: the data <-> network space transform.
         result_: the full :class:`~keras_symbolic.pipelines.lies.LIESResult`.
+        fit_result_: the :class:`~keras_symbolic.results.fit_result.FitResult` (scores on the training
+            rows), written by :meth:`write_result`.
         config_: the :class:`LIESConfig` used.
         feature_names_in_, n_features_in_: the columns seen in ``fit``.
     """
@@ -114,7 +119,9 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
             feature_names = [str(c) for c in X.columns]
         X, y, names = validate_xy(X, y, feature_names)
         self.config_ = self._build_config()
+        start = time.perf_counter()
         self.result_ = run_lies(X, y, self.config_, names, sampler=self.sampler, verbose=self.verbose)
+        self.fit_result_ = lies_fit_result(self.result_, X, y, seconds=time.perf_counter() - start, seed=self.seed)
         self.expression_ = self.result_.expression
         self.equations_ = self.result_.equations
         self.model_ = self.result_.model
@@ -124,6 +131,12 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
         self.n_features_in_ = len(names)
         self._predict_fn = to_callable(self.expression_, self.variables_)
         return self
+
+    def write_result(self, out_dir):
+        """Write the fit's result folder (``result.json``, ``pareto.csv``, ``parity.png`` on the training
+        rows, ``model.keras``) with the package's one writer; returns its path."""
+        check_is_fitted(self, "fit_result_")
+        return write_result_folder(out_dir, self.fit_result_)
 
     def _check_X(self, X):
         check_is_fitted(self, "expression_")

@@ -28,12 +28,12 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.metrics import accuracy_score, roc_auc_score
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, check_X_y
 
 from keras_symbolic.pipelines.symbolnet import SymbolNetConfig, train_symbolnet
+from keras_symbolic.results.metrics import classification_metrics
 from keras_symbolic.symbolic.unroll import display_expression, evaluate_expressions
 
 __all__ = ["SymbolNetRegressor", "SymbolNetClassifier"]
@@ -190,7 +190,8 @@ class _SymbolNetBase(BaseEstimator):
             return [sp.latex(display_expression(e, digits)) for e in exprs]
         return sp.latex(display_expression(exprs, digits))
 
-    def _raw_symbolic(self, X) -> np.ndarray:
+    def formula_outputs(self, X) -> np.ndarray:
+        """The unrolled formulas on ``X``: shape ``(n_rows, n_outputs)``."""
         check_is_fitted(self, "expressions_")
         X = self._validate_X(X, reset=False)
         return evaluate_expressions(self.expressions_, X, self.variable_names)
@@ -255,7 +256,7 @@ class SymbolNetRegressor(RegressorMixin, _SymbolNetBase):
 
     def predict_symbolic(self, X) -> np.ndarray:
         """The unrolled expressions evaluated on ``X`` (same shape as :meth:`predict`)."""
-        return self._shape(self._raw_symbolic(X))
+        return self._shape(self.formula_outputs(X))
 
 
 class SymbolNetClassifier(ClassifierMixin, _SymbolNetBase):
@@ -380,7 +381,8 @@ class SymbolNetClassifier(ClassifierMixin, _SymbolNetBase):
         """Class probabilities ``(n_rows, n_classes)``, rows summing to 1 (see module docstring)."""
         return self._proba_from_raw(self.decision_function(X))
 
-    def _labels_from_raw(self, raw: np.ndarray) -> np.ndarray:
+    def labels_from_outputs(self, raw: np.ndarray) -> np.ndarray:
+        """Class labels from outputs ``raw``: arg-max of ``(n, k)``; a threshold for one output ``(n,)``."""
         if raw.ndim == 1:
             cut = 0.0 if self.model_.error_loss != "mse" else 0.5
             return self.classes_[(raw > cut).astype(int)]
@@ -388,11 +390,11 @@ class SymbolNetClassifier(ClassifierMixin, _SymbolNetBase):
 
     def predict(self, X) -> np.ndarray:
         """Predicted class labels (arg-max output; ``> 0.5`` / ``> 0`` for two classes)."""
-        return self._labels_from_raw(self.decision_function(X))
+        return self.labels_from_outputs(self.decision_function(X))
 
     def predict_symbolic(self, X) -> np.ndarray:
         """Raw outputs of the unrolled expressions (compare with :meth:`decision_function`)."""
-        out = self._raw_symbolic(X)
+        out = self.formula_outputs(X)
         return out[:, 0] if out.shape[1] == 1 else out
 
     def evaluate(self, X, y) -> dict:
@@ -403,17 +405,4 @@ class SymbolNetClassifier(ClassifierMixin, _SymbolNetBase):
             a class absent from ``y`` is NaN and left out of the macro average.
         """
         raw = self.decision_function(X)
-        y = np.asarray(y)
-        result = {"accuracy": float(accuracy_score(y, self._labels_from_raw(raw)))}
-        scores = np.column_stack([-raw, raw]) if raw.ndim == 1 else raw
-        aucs = {}
-        for k, label in enumerate(self.classes_):
-            positive = y == label
-            if positive.all() or not positive.any():
-                aucs[label.item() if hasattr(label, "item") else label] = float("nan")
-                continue
-            aucs[label.item() if hasattr(label, "item") else label] = float(roc_auc_score(positive, scores[:, k]))
-        finite = [v for v in aucs.values() if np.isfinite(v)]
-        result["roc_auc"] = aucs
-        result["roc_auc_macro"] = float(np.mean(finite)) if finite else float("nan")
-        return result
+        return classification_metrics(raw, self.labels_from_outputs(raw), np.asarray(y), self.classes_)

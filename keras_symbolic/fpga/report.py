@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from keras_symbolic.reporting import json_safe
+from keras_symbolic.results.json_values import json_safe
 
 __all__ = ["write_report", "markdown_report", "write_text_atomic"]
 

@@ -26,7 +26,7 @@ import keras
 import numpy as np
 
 from keras_symbolic.models.eql import DEFAULT_SMOOTHING, EQLNet, build_eql
-from keras_symbolic.pipelines.symbolnet import _metrics_for, prepare_training
+from keras_symbolic.pipelines.symbolnet import training_metrics, prepare_training
 from keras_symbolic.symbolic.unroll import expressions_complexity, unroll_symbolnet
 
 __all__ = ["EQLConfig", "EQLResult", "train_eql", "unroll_eql"]
@@ -161,7 +161,7 @@ def train_eql(
                       smoothing=config.smoothing, reg_reduction=config.reg_reduction, error_loss=config.error_loss,
                       error_reduction=config.error_reduction)
     optimizer = keras.optimizers.get({"class_name": config.optimizer, "config": {"learning_rate": config.learning_rate}})
-    model.compile(optimizer=optimizer, metrics=_metrics_for(task, y.shape[1], config.error_loss),
+    model.compile(optimizer=optimizer, metrics=training_metrics(task, y.shape[1], config.error_loss),
                   jit_compile=config.jit_compile, steps_per_execution=config.steps_per_execution)
     history: dict[str, list] = {}
     frozen = 0

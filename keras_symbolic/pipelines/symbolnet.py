@@ -28,7 +28,9 @@ import numpy as np
 import sympy as sp
 
 from keras_symbolic.callbacks.sparsity_guard import SparsityGuard
-from keras_symbolic.models.symbolnet import DEFAULT_TARGETS, ERROR_LOSSES, SymbolNet, build_symbolnet, normalize_targets
+from keras_symbolic.models.adaptive_sparsity import DEFAULT_TARGETS, normalize_targets
+from keras_symbolic.models.symbolnet import ERROR_LOSSES, SymbolNet
+from keras_symbolic.models.symbolnet_builder import build_symbolnet
 from keras_symbolic.symbolic.unroll import expressions_complexity, unroll_symbolnet
 
 __all__ = ["SymbolNetConfig", "SymbolNetResult", "train_symbolnet", "unroll_model", "TASKS"]
@@ -160,7 +162,9 @@ def unroll_model(model: SymbolNet, variable_names: Sequence[str] | None = None) 
     return unroll_symbolnet(arrays["input_active"], arrays["layers"], variable_names, n_inputs=arrays["n_inputs"])
 
 
-def _metrics_for(task: str, n_outputs: int, error_loss: str) -> list:
+def training_metrics(task: str, n_outputs: int, error_loss: str) -> list:
+    """The Keras metrics logged while training: accuracy for classification (a 0 or 0.5 threshold for
+    one output, arg-max otherwise), none for regression."""
     if task != "classification":
         return []
     if n_outputs == 1:
@@ -227,7 +231,7 @@ def train_symbolnet(
     )
     def compile_(net, learning_rate):
         optimizer = keras.optimizers.get({"class_name": config.optimizer, "config": {"learning_rate": learning_rate}})
-        net.compile(optimizer=optimizer, metrics=_metrics_for(task, y.shape[1], net.error_loss),
+        net.compile(optimizer=optimizer, metrics=training_metrics(task, y.shape[1], net.error_loss),
                     jit_compile=config.jit_compile, steps_per_execution=config.steps_per_execution)
 
     def fit_(net, epochs, extra, phase):

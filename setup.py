@@ -7,8 +7,10 @@ HERE = Path(__file__).parent
 
 EXTRAS = {
     "jax": ["jax[cpu]>=0.4.30"],
-    # nbclient/nbformat/ipykernel: tests/test_notebooks.py executes the example notebooks.
-    "test": ["pytest>=8", "pytest-timeout>=2.3", "nbclient>=0.10", "nbformat>=5", "ipykernel", "pyarrow"],
+    # nbclient/nbformat/ipykernel: tests/test_notebooks.py executes the example notebooks; import-linter:
+    # tests/test_architecture.py checks the import contracts of .importlinter.
+    "test": ["pytest>=8", "pytest-timeout>=2.3", "nbclient>=0.10", "nbformat>=5", "ipykernel", "pyarrow",
+             "import-linter>=2.1"],
     "bench": ["dask[distributed]>=2024.1", "pyoperon>=0.6", "gplearn>=0.4.3", "pyyaml>=6"],
     # hls4ml's symbolic front end and its Keras-2 converter as used by keras_symbolic.fpga (tested: 1.3.0).
     "fpga": ["hls4ml>=1.3,<1.4"],

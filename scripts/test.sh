@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL=3
 # test dependencies (hls4ml, QKeras, TFMOT, nbclient) so that no test is skipped for lack of them.
 # The package itself must be installed too (checked from outside the checkout): the bench runs,
 # the legacy-Keras baseline and the notebook import it in processes of their own.
-if ! python -c "import hls4ml, qkeras, tensorflow_model_optimization, tf_keras, nbclient" >/dev/null 2>&1 \
+if ! python -c "import hls4ml, qkeras, tensorflow_model_optimization, tf_keras, nbclient, importlinter" >/dev/null 2>&1 \
         || ! (cd / && python -c "import keras_symbolic") >/dev/null 2>&1; then
     echo "installing the test extras (scripts/install_test_extras.sh) ..."
     bash scripts/install_test_extras.sh

@@ -5,10 +5,12 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from keras_symbolic.bench.runner import ResultStore, Task, latest_records, read_records, run_tasks  # noqa: E402
+from keras_symbolic.bench.result_store import ResultStore, latest_records, read_records  # noqa: E402
+from keras_symbolic.bench.runner import run_tasks  # noqa: E402
+from keras_symbolic.bench.tasks import Task  # noqa: E402
 from keras_symbolic.cli import main  # noqa: E402
 
-DIAG = "keras_symbolic.bench.runner:diagnostic_task"
+DIAG = "keras_symbolic.bench.tasks:diagnostic_task"
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,9 @@ from keras_symbolic.bench.feynman import (
     resolve_equations,
     trial_seed,
 )
-from keras_symbolic.bench.runner import read_records
-from keras_symbolic.bench.summary import load_runs, summarize
+from keras_symbolic.bench.result_store import read_records
+from keras_symbolic.bench.summary import summarize
+from keras_symbolic.bench.summary_runs import load_runs
 from keras_symbolic.cli import main
 
 EQUATIONS = "I.12.1,I.14.3"

@@ -11,18 +11,11 @@ import time
 
 import pytest
 
-from keras_symbolic.bench.runner import (
-    ResultStore,
-    StoreLockedError,
-    Task,
-    latest_records,
-    make_key,
-    read_records,
-    resolve_target,
-    run_tasks,
-)
+from keras_symbolic.bench.result_store import ResultStore, StoreLockedError, latest_records, read_records
+from keras_symbolic.bench.runner import run_tasks
+from keras_symbolic.bench.tasks import Task, make_key, resolve_target
 
-DIAG = "keras_symbolic.bench.runner:diagnostic_task"
+DIAG = "keras_symbolic.bench.tasks:diagnostic_task"
 
 
 def _line(key, **fields):
@@ -138,10 +131,12 @@ def test_run_tasks_rejects_bad_arguments(tmp_path):
 
 _SWEEP_SCRIPT = textwrap.dedent("""
     import sys
-    from keras_symbolic.bench.runner import ResultStore, Task, run_tasks
+    from keras_symbolic.bench.result_store import ResultStore
+    from keras_symbolic.bench.runner import run_tasks
+    from keras_symbolic.bench.tasks import Task
     tasks = [Task("quick", {"do": "echo"})] + [Task(f"slow{i}", {"do": "sleep", "seconds": 60}) for i in range(2)]
     with ResultStore(sys.argv[1]) as store:
-        report = run_tasks(tasks, "keras_symbolic.bench.runner:diagnostic_task", store, jobs=3, progress=False,
+        report = run_tasks(tasks, "keras_symbolic.bench.tasks:diagnostic_task", store, jobs=3, progress=False,
                            on_record=lambda r: print("recorded", r["key"], flush=True))
     print("interrupted" if report.interrupted else "done", flush=True)
 """)

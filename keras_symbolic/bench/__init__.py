@@ -9,6 +9,8 @@
 
 Modules import their heavy dependencies (Keras, Dask, the peers) only when used.
 """
-from keras_symbolic.bench.runner import ResultStore, Task, make_key, read_records, run_tasks
+from keras_symbolic.bench.result_store import ResultStore, read_records
+from keras_symbolic.bench.runner import run_tasks
+from keras_symbolic.bench.tasks import Task, make_key
 
 __all__ = ["Task", "ResultStore", "make_key", "read_records", "run_tasks"]

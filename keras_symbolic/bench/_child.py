@@ -4,7 +4,7 @@ Reads ``{"target": "module:function", "spec": {...}}`` on stdin, calls ``functio
 writes ``{"status": "ok", "result": {...}}`` or ``{"status": "error", "error", "traceback"}`` to
 ``RESULT.json`` (atomically: a temporary file renamed into place). A watchdog thread kills the
 process group when the parent process goes away, so no run outlives its sweep. Started by
-:func:`keras_symbolic.bench.runner.execute_task`; not meant to be run by hand.
+:func:`keras_symbolic.bench.run_process.execute_task`; not meant to be run by hand.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def _watch_parent(interval: float = 1.0) -> None:
 
 
 def _write(path: str, payload: dict) -> None:
-    from keras_symbolic.reporting import json_safe
+    from keras_symbolic.results.json_values import json_safe
 
     tmp = f"{path}.tmp"
     with open(tmp, "w", encoding="utf-8") as handle:
@@ -51,7 +51,7 @@ def main(argv) -> int:
     _watch_parent()
     try:
         payload = json.load(sys.stdin)
-        from keras_symbolic.bench.runner import resolve_target
+        from keras_symbolic.bench.tasks import resolve_target
 
         fn = resolve_target(payload["target"])
         result = fn(payload["spec"])

@@ -34,7 +34,7 @@ _COLORS = {"symbolnet": "tab:blue", "eql": "tab:orange"}
 
 def is_symbolnet_results(path: str | os.PathLike) -> bool:
     """Whether a ``runs.jsonl`` holds ``bench symbolnet`` records."""
-    from keras_symbolic.bench.runner import read_records
+    from keras_symbolic.bench.result_store import read_records
 
     records = read_records(path)
     return bool(records) and all(r.get("benchmark") == "symbolnet" for r in records)
@@ -42,8 +42,7 @@ def is_symbolnet_results(path: str | os.PathLike) -> bool:
 
 def load_symbolnet_runs(out: str | os.PathLike) -> pd.DataFrame:
     """The latest record of every key of ``OUT/runs.jsonl`` as a DataFrame (records in ``record``)."""
-    from keras_symbolic.bench.runner import latest_records, read_records
-    from keras_symbolic.bench.summary import RUNS_FILE
+    from keras_symbolic.bench.result_store import RUNS_FILE, latest_records, read_records
 
     path = Path(out) / RUNS_FILE
     if not path.exists():

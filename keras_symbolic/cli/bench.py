@@ -19,12 +19,13 @@ import socket
 import sys
 from pathlib import Path
 
+from keras_symbolic.cli.bench_symbolnet import add_symbolnet_parser, run_symbolnet_bench
 from keras_symbolic.cli.errors import CLIError
+from keras_symbolic.cli.sweep import check_jobs_and_retry, execute_tasks, pending_tasks
 
 __all__ = ["add_bench_parser", "run_bench"]
 
 DEFAULT_OUT = Path("bench-feynman")
-_THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")
 
 
 def add_bench_parser(subparsers) -> argparse.ArgumentParser:
@@ -81,8 +82,6 @@ def add_bench_parser(subparsers) -> argparse.ArgumentParser:
     fey.add_argument("--no-summary", action="store_true", help="do not write the summary at the end")
     fey.add_argument("--quiet", action="store_true", help="no progress bar or per-run lines")
 
-    from keras_symbolic.cli.bench_symbolnet import add_symbolnet_parser
-
     add_symbolnet_parser(sub)
 
     summ = sub.add_parser("summary", help="(re)write the summary of a results folder",
@@ -99,7 +98,7 @@ def add_bench_parser(subparsers) -> argparse.ArgumentParser:
 
 def _ablations(values) -> list[str]:
     from keras_symbolic.bench.feynman import ablation_label
-    from keras_symbolic.pipelines.lies import ABLATIONS
+    from keras_symbolic.pipelines.lies_config import ABLATIONS
 
     out = []
     for value in values or ["none"]:
@@ -144,21 +143,6 @@ def _bench_from_args(args):
     return bench
 
 
-def _run_env(args, n_todo: int) -> dict:
-    env = {}
-    if os.environ.get("KERAS_BACKEND"):
-        env["KERAS_BACKEND"] = os.environ["KERAS_BACKEND"]
-    threads = args.threads_per_run
-    at_once = min(args.jobs, max(1, n_todo))
-    if threads is None and args.scheduler is None and at_once > 1:
-        threads = max(1, (os.cpu_count() or 1) // at_once)
-    if threads is not None:
-        for name in _THREAD_VARIABLES:
-            if not os.environ.get(name):
-                env[name] = str(threads)
-    return env
-
-
 def _describe(record) -> str:
     name = f"{record.get('equation')} {record.get('method')}"
     if record.get("ablation") not in (None, "none"):
@@ -186,7 +170,8 @@ def _log_invocation(out: Path, argv, bench, n_tasks, n_todo, args) -> None:
 
 
 def _print_overall(out: Path, include=()) -> None:
-    from keras_symbolic.bench.summary import load_runs, overall_table
+    from keras_symbolic.bench.summary_runs import load_runs
+    from keras_symbolic.bench.summary_tables import overall_table
 
     overall = overall_table(load_runs(out, include))
     for row in overall.to_dict("records"):
@@ -195,82 +180,11 @@ def _print_overall(out: Path, include=()) -> None:
               f"{row['timeouts']} out of time, {row['errors']} errors")
 
 
-def _check_jobs_and_retry(args) -> list[str]:
-    """Check ``--jobs`` and parse ``--retry`` (shared by the bench commands); the outcomes to redo."""
-    if args.jobs < 1:
-        raise CLIError(f"--jobs must be >= 1, got {args.jobs}")
-    retry = [r.strip().rstrip("s") for r in args.retry.split(",") if r.strip()]
-    if set(retry) - {"error", "timeout"}:
-        raise CLIError(f"--retry takes error, timeout or error,timeout; got {args.retry!r}")
-    return retry
-
-
-def pending_tasks(tasks, runs: Path, retry) -> list:
-    """The tasks with no record in ``runs`` yet, or whose latest outcome is in ``retry``."""
-    from keras_symbolic.bench.runner import latest_records, read_records
-
-    latest = latest_records(read_records(runs))
-    return [t for t in tasks if t.key not in latest or latest[t.key].get("outcome") in retry]
-
-
-def execute_tasks(args, tasks, target: str, out: Path, retry, *, deadline, description: str, describe,
-                  log_invocation):
-    """Run the pending ``tasks`` of a bench command into ``out/runs.jsonl`` (shared by the bench commands).
-
-    Opens the store (one writer at a time), logs the invocation (``log_invocation(n_todo)``), runs
-    locally (``--jobs``) or on Dask (``--scheduler``) with the per-run ``deadline``, and prints each
-    record with ``describe`` unless ``--quiet``.
-
-    Returns:
-        the runner's report, or ``None`` when interrupted (a resume hint is printed).
-    """
-    from keras_symbolic.bench.runner import ResultStore, StoreLockedError, run_tasks
-    from keras_symbolic.bench.summary import RUNS_FILE
-
-    runs = out / RUNS_FILE
-    if args.scheduler is not None:
-        try:
-            import distributed  # noqa: F401
-        except ImportError:
-            raise CLIError("--scheduler needs dask.distributed: pip install 'dask[distributed]'") from None
-    out.mkdir(parents=True, exist_ok=True)
-    try:
-        store = ResultStore(runs)
-    except StoreLockedError as exc:
-        raise CLIError(str(exc)) from None
-    with store:
-        if store.repaired:
-            print(f"note: cut off a truncated last line of {runs} (a run interrupted while being recorded; "
-                  f"it will be run again)", file=sys.stderr)
-        if store.bad_lines:
-            print(f"note: {store.bad_lines} unreadable line(s) in {runs} ignored", file=sys.stderr)
-        finished = store.finished_keys(retry)
-        n_todo = sum(t.key not in finished for t in tasks)
-        env = _run_env(args, n_todo)
-        log_invocation(n_todo)
-        where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{args.jobs} local job(s)"
-        if not args.quiet:
-            print(f"{len(tasks)} runs, {len(tasks) - n_todo} already recorded, {n_todo} to run on {where}"
-                  + (f", deadline {deadline:g} s per run" if deadline else "") + f"; results: {runs}",
-                  file=sys.stderr)
-        try:
-            report = run_tasks(tasks, target, store, jobs=args.jobs, scheduler=args.scheduler,
-                               deadline=deadline, env=env, retry=retry, progress=not args.quiet,
-                               description=description, on_record=None if args.quiet else describe)
-        except ConnectionError as exc:
-            raise CLIError(str(exc)) from None
-    if report.interrupted:
-        print(f"interrupted: {report.ran} new run(s) recorded in {runs}, {report.remaining} left; "
-              f"run the same command again to resume", file=sys.stderr)
-        return None
-    return report
-
-
 def _cmd_feynman(args, argv) -> int:
     from keras_symbolic.bench.feynman import TARGET, feynman_tasks
-    from keras_symbolic.bench.summary import RUNS_FILE
+    from keras_symbolic.bench.result_store import RUNS_FILE
 
-    retry = _check_jobs_and_retry(args)
+    retry = check_jobs_and_retry(args)
     bench = _bench_from_args(args)
     tasks = feynman_tasks(bench)
     if args.threads_per_run is not None and args.threads_per_run < 1:
@@ -304,7 +218,8 @@ def _cmd_feynman(args, argv) -> int:
 
 
 def _cmd_summary(args) -> int:
-    from keras_symbolic.bench.summary import RUNS_FILE, summarize
+    from keras_symbolic.bench.result_store import RUNS_FILE
+    from keras_symbolic.bench.summary import summarize
     from keras_symbolic.bench.symbolnet_report import is_symbolnet_results, summarize_symbolnet
 
     if is_symbolnet_results(args.out / RUNS_FILE):  # a `bench symbolnet` folder
@@ -335,8 +250,6 @@ def run_bench(args, argv=None) -> int:
     if args.bench_command == "feynman":
         return _cmd_feynman(args, argv)
     if args.bench_command == "symbolnet":
-        from keras_symbolic.cli.bench_symbolnet import run_symbolnet_bench
-
         return run_symbolnet_bench(args, argv)
     if args.bench_command == "summary":
         return _cmd_summary(args)

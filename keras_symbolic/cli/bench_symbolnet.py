@@ -18,6 +18,7 @@ import socket
 from pathlib import Path
 
 from keras_symbolic.cli.errors import CLIError
+from keras_symbolic.cli.sweep import check_jobs_and_retry, execute_tasks, pending_tasks
 
 __all__ = ["add_symbolnet_parser", "run_symbolnet_bench"]
 
@@ -68,11 +69,10 @@ def _describe(record) -> str:
 
 def run_symbolnet_bench(args, argv) -> int:
     """``keras-symbolic bench symbolnet``."""
-    from keras_symbolic.cli.bench import _check_jobs_and_retry, execute_tasks, pending_tasks
-    from keras_symbolic.bench.summary import RUNS_FILE
+    from keras_symbolic.bench.result_store import RUNS_FILE
     from keras_symbolic.bench.symbolnet import TARGET, SymbolNetBench, load_grid, symbolnet_tasks
 
-    retry = _check_jobs_and_retry(args)
+    retry = check_jobs_and_retry(args)
     try:
         grid = load_grid(args.grid) if args.grid is not None else {}
         methods = list(dict.fromkeys(m.strip().lower() for m in args.method.split(",") if m.strip()))

@@ -1,9 +1,6 @@
 """Benchmark data sets: the AI Feynman equations (with the LIES subset) and SRBench's results;
 MNIST, LHC jets and SVHN "1" vs "7" for SymbolNet (:mod:`.mnist`, :mod:`.lhc`, :mod:`.svhn`)."""
 from .feynman import (
-    FEYNMAN_TABLE_PATH,
-    SRBENCH_GROUNDTRUTH_PATH,
-    FeynmanEquation,
     UnknownEquationError,
     all_equations,
     feynman_name_from_srbench,
@@ -12,6 +9,8 @@ from .feynman import (
     load_feynman_table,
     srbench_results,
 )
+from .feynman_equation import FeynmanEquation
+from .feynman_files import FEYNMAN_TABLE_PATH, SRBENCH_GROUNDTRUTH_PATH
 from .classification import ClassificationData
 from .lhc import load_lhc_jets
 from .mnist import load_mnist

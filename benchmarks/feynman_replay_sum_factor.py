@@ -16,7 +16,9 @@ import pandas as pd
 import sympy as sp
 
 from keras_symbolic.datasets import get_feynman_equation
-from keras_symbolic.pipelines.lies import LIESConfig, _score, select_equation
+from keras_symbolic.pipelines.lies_candidates import score_formula
+from keras_symbolic.pipelines.lies_config import LIESConfig
+from keras_symbolic.pipelines.selection import select_equation
 from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.symbolic.equivalence import check_symbolic_solution
 from keras_symbolic.symbolic.sum_factor import sum_factor_search
@@ -40,11 +42,11 @@ def main():
         X, y = eq.sample(10000, seed=np.random.default_rng(100 + args.trial))
         X_fit, y_fit, X_sel, y_sel = X[:9000], y[:9000], X[9000:], y[9000:]
         expr = sp.sympify(r["expression"], locals=dict(zip(eq.variables, syms)))
-        table = [dict(complexity=expression_complexity(expr), r2=_score(expr, syms, X_sel, y_sel)[0], expression=expr)]
+        table = [dict(complexity=expression_complexity(expr), r2=score_formula(expr, syms, X_sel, y_sel)[0], expression=expr)]
         t0 = time.perf_counter()
         for _, found in sum_factor_search(expr, X_fit, y_fit, syms, timeout=config.simplify.sum_factor_timeout)[0]:
             found = tidy_constants(found)
-            table.append(dict(complexity=expression_complexity(found), r2=_score(found, syms, X_sel, y_sel)[0], expression=found))
+            table.append(dict(complexity=expression_complexity(found), r2=score_formula(found, syms, X_sel, y_sel)[0], expression=found))
         table = pd.DataFrame(table)
         chosen = select_equation(table, config.selection_tolerance, config.selection_gain, config.selection_max_extra)
         was = bool(r["symbolic_solution"])

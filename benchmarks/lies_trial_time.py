@@ -14,7 +14,7 @@ import statistics
 import time
 
 from keras_symbolic.pipelines.evaluate import fit_feynman
-from keras_symbolic.pipelines.lies import LIESConfig
+from keras_symbolic.pipelines.lies_config import LIESConfig
 
 
 def main():

@@ -9,7 +9,7 @@ thresholds 0.03 and 0.1). One JSON line per trial is appended to ``TAG.jsonl``.
 """
 import sys, json, time
 from dataclasses import replace
-from keras_symbolic.pipelines.lies import LIESConfig
+from keras_symbolic.pipelines.lies_config import LIESConfig
 from keras_symbolic.pipelines.evaluate import fit_feynman
 variants = sys.argv[1].split(","); eqs = sys.argv[2].split(","); seeds = range(int(sys.argv[3])); tag = sys.argv[4]
 out = open(f"{tag}.jsonl", "a")

@@ -66,7 +66,7 @@ def main(argv=None) -> dict:
     import keras
 
     from keras_symbolic.callbacks.sparsity_guard import SparsityGuard
-    from keras_symbolic.models.symbolnet import build_symbolnet
+    from keras_symbolic.models.symbolnet_builder import build_symbolnet
 
     if not args.data.exists():
         sys.exit(f"MNIST file not found: {args.data} (pass --data PATH to a Keras-layout mnist.npz)")

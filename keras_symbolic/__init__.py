@@ -20,12 +20,12 @@ _EXPORTS = {
     "ThresholdMask": "keras_symbolic.layers.threshold",
     "LIESNetwork": "keras_symbolic.models.lies",
     "build_lies_network": "keras_symbolic.models.lies",
-    "build_symbolnet": "keras_symbolic.models.symbolnet",
+    "build_symbolnet": "keras_symbolic.models.symbolnet_builder",
     "ADMMCallback": "keras_symbolic.callbacks.admm",
-    "LIESConfig": "keras_symbolic.pipelines.lies",
-    "LIESSchedule": "keras_symbolic.pipelines.lies",
+    "LIESConfig": "keras_symbolic.pipelines.lies_config",
+    "LIESSchedule": "keras_symbolic.pipelines.lies_config",
     "run_lies": "keras_symbolic.pipelines.lies",
-    "plot_training_curves": "keras_symbolic.symbolnet_plots",
+    "plot_training_curves": "keras_symbolic.results.training_curves",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 

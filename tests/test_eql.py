@@ -5,7 +5,8 @@ import pytest
 import keras
 from keras import ops
 
-from keras_symbolic.layers.eql import EQLLayer, FixedMask
+from keras_symbolic.layers.eql import EQLLayer
+from keras_symbolic.layers.fixed_mask import FixedMask
 from keras_symbolic.models.eql import EQLNet, build_eql, l05_star
 from keras_symbolic.pipelines.eql import EQLConfig, train_eql, unroll_eql
 from keras_symbolic.symbolic.unroll import evaluate_expressions

@@ -10,8 +10,11 @@ from sklearn.base import clone
 
 from keras_symbolic.cli import main
 from keras_symbolic.estimators import LIESRegressor
-from keras_symbolic.pipelines import lies as lies_pipeline
-from keras_symbolic.pipelines.lies import LIESConfig, LIESSchedule, TrainingDivergedError, run_lies, select_equation
+from keras_symbolic.pipelines import lies_cache, lies_training
+from keras_symbolic.pipelines.lies import run_lies
+from keras_symbolic.pipelines.lies_config import LIESConfig, LIESSchedule
+from keras_symbolic.pipelines.lies_training import TrainingDivergedError
+from keras_symbolic.pipelines.selection import select_equation
 
 QUICK = LIESConfig(schedule=LIESSchedule().scaled(0.1), restarts=1)
 
@@ -63,8 +66,8 @@ def test_run_lies_whole_path_quick():
 def test_network_cache_reuses_training_for_post_training_changes_only(tmp_path, monkeypatch):
     X, y = power_law(300)
     calls = []
-    real_train = lies_pipeline._train
-    monkeypatch.setattr(lies_pipeline, "_train", lambda *a, **k: calls.append(1) or real_train(*a, **k))
+    real_train = lies_cache.train_network
+    monkeypatch.setattr(lies_cache, "train_network", lambda *a, **k: calls.append(1) or real_train(*a, **k))
     config = replace(QUICK, restarts=2, oversampling=replace(QUICK.oversampling, enabled=False))
     cache = tmp_path / "cache"
 
@@ -99,23 +102,23 @@ def test_select_equation_prefers_simplest_within_tolerance():
 def test_nonfinite_loss_restarts_then_fails_clearly(monkeypatch):
     X, y = power_law(200)
     calls = {"n": 0}
-    original = lies_pipeline._train_phase
+    original = lies_training._train_phase
 
     def flaky(model, Z, Y, phase, schedule, label, progress):
         calls["n"] += 1
         if calls["n"] == 1:
-            raise lies_pipeline._NonFiniteLoss(label)
+            raise lies_training._NonFiniteLoss(label)
         return original(model, Z, Y, phase, schedule, label, progress)
 
-    monkeypatch.setattr(lies_pipeline, "_train_phase", flaky)
+    monkeypatch.setattr(lies_training, "_train_phase", flaky)
     cfg = replace(QUICK, oversampling=replace(QUICK.oversampling, enabled=False))
     result = run_lies(X, y, cfg, verbose=0)
     assert result.attempts == 2
 
     def always_nan(*args, **kwargs):
-        raise lies_pipeline._NonFiniteLoss("weak")
+        raise lies_training._NonFiniteLoss("weak")
 
-    monkeypatch.setattr(lies_pipeline, "_train_phase", always_nan)
+    monkeypatch.setattr(lies_training, "_train_phase", always_nan)
     with pytest.raises(TrainingDivergedError, match="non-finite in 3 attempts"):
         run_lies(X, y, replace(cfg, max_restarts=2), verbose=0)
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from keras_symbolic.callbacks.sparsity_guard import SparsityGuard, sparsity_cap
-from keras_symbolic.models.symbolnet import build_symbolnet
+from keras_symbolic.models.symbolnet_builder import build_symbolnet
 
 
 def test_sparsity_cap():

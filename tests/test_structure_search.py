@@ -4,7 +4,7 @@ import time
 import numpy as np
 import sympy as sp
 
-from keras_symbolic.pipelines.lies import LIESConfig
+from keras_symbolic.pipelines.lies_config import LIESConfig
 from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.symbolic.structure_search import proposals, structure_search
 

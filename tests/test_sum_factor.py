@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 import sympy as sp
 
-from keras_symbolic.pipelines.lies import LIESConfig, select_equation
+from keras_symbolic.pipelines.lies_config import LIESConfig
+from keras_symbolic.pipelines.selection import select_equation
 from keras_symbolic.symbolic.sum_factor import monomials, sum_factor_search
 
 m, v, c, g = sp.symbols("m v c gamma", positive=True)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from keras_symbolic.estimators import SymbolNetClassifier, SymbolNetRegressor
-from keras_symbolic.layers.eql import FixedMask
+from keras_symbolic.layers.fixed_mask import FixedMask
 from keras_symbolic.models.symbolnet import SymbolNet
 from keras_symbolic.pipelines.symbolnet import SymbolNetConfig, train_symbolnet, unroll_model
 from keras_symbolic.symbolic.unroll import evaluate_expressions, expressions_complexity

@@ -7,13 +7,9 @@ import numpy as np
 import pytest
 from keras import ops
 
-from keras_symbolic.models.symbolnet import (
-    DEFAULT_TARGETS,
-    AdaptiveSparsity,
-    SymbolNet,
-    build_symbolnet,
-    normalize_targets,
-)
+from keras_symbolic.models.adaptive_sparsity import DEFAULT_TARGETS, AdaptiveSparsity, normalize_targets
+from keras_symbolic.models.symbolnet import SymbolNet
+from keras_symbolic.models.symbolnet_builder import build_symbolnet
 from keras_symbolic.ops.symbolnet_ops import BINARY_OPERATORS, UNARY_OPERATORS
 from keras_symbolic.pipelines.symbolnet import unroll_model
 from keras_symbolic.symbolic.unroll import display_expression, evaluate_expressions, expressions_complexity

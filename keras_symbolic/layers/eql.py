@@ -1,69 +1,21 @@
 """EQL's symbolic layer: SymbolNet's symbolic layer without thresholds (paper IV-B, SPEC 2.5).
 
-* :class:`FixedMask` -- a non-trainable 0/1 mask per element of a parameter tensor,
-  ``call(w) = w * keep``. All ones until EQL's last phase sets the small weights to zero and freezes
-  them (``keep = 0``: the weight no longer enters the function, so its gradient is zero).
-* :class:`EQLLayer` -- :class:`~keras_symbolic.layers.symbolic.SymbolicLayer` (same linear map, same
-  operator library and unit layout, so the same unroller) with a :class:`FixedMask` on its kernel and
-  bias instead of trainable thresholds, and no operator thresholds.
+:class:`EQLLayer` is :class:`~keras_symbolic.layers.symbolic.SymbolicLayer` (same linear map, same
+operator library and unit layout, so the same unroller) with a
+:class:`~keras_symbolic.layers.fixed_mask.FixedMask` on its kernel and bias instead of trainable
+thresholds, and no operator thresholds. The masks are all ones until EQL's last phase sets the small
+weights to zero and freezes them (:meth:`EQLLayer.freeze_small_weights`).
 """
 from __future__ import annotations
 
 from typing import Sequence
 
 import keras
-import numpy as np
-from keras import ops
 
+from keras_symbolic.layers.fixed_mask import FixedMask
 from keras_symbolic.layers.symbolic import SymbolicLayer
 
-__all__ = ["FixedMask", "EQLLayer"]
-
-
-@keras.saving.register_keras_serializable(package="keras_symbolic")
-class FixedMask(keras.layers.Layer):
-    """Frozen 0/1 mask of a parameter tensor: ``call(w) = w * keep`` (``keep`` non-trainable).
-
-    Applied to a weight inside another layer (not to a batch of data). ``keep`` starts at 1;
-    :meth:`freeze_below` sets it to 0 where ``|w| < threshold``.
-
-    Input shape:
-        the parameter's shape (given to ``build``).
-
-    Output shape:
-        the same.
-    """
-
-    def build(self, input_shape):
-        self.keep = self.add_weight(name="keep", shape=tuple(input_shape), initializer="ones", trainable=False)
-
-    def call(self, values):
-        return values * ops.cast(self.keep, values.dtype)
-
-    def mask(self, values=None):
-        """The 0/1 mask (``values`` is ignored: the mask does not depend on them)."""
-        return self.keep
-
-    def pruned(self, values=None):
-        """1.0 where the element is masked out, else 0.0."""
-        return 1.0 - ops.cast(self.keep, "float32")
-
-    def active(self, values=None) -> np.ndarray:
-        """NumPy bool array: ``True`` where the element is kept (``values`` is ignored)."""
-        return ops.convert_to_numpy(self.keep) != 0
-
-    def set_keep(self, keep) -> None:
-        """Set the mask to ``keep`` (bool or 0/1 array of the parameter's shape)."""
-        self.keep.assign(np.asarray(keep, dtype=np.float32))
-
-    def freeze_below(self, values, threshold: float) -> int:
-        """Mask out (for good) every element with ``|value| < threshold``; returns how many are masked."""
-        keep = ops.convert_to_numpy(self.keep) * (np.abs(ops.convert_to_numpy(values)) >= float(threshold))
-        self.keep.assign(keep.astype(np.float32))
-        return int(keep.size - np.count_nonzero(keep))
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
+__all__ = ["EQLLayer"]
 
 
 @keras.saving.register_keras_serializable(package="keras_symbolic")

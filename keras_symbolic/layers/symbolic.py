@@ -7,7 +7,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_symbolic.layers.threshold import Clip, ThresholdMask, _check_kappa, unit_gate, unit_gate_pruned
+from keras_symbolic.layers.fixed_mask import FixedMask
+from keras_symbolic.layers.threshold import Clip, ThresholdMask, check_kappa, unit_gate, unit_gate_pruned
 from keras_symbolic.ops.symbolnet_ops import DEFAULT_KAPPA, Operator, get_binary_operator, get_unary_operator
 
 __all__ = ["SymbolicLayer", "assign_operators"]
@@ -95,7 +96,7 @@ class SymbolicLayer(keras.layers.Layer):
         kernel_initializer: initializer of ``W`` (authors' code: normal, std 0.05).
         bias_initializer: initializer of ``bias`` (authors' code: normal, std 0.05).
         frozen_masks: every mask fixed (fine-tuning, not in the paper): the kernel and bias carry a
-            :class:`~keras_symbolic.layers.eql.FixedMask` (``w * keep``, the ``keep`` of each item
+            :class:`~keras_symbolic.layers.fixed_mask.FixedMask` (``w * keep``, the ``keep`` of each item
             copied from a trained layer, see :meth:`SymbolNet.frozen_copy
             <keras_symbolic.models.symbolnet.SymbolNet.frozen_copy>`) instead of thresholds, and
             the operator thresholds are not trainable. The function is the same as the trained
@@ -133,7 +134,7 @@ class SymbolicLayer(keras.layers.Layer):
         self.unary_units = assign_operators(self.unary_operators, self.num_unary, 1)
         self.binary_units = assign_operators(self.binary_operators, self.num_binary, 2)
         self.operator_pruning = bool(operator_pruning)
-        self.kappa = _check_kappa(kappa)
+        self.kappa = check_kappa(kappa)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
 
@@ -289,11 +290,9 @@ class SymbolicLayer(keras.layers.Layer):
 
     def _parameter_mask(self, name: str) -> keras.layers.Layer:
         """The mask layer of the kernel or the bias: a trainable :class:`ThresholdMask`, or with
-        ``frozen_masks`` a fixed 0/1 :class:`~keras_symbolic.layers.eql.FixedMask` (EQL's mask);
+        ``frozen_masks`` a fixed 0/1 :class:`~keras_symbolic.layers.fixed_mask.FixedMask` (EQL's mask);
         subclasses with other masks override this."""
         if self.frozen_masks:
-            from keras_symbolic.layers.eql import FixedMask
-
             return FixedMask(name=name)
         return ThresholdMask(kappa=self.kappa, name=name)
 

@@ -21,10 +21,11 @@ from keras import ops
 
 from keras_symbolic.ops.symbolnet_ops import DEFAULT_KAPPA, hard_step, ste_step
 
-__all__ = ["Clip", "ThresholdMask", "InputMask", "unit_gate", "unit_gate_pruned"]
+__all__ = ["Clip", "ThresholdMask", "InputMask", "check_kappa", "unit_gate", "unit_gate_pruned"]
 
 
-def _check_kappa(kappa) -> float:
+def check_kappa(kappa) -> float:
+    """``kappa`` (the STE slope) as a float; ``ValueError`` unless it is a positive number."""
     if isinstance(kappa, bool) or not isinstance(kappa, (int, float)) or not kappa > 0:
         raise ValueError(f"`kappa` must be a positive number, got {kappa!r}.")
     return float(kappa)
@@ -97,7 +98,7 @@ class ThresholdMask(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self.kappa = _check_kappa(kappa)
+        self.kappa = check_kappa(kappa)
         self.threshold_initializer = keras.initializers.get(threshold_initializer)
         self.threshold_constraint = keras.constraints.get(threshold_constraint)
         self.threshold = None
@@ -164,7 +165,7 @@ class InputMask(keras.layers.Layer):
 
     def __init__(self, kappa: float = DEFAULT_KAPPA, threshold_initializer="zeros", **kwargs):
         super().__init__(**kwargs)
-        self.kappa = _check_kappa(kappa)
+        self.kappa = check_kappa(kappa)
         self.threshold_initializer = keras.initializers.get(threshold_initializer)
         self.threshold = None
 

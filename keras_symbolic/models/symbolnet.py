@@ -10,7 +10,8 @@ Loss (paper eq. 2-3), computed in :meth:`SymbolNet.compute_loss`, backend-agnost
 
 ``s_T`` is the fraction of items of type T pruned at this step (measured from the current
 variables, no gradient), ``alpha_T`` the target sparsity and ``D`` the decay factor of
-:func:`~keras_symbolic.ops.symbolnet_ops.sparsity_decay`. As in the paper and the authors' code the
+:func:`~keras_symbolic.ops.symbolnet_ops.sparsity_decay` (the terms are computed by
+:class:`~keras_symbolic.models.adaptive_sparsity.AdaptiveSparsity`). As in the paper and the authors' code the
 gradient also flows through the ``L_err`` factor of the sparsity terms.
 
 Error loss ``L_err``:
@@ -30,7 +31,7 @@ Logged every step (Keras metrics, so they are in the progress bar and in ``Histo
 
 Fine-tuning (not in the paper): :meth:`SymbolNet.frozen_copy` returns the same function with every
 mask fixed (``frozen_masks=True``: kernel and bias masks become EQL's
-:class:`~keras_symbolic.layers.eql.FixedMask`, input and operator thresholds non-trainable) and no
+:class:`~keras_symbolic.layers.fixed_mask.FixedMask`, input and operator thresholds non-trainable) and no
 regulariser (``L = L_err``; only ``error_loss`` and the constant ``sparsity_T`` are logged). Training
 it moves only the surviving weights, so the expressions' structure and complexity stay as they were.
 """
@@ -44,110 +45,12 @@ from keras import ops
 
 from keras_symbolic.layers.symbolic import SymbolicLayer
 from keras_symbolic.layers.threshold import InputMask
-from keras_symbolic.ops.symbolnet_ops import DEFAULT_DECAY_RATE, DEFAULT_KAPPA, sparsity_decay
+from keras_symbolic.models.adaptive_sparsity import PRUNING_TYPES, AdaptiveSparsity
+from keras_symbolic.ops.symbolnet_ops import DEFAULT_DECAY_RATE, DEFAULT_KAPPA
 
-__all__ = [
-    "PRUNING_TYPES",
-    "DEFAULT_TARGETS",
-    "ERROR_LOSSES",
-    "normalize_targets",
-    "AdaptiveSparsity",
-    "SymbolNet",
-    "build_symbolnet",
-]
+__all__ = ["ERROR_LOSSES", "SymbolNet"]
 
-PRUNING_TYPES = ("weight", "input", "unary", "binary")
-#: Default target sparsities. ``input = 0`` leaves feature selection off unless asked for: a
-#: positive input target drives inputs out even when every input matters.
-DEFAULT_TARGETS = {"weight": 0.9, "input": 0.0, "unary": 0.4, "binary": 0.4}
 ERROR_LOSSES = ("mse", "categorical_crossentropy", "binary_crossentropy")
-
-
-def normalize_targets(targets: Mapping[str, float] | None = None) -> dict[str, float]:
-    """Complete ``targets`` with :data:`DEFAULT_TARGETS` and check every value is in ``[0, 1]``.
-
-    Also accepts the authors' key ``"model"`` for ``"weight"``.
-    """
-    out = dict(DEFAULT_TARGETS)
-    if targets is None:
-        return out
-    if not isinstance(targets, Mapping):
-        raise ValueError(f"`targets` must be a mapping {{type: target}}, got {targets!r}.")
-    for key, value in targets.items():
-        kind = "weight" if key == "model" else key
-        if kind not in PRUNING_TYPES:
-            raise ValueError(f"Unknown pruning type {key!r} in targets; expected one of {PRUNING_TYPES}.")
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not 0.0 <= value <= 1.0:
-            raise ValueError(f"Target sparsity for {kind!r} must be a number in [0, 1], got {value!r}.")
-        out[kind] = float(value)
-    return out
-
-
-@keras.saving.register_keras_serializable(package="keras_symbolic")
-class AdaptiveSparsity:
-    """Self-adaptive sparsity regulariser of SymbolNet (paper eq. 1-3).
-
-    For each pruning type ``T`` with thresholds ``t`` and pruned indicators (0/1, no gradient):
-
-        s_T      = (#pruned) / (#items)
-        L_thr_T  = mean(exp(-t))             (T = weight: thresholds are unbounded)
-                 = exp(-mean(t))             (T = input, unary, binary: thresholds in [0, 1])
-        L_sparse_T = L_err * D(s_T; alpha_T, d) * L_thr_T
-
-    Args:
-        targets: target sparsity per type (see :func:`normalize_targets`).
-        decay_rate: ``d`` of the decay factor (paper: 0.01).
-    """
-
-    def __init__(self, targets: Mapping[str, float] | None = None, decay_rate: float = DEFAULT_DECAY_RATE):
-        self.targets = normalize_targets(targets)
-        if isinstance(decay_rate, bool) or not isinstance(decay_rate, (int, float)) or not decay_rate > 0:
-            raise ValueError(f"`decay_rate` must be a positive number, got {decay_rate!r}.")
-        self.decay_rate = float(decay_rate)
-
-    @staticmethod
-    def _total(tensors, fn=None):
-        total = None
-        for t in tensors:
-            v = ops.sum(fn(t) if fn is not None else t)
-            total = v if total is None else total + v
-        return total
-
-    def type_terms(self, kind: str, error_loss, groups: Sequence[tuple]) -> dict:
-        """Terms of one pruning type from its ``[(thresholds, pruned), ...]``.
-
-        Returns:
-            dict of scalar tensors: ``sparsity``, ``threshold`` (mean threshold), ``decay`` (D),
-            ``threshold_loss`` (L_thr) and ``sparse_loss`` (L_err D L_thr).
-        """
-        thresholds = [ops.cast(t, "float32") for t, _ in groups]
-        n = float(sum(int(np.prod(t.shape)) for t in thresholds))
-        pruned = self._total(ops.cast(p, "float32") for _, p in groups)
-        sparsity = ops.stop_gradient(pruned / n)
-        mean_t = self._total(thresholds) / n
-        if kind == "weight":
-            threshold_loss = self._total(thresholds, lambda t: ops.exp(-t)) / n
-        else:
-            threshold_loss = ops.exp(-mean_t)
-        decay = sparsity_decay(sparsity, self.targets[kind], self.decay_rate)
-        return {
-            "sparsity": sparsity,
-            "threshold": ops.stop_gradient(mean_t),
-            "decay": decay,
-            "threshold_loss": threshold_loss,
-            "sparse_loss": ops.cast(error_loss, "float32") * decay * threshold_loss,
-        }
-
-    def __call__(self, error_loss, groups: Mapping[str, Sequence[tuple]]) -> dict[str, dict]:
-        """Terms of every type present in ``groups`` (``{type: [(thresholds, pruned), ...]}``)."""
-        return {kind: self.type_terms(kind, error_loss, groups[kind]) for kind in PRUNING_TYPES if groups.get(kind)}
-
-    def get_config(self):
-        return {"targets": dict(self.targets), "decay_rate": self.decay_rate}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
 
 
 def _normalize_hidden(hidden_layers) -> list[dict]:
@@ -186,9 +89,10 @@ class SymbolNet(keras.Model):
         n_outputs: number of outputs (one expression each).
         hidden_layers: list of dicts of :class:`SymbolicLayer` arguments, one per hidden layer
             (``num_unary``, ``num_binary``, ``unary_operators``, ``binary_operators``,
-            optionally ``operator_pruning``). See :func:`build_symbolnet` for a shorter form.
+            optionally ``operator_pruning``). See
+            :func:`~keras_symbolic.models.symbolnet_builder.build_symbolnet` for a shorter form.
         targets: target sparsity per pruning type (``weight``, ``input``, ``unary``, ``binary``),
-            completed with :data:`DEFAULT_TARGETS`.
+            completed with :data:`~keras_symbolic.models.adaptive_sparsity.DEFAULT_TARGETS`.
         decay_rate: ``d`` of the decay factor (paper: 0.01).
         kappa: slope of the straight-through estimator (paper: 5).
         error_loss: ``"mse"``, ``"categorical_crossentropy"`` or ``"binary_crossentropy"``
@@ -364,7 +268,7 @@ class SymbolNet(keras.Model):
         """The same function with every mask fixed, for fine-tuning (not in the paper).
 
         A new :class:`SymbolNet` (``frozen_masks=True``) whose kernel and bias masks are the current
-        masks ``step(|w| - t)`` held fixed (EQL's :class:`~keras_symbolic.layers.eql.FixedMask`),
+        masks ``step(|w| - t)`` held fixed (EQL's :class:`~keras_symbolic.layers.fixed_mask.FixedMask`),
         whose input and operator thresholds are copies that no longer train, and whose loss is
         ``L_err`` alone. Pruned weights are copied as exact zeros. Its outputs equal this model's;
         training it moves only the surviving weights and biases, so the unrolled expressions keep
@@ -452,76 +356,3 @@ class SymbolNet(keras.Model):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
-
-
-def build_symbolnet(
-    n_inputs: int,
-    n_outputs: int,
-    layers: Sequence = ((20, 5),),
-    unary: Sequence = ("sin", "cos", "exp", "gauss"),
-    binary: Sequence = ("mul",),
-    targets: Mapping[str, float] | None = None,
-    decay_rate: float = DEFAULT_DECAY_RATE,
-    kappa: float = DEFAULT_KAPPA,
-    error_loss: str = "mse",
-    error_reduction: str = "mean",
-    input_pruning: bool = True,
-    name: str = "symbolnet",
-) -> SymbolNet:
-    """Build a :class:`SymbolNet` from a short description.
-
-    Args:
-        n_inputs: number of input features.
-        n_outputs: number of outputs.
-        layers: one ``(num_unary, num_binary)`` pair per hidden symbolic layer (or a dict of
-            :class:`SymbolicLayer` arguments).
-        unary: unary operator names used by every hidden layer, or one list per layer.
-        binary: binary operator names used by every hidden layer, or one list per layer.
-        targets, decay_rate, kappa, error_loss, error_reduction, input_pruning: see :class:`SymbolNet`.
-        name: model name.
-
-    Example (the authors' MNIST notebook: 1 layer, 20 unary + 5 binary units)::
-
-        model = build_symbolnet(784, 10, layers=[(20, 5)], unary=["sin", "cos", "exp", "gauss"],
-                                binary=["mul"], targets=dict(input=0.95, weight=0.99, unary=0.4,
-                                binary=0.4))
-        model.compile(optimizer=keras.optimizers.Adam(0.005))
-    """
-    layers = list(layers)
-
-    def per_layer(ops_, what):
-        if isinstance(ops_, str):
-            return [[ops_]] * len(layers)
-        ops_ = list(ops_)
-        if ops_ and all(isinstance(o, str) for o in ops_):
-            return [ops_] * len(layers)
-        if len(ops_) != len(layers):
-            raise ValueError(f"`{what}` gives {len(ops_)} operator lists for {len(layers)} layers.")
-        return [[o] if isinstance(o, str) else list(o) for o in ops_]
-
-    unary_per, binary_per = per_layer(unary, "unary"), per_layer(binary, "binary")
-    specs = []
-    for i, layer in enumerate(layers):
-        if isinstance(layer, Mapping):
-            spec = dict(layer)
-        else:
-            try:
-                u, b = layer
-            except (TypeError, ValueError):
-                raise ValueError(f"layers[{i}] must be a (num_unary, num_binary) pair, got {layer!r}.") from None
-            spec = {"num_unary": u, "num_binary": b}
-        spec.setdefault("unary_operators", unary_per[i])
-        spec.setdefault("binary_operators", binary_per[i])
-        specs.append(spec)
-    return SymbolNet(
-        n_inputs,
-        n_outputs,
-        hidden_layers=specs,
-        targets=targets,
-        decay_rate=decay_rate,
-        kappa=kappa,
-        error_loss=error_loss,
-        error_reduction=error_reduction,
-        input_pruning=input_pruning,
-        name=name,
-    )

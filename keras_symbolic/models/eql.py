@@ -27,12 +27,20 @@ import numpy as np
 from keras import ops
 
 from keras_symbolic.layers.eql import EQLLayer
+from keras_symbolic.models.network_arguments import (
+    ErrorLossMixin,
+    check_network_arguments,
+    error_loss_function,
+    normalize_hidden_layers,
+)
 
-__all__ = ["DEFAULT_SMOOTHING", "l05_star", "EQLNet", "build_eql"]
+__all__ = ["DEFAULT_SMOOTHING", "HIDDEN_LAYER_KEYS", "l05_star", "EQLNet", "build_eql"]
+
+#: The :class:`EQLLayer` arguments a hidden-layer specification may give.
+HIDDEN_LAYER_KEYS = {"num_unary", "num_binary", "unary_operators", "binary_operators"}
 
 #: ``a`` of the smoothed L0.5 (paper: 0.01).
 DEFAULT_SMOOTHING = 0.01
-_ERROR_LOSSES = ("mse", "categorical_crossentropy", "binary_crossentropy")
 
 
 def l05_star(w, a: float = DEFAULT_SMOOTHING):
@@ -56,25 +64,8 @@ def l05_star(w, a: float = DEFAULT_SMOOTHING):
     return ops.where(abs_w < a, ops.sqrt(inner), ops.sqrt(ops.maximum(abs_w, a)))
 
 
-def _normalize_hidden(hidden_layers) -> list[dict]:
-    if isinstance(hidden_layers, Mapping):
-        hidden_layers = [hidden_layers]
-    out = []
-    allowed = {"num_unary", "num_binary", "unary_operators", "binary_operators"}
-    for i, spec in enumerate(hidden_layers or []):
-        if not isinstance(spec, Mapping) or "num_unary" not in spec or set(spec) - allowed:
-            raise ValueError(f"hidden_layers[{i}] must be a dict with num_unary and optionally {sorted(allowed - {'num_unary'})}, "
-                             f"got {spec!r}.")
-        spec = dict(spec)
-        for key in ("unary_operators", "binary_operators"):
-            if key in spec:
-                spec[key] = [spec[key]] if isinstance(spec[key], str) else list(spec[key])
-        out.append(spec)
-    return out
-
-
 @keras.saving.register_keras_serializable(package="keras_symbolic")
-class EQLNet(keras.Model):
+class EQLNet(ErrorLossMixin, keras.Model):
     """EQL network with the L0.5* regulariser and hard-threshold freezing.
 
     Args:
@@ -108,30 +99,20 @@ class EQLNet(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        for value, name in ((n_inputs, "n_inputs"), (n_outputs, "n_outputs")):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"`{name}` must be a positive integer, got {value!r}.")
+        check_network_arguments(n_inputs, n_outputs, error_loss, error_reduction)
         if not (isinstance(smoothing, (int, float)) and smoothing > 0):
             raise ValueError(f"`smoothing` must be a positive number, got {smoothing!r}.")
         if reg_reduction not in ("sum", "mean"):
             raise ValueError(f"`reg_reduction` must be 'sum' or 'mean', got {reg_reduction!r}.")
-        if error_loss not in _ERROR_LOSSES:
-            raise ValueError(f"`error_loss` must be one of {_ERROR_LOSSES}, got {error_loss!r}.")
-        if error_reduction not in ("mean", "sum"):
-            raise ValueError(f"`error_reduction` must be 'mean' or 'sum', got {error_reduction!r}.")
         self.n_inputs, self.n_outputs = int(n_inputs), int(n_outputs)
-        self.hidden_layers = _normalize_hidden(hidden_layers)
+        self.hidden_layers = normalize_hidden_layers(hidden_layers, HIDDEN_LAYER_KEYS, "EQLLayer")
         self.smoothing = float(smoothing)
         self.reg_reduction = reg_reduction
         self.error_loss = error_loss
         self.error_reduction = error_reduction
         self.symbolic_layers = [EQLLayer(name=f"eql_{i}", **spec) for i, spec in enumerate(self.hidden_layers)]
         self.output_layer = EQLLayer(self.n_outputs, 0, unary_operators=("identity",), name="output")
-        self._error_fn = {
-            "mse": keras.losses.MeanSquaredError(),
-            "categorical_crossentropy": keras.losses.CategoricalCrossentropy(from_logits=True),
-            "binary_crossentropy": keras.losses.BinaryCrossentropy(from_logits=True),
-        }[error_loss]
+        self._error_fn = error_loss_function(error_loss)
         self.error_tracker = keras.metrics.Mean(name="error_loss")
         self.reg_tracker = keras.metrics.Mean(name="reg_loss")
         if not reg_lambda >= 0:
@@ -174,14 +155,6 @@ class EQLNet(keras.Model):
         if self.reg_reduction == "mean":
             total = total / float(self.n_parameters)
         return total
-
-    def compute_error_loss(self, y, y_pred, sample_weight=None):
-        if self._compile_loss is not None:
-            return self._compile_loss(y, y_pred, sample_weight)
-        loss = self._error_fn(y, y_pred, sample_weight=sample_weight)
-        if self.error_loss == "mse" and self.error_reduction == "sum":
-            loss = loss * float(self.n_outputs)
-        return loss
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         error = self.compute_error_loss(y, y_pred, sample_weight)

@@ -46,42 +46,21 @@ from keras import ops
 from keras_symbolic.layers.symbolic import SymbolicLayer
 from keras_symbolic.layers.threshold import InputMask
 from keras_symbolic.models.adaptive_sparsity import PRUNING_TYPES, AdaptiveSparsity
+from keras_symbolic.models.network_arguments import (
+    ErrorLossMixin,
+    check_network_arguments,
+    error_loss_function,
+    normalize_hidden_layers,
+)
 from keras_symbolic.ops.symbolnet_ops import DEFAULT_DECAY_RATE, DEFAULT_KAPPA
 
-__all__ = ["ERROR_LOSSES", "SymbolNet"]
+__all__ = ["SymbolNet", "HIDDEN_LAYER_KEYS"]
 
-ERROR_LOSSES = ("mse", "categorical_crossentropy", "binary_crossentropy")
-
-
-def _normalize_hidden(hidden_layers) -> list[dict]:
-    if hidden_layers is None:
-        return []
-    if isinstance(hidden_layers, Mapping):
-        hidden_layers = [hidden_layers]
-    out = []
-    allowed = {"num_unary", "num_binary", "unary_operators", "binary_operators", "operator_pruning"}
-    for i, spec in enumerate(hidden_layers):
-        if not isinstance(spec, Mapping):
-            raise ValueError(
-                f"hidden_layers[{i}] must be a dict of SymbolicLayer arguments "
-                f"(num_unary, num_binary, unary_operators, binary_operators), got {spec!r}; "
-                "build_symbolnet accepts (num_unary, num_binary) pairs."
-            )
-        unknown = set(spec) - allowed
-        if unknown:
-            raise ValueError(f"hidden_layers[{i}] has unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}.")
-        if "num_unary" not in spec:
-            raise ValueError(f"hidden_layers[{i}] needs 'num_unary'.")
-        spec = dict(spec)
-        for key in ("unary_operators", "binary_operators"):
-            if key in spec:
-                spec[key] = [spec[key]] if isinstance(spec[key], str) else list(spec[key])
-        out.append(spec)
-    return out
-
+#: The :class:`SymbolicLayer` arguments a hidden-layer specification may give.
+HIDDEN_LAYER_KEYS = {"num_unary", "num_binary", "unary_operators", "binary_operators", "operator_pruning"}
 
 @keras.saving.register_keras_serializable(package="keras_symbolic")
-class SymbolNet(keras.Model):
+class SymbolNet(ErrorLossMixin, keras.Model):
     """SymbolNet network with its adaptive sparsity loss.
 
     Args:
@@ -125,15 +104,9 @@ class SymbolNet(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        for value, name in ((n_inputs, "n_inputs"), (n_outputs, "n_outputs")):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"`{name}` must be a positive integer, got {value!r}.")
-        if error_loss not in ERROR_LOSSES:
-            raise ValueError(f"`error_loss` must be one of {ERROR_LOSSES}, got {error_loss!r}.")
-        if error_reduction not in ("mean", "sum"):
-            raise ValueError(f"`error_reduction` must be 'mean' or 'sum', got {error_reduction!r}.")
+        check_network_arguments(n_inputs, n_outputs, error_loss, error_reduction)
         self.n_inputs, self.n_outputs = int(n_inputs), int(n_outputs)
-        self.hidden_layers = _normalize_hidden(hidden_layers)
+        self.hidden_layers = normalize_hidden_layers(hidden_layers, HIDDEN_LAYER_KEYS, "SymbolicLayer")
         self.sparsity_regularizer = AdaptiveSparsity(targets, decay_rate)
         self.targets = self.sparsity_regularizer.targets
         self.decay_rate = self.sparsity_regularizer.decay_rate
@@ -152,11 +125,7 @@ class SymbolNet(keras.Model):
             self.n_outputs, 0, unary_operators=("identity",), kappa=self.kappa, frozen_masks=self.frozen_masks,
             name="output",
         )
-        self._error_fn = {
-            "mse": keras.losses.MeanSquaredError(),
-            "categorical_crossentropy": keras.losses.CategoricalCrossentropy(from_logits=True),
-            "binary_crossentropy": keras.losses.BinaryCrossentropy(from_logits=True),
-        }[error_loss]
+        self._error_fn = error_loss_function(error_loss)
         present = {"weight"} | ({"input"} if self.input_pruning else set())
         for layer in self.all_symbolic_layers:
             present |= set(layer.pruning_types)
@@ -226,15 +195,6 @@ class SymbolNet(keras.Model):
         return {k: out[k] for k in PRUNING_TYPES if k in out}
 
     # ---------------------------------------------------------------------------------------------
-    def compute_error_loss(self, y, y_pred, sample_weight=None):
-        """``L_err`` (the compiled loss if ``compile`` got one, else ``error_loss``)."""
-        if self._compile_loss is not None:
-            return self._compile_loss(y, y_pred, sample_weight)
-        loss = self._error_fn(y, y_pred, sample_weight=sample_weight)
-        if self.error_loss == "mse" and self.error_reduction == "sum":
-            loss = loss * float(self.n_outputs)
-        return loss
-
     def sparsity_terms(self, error_loss) -> dict[str, dict]:
         """Per-type terms of the regulariser at the current variables (see :class:`AdaptiveSparsity`)."""
         return self.sparsity_regularizer(error_loss, self._pruning_groups())

@@ -29,7 +29,8 @@ import sympy as sp
 
 from keras_symbolic.callbacks.sparsity_guard import SparsityGuard
 from keras_symbolic.models.adaptive_sparsity import DEFAULT_TARGETS, normalize_targets
-from keras_symbolic.models.symbolnet import ERROR_LOSSES, SymbolNet
+from keras_symbolic.models.network_arguments import ERROR_LOSSES
+from keras_symbolic.models.symbolnet import SymbolNet
 from keras_symbolic.models.symbolnet_builder import build_symbolnet
 from keras_symbolic.symbolic.unroll import expressions_complexity, unroll_symbolnet
 

@@ -20,8 +20,8 @@ import sys
 from pathlib import Path
 
 from keras_symbolic.cli.bench_symbolnet import add_symbolnet_parser, run_symbolnet_bench
-from keras_symbolic.cli.errors import CLIError
-from keras_symbolic.cli.sweep import check_jobs_and_retry, execute_tasks, pending_tasks
+from keras_symbolic.cli.errors import EXIT_INTERRUPTED, CLIError
+from keras_symbolic.cli.sweep import check_jobs_and_retry, execute_tasks, finished_line, pending_tasks
 
 __all__ = ["add_bench_parser", "run_bench"]
 
@@ -205,9 +205,8 @@ def _cmd_feynman(args, argv) -> int:
                            describe=_describe,
                            log_invocation=lambda n_todo: _log_invocation(out, argv, bench, len(tasks), n_todo, args))
     if report is None:
-        return 130
-    counts = ", ".join(f"{v} {k}" for k, v in sorted(report.outcomes.items())) or "nothing new"
-    print(f"finished {report.ran} run(s) in {report.seconds:.0f} s ({counts}); {len(tasks)} of {len(tasks)} recorded in {runs}")
+        return EXIT_INTERRUPTED
+    print(finished_line(report, f"{len(tasks)} of {len(tasks)} recorded in {runs}"))
     if not args.no_summary:
         from keras_symbolic.bench.summary import summarize
 

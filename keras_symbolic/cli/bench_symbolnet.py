@@ -17,8 +17,8 @@ import os
 import socket
 from pathlib import Path
 
-from keras_symbolic.cli.errors import CLIError
-from keras_symbolic.cli.sweep import check_jobs_and_retry, execute_tasks, pending_tasks
+from keras_symbolic.cli.errors import EXIT_INTERRUPTED, CLIError
+from keras_symbolic.cli.sweep import check_jobs_and_retry, execute_tasks, finished_line, pending_tasks
 
 __all__ = ["add_symbolnet_parser", "run_symbolnet_bench"]
 
@@ -102,9 +102,8 @@ def run_symbolnet_bench(args, argv) -> int:
     report = execute_tasks(args, tasks, TARGET, out, retry, deadline=bench.deadline,
                            description=f"symbolnet-{args.dataset}", describe=_describe, log_invocation=log_invocation)
     if report is None:
-        return 130
-    counts = ", ".join(f"{v} {k}" for k, v in sorted(report.outcomes.items())) or "nothing new"
-    print(f"finished {report.ran} run(s) in {report.seconds:.0f} s ({counts}); results in {runs}")
+        return EXIT_INTERRUPTED
+    print(finished_line(report, f"results in {runs}"))
     if not args.no_summary:
         from keras_symbolic.bench.symbolnet_report import summarize_symbolnet
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from keras_symbolic.cli.errors import CLIError
 
-__all__ = ["check_jobs_and_retry", "pending_tasks", "execute_tasks"]
+__all__ = ["check_jobs_and_retry", "pending_tasks", "execute_tasks", "finished_line"]
 
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")
 
@@ -88,6 +88,12 @@ def execute_tasks(args, tasks, target: str, out: Path, retry, *, deadline, descr
               f"run the same command again to resume", file=sys.stderr)
         return None
     return report
+
+
+def finished_line(report, where: str) -> str:
+    """``finished N run(s) in S s (counts per outcome); WHERE`` for a sweep's report."""
+    counts = ", ".join(f"{v} {k}" for k, v in sorted(report.outcomes.items())) or "nothing new"
+    return f"finished {report.ran} run(s) in {report.seconds:.0f} s ({counts}); {where}"
 
 
 def _run_env(args, n_todo: int) -> dict:

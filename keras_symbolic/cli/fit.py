@@ -10,6 +10,7 @@ The command reads and checks the input, runs the method's pipeline, which return
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,8 +22,13 @@ from keras_symbolic.cli.fit_symbolnet import (
     run_symbolnet_fit,
 )
 from keras_symbolic.cli.output import finish
+from keras_symbolic.cli.table import parse_sep, read_table, sample_rows
 
-__all__ = ["add_fit_parser", "add_common_arguments", "read_csv", "lies_config", "run_fit"]
+__all__ = ["add_fit_parser", "add_common_arguments", "read_csv", "load_table", "lies_config", "run_fit", "DIVERGED_HINT"]
+
+#: What to try when training still diverges after every restart (said after the error).
+DIVERGED_HINT = ("try another --seed, more --restarts, {space}, or rescale/remove the columns with "
+                 "extreme values")
 
 
 def add_common_arguments(p: argparse.ArgumentParser) -> None:
@@ -36,8 +42,10 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
 def add_fit_parser(subparsers) -> argparse.ArgumentParser:
     """Add ``fit`` (LIES options here, SymbolNet options from :mod:`~keras_symbolic.cli.fit_symbolnet`)."""
     fit = subparsers.add_parser("fit", help="fit a formula to a CSV table or to an AI Feynman equation")
-    fit.add_argument("data", nargs="?", type=Path, help="CSV file with a header row")
-    fit.add_argument("--target", help="name of the target column of DATA")
+    fit.add_argument("data", nargs="?", type=Path,
+                     help="table with a header row (delimiter ',', ';', tab or whitespace, sniffed; see --sep)")
+    fit.add_argument("--target", help="name of the target column of DATA (default: the last column)")
+    fit.add_argument("--sep", help="delimiter of DATA: ',', ';', 'tab', 'whitespace' or '|' (default: sniffed)")
     fit.add_argument("--feynman", metavar="NAME", help="use AI Feynman equation NAME (e.g. I.12.1) instead of a CSV")
     fit.add_argument("--samples", type=int, help="training rows drawn for --feynman (default 10000)")
     fit.add_argument("--test-samples", type=int, default=10_000, help="test rows drawn for --feynman (default 10000)")
@@ -54,29 +62,22 @@ def add_fit_parser(subparsers) -> argparse.ArgumentParser:
     return fit
 
 
-def read_csv(path: Path, target: str):
-    """``(X, y, feature names)`` of a CSV file with a header row; bad input raises :class:`CLIError`."""
-    import pandas as pd
+def read_csv(path: Path, target: str | None = None, sep: str | None = None):
+    """``(X, y, feature names)`` of a table file (see :func:`keras_symbolic.cli.table.read_table`);
+    bad input raises :class:`CLIError`."""
+    table = read_table(path, target, sep)
+    return table.X, table.y, table.names
 
-    if not path.exists():
-        raise CLIError(f"data file not found: {path}")
-    try:
-        frame = pd.read_csv(path)
-    except Exception as exc:  # pandas raises many types for malformed files
-        raise CLIError(f"cannot read {path} as CSV: {str(exc).splitlines()[0]}") from None
-    if target is None:
-        raise CLIError("--target COLUMN is required with a CSV file")
-    if target not in frame.columns:
-        raise CLIError(f"target column '{target}' not in {path.name}; columns are: {', '.join(map(str, frame.columns))}")
-    for column in frame.columns:
-        if not pd.api.types.is_numeric_dtype(frame[column]):
-            bad = pd.to_numeric(frame[column], errors="coerce").isna() & frame[column].notna()
-            row = int(bad.values.argmax()) if bad.any() else 0
-            raise CLIError(f"column '{column}' is not numeric (row {row}: {frame[column].iloc[row]!r})")
-    features = [c for c in frame.columns if c != target]
-    if not features:
-        raise CLIError(f"{path.name} has no feature columns besides the target '{target}'")
-    return frame[features].to_numpy(dtype=float), frame[target].to_numpy(dtype=float), [str(c) for c in features]
+
+def load_table(args):
+    """The :class:`~keras_symbolic.cli.table.Table` of ``DATA`` for ``fit`` (``--target``, ``--sep``),
+    sampled down to :data:`~keras_symbolic.cli.table.MAX_ROWS` rows; its notes go to stderr unless
+    ``--quiet``. Every method reads its table here, so every method gets the same checks."""
+    table = sample_rows(read_table(args.data, args.target, parse_sep(args.sep)), args.seed)
+    if not args.quiet:
+        for note in table.notes:
+            print(f"note: {note}", file=sys.stderr, flush=True)
+    return table
 
 
 def lies_config(args):
@@ -104,17 +105,21 @@ def run_fit(args) -> int:
     """``keras-symbolic fit``: returns the exit code; bad input raises :class:`CLIError`."""
     from keras_symbolic.datasets import UnknownEquationError
     from keras_symbolic.pipelines.evaluate import fit_feynman, fit_table
+    from keras_symbolic.pipelines.lies_training import TrainingDivergedError
     from keras_symbolic.symbolic.transform import DataError
 
     if (args.data is None) == (args.feynman is None):
-        raise CLIError("give either DATA.csv --target COLUMN or --feynman NAME")
+        raise CLIError("give either DATA.csv [--target COLUMN] or --feynman NAME")
     if args.samples is not None and args.samples < 10:
         raise CLIError(f"--samples must be at least 10, got {args.samples}")
+    if args.feynman and (args.target or args.sep):
+        raise CLIError("--target and --sep are for a DATA file, not --feynman")
     if args.method == "symbolnet":
         if args.feynman:
             return run_symbolnet_feynman(args)
-        X, y, names = read_csv(args.data, args.target)
-        return run_symbolnet_fit(args, X, y, names)
+        table = load_table(args)
+        args.target = table.target
+        return run_symbolnet_fit(args, table.X, table.y, table.names)
     reject_symbolnet_options(args)
     config = lies_config(args)
     verbose = 0 if args.quiet else (2 if args.verbose else 1)
@@ -122,8 +127,16 @@ def run_fit(args) -> int:
         if args.feynman:
             result = fit_feynman(args.feynman, args.seed, args.samples, args.test_samples, config, verbose)
         else:
-            X, y, names = read_csv(args.data, args.target)
-            result = fit_table(X, y, names, args.seed, args.test_size, config, verbose)
+            table = load_table(args)
+            result = fit_table(table.X, table.y, table.names, args.seed, args.test_size, config, verbose)
     except (DataError, UnknownEquationError) as exc:
-        raise CLIError(str(exc)) from None
+        raise CLIError(cli_words(str(exc))) from None
+    except TrainingDivergedError as exc:
+        space = "--linear-space" if config.log_space else "log space (without --linear-space) if every column has one sign"
+        raise CLIError(f"{str(exc).split(';')[0]}; {DIVERGED_HINT.format(space=space)}") from None
     return finish(result, args.out)
+
+
+def cli_words(message: str) -> str:
+    """A data error in the words of the command line (``--linear-space`` for ``log_space=False``)."""
+    return message.replace("pass log_space=False", "pass --linear-space").replace("log_space=False", "--linear-space")

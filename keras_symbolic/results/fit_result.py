@@ -25,6 +25,10 @@ class FitResult:
         method: ``"lies"``, ``"symbolnet"``, ``"eql"``, ``"operon"``, ...
         expressions: the chosen formulas, one per output (SymPy, in the symbols of ``variables``).
         variables: the column symbols the formulas read, in the column order of ``X``.
+        symbols: ``{symbol name: column name}`` when the columns have names of their own (see
+            :mod:`keras_symbolic.symbolic.names`): the formulas use the safe symbol names, so their text
+            reads back with :func:`sympy.parse_expr`; LaTeX uses the column names. ``None``: the
+            symbols are the column names.
         metrics: scores, flat (``r2_train``, ``r2_test``; or ``accuracy_train``, ``roc_auc_test``, ...).
         task: ``"regression"`` or ``"classification"``.
         outputs: what each output predicts (the target's name, or ``"class 3"``).
@@ -70,6 +74,7 @@ class FitResult:
     predictions: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
     native: Any = None
+    symbols: Optional[dict] = None
 
     def __post_init__(self):
         if not self.expressions:
@@ -102,8 +107,13 @@ class FitResult:
         return [display_expression(e, self.display_digits) for e in self.expressions]
 
     def latex(self) -> list[str]:
-        """LaTeX of :meth:`display`, one string per output."""
-        return [sp.latex(e) for e in self.display()]
+        """LaTeX of :meth:`display` in the column names (:attr:`symbols`), one string per output."""
+        if not self.symbols:
+            return [sp.latex(e) for e in self.display()]
+        from keras_symbolic.symbolic.names import NameMap
+
+        names = NameMap.from_dict(self.symbols)
+        return [sp.latex(names.user_expression(e)) for e in self.display()]
 
     def predict(self, X) -> np.ndarray:
         """Evaluate the formulas on ``X (n_rows, n_variables)``: shape ``(n_rows,)`` for one output,
@@ -121,7 +131,8 @@ class FitResult:
 
         Fields in order: ``method`` (and ``task`` for per-output methods), the formulas (``expression``,
         ``latex``, ``complexity``; per-output methods add ``expressions``, ``complexities`` and
-        ``outputs``, with ``latex`` a list), the metrics, the truth fields (``symbolic_solution`` is
+        ``outputs``, with ``latex`` a list), ``symbols`` (``{symbol: column name}``, when the result
+        has them), the metrics, the truth fields (``symbolic_solution`` is
         ``null`` without a known equation), ``wall_seconds``, ``phase_seconds``, the details, ``seed``,
         ``data``, ``config``. With ``max_stored_nodes``, formulas whose node counts sum past it are
         stored as ``null`` (huge unrolled classifiers).
@@ -141,6 +152,8 @@ class FitResult:
             record["expression"] = None if texts is None else texts[0]
             record["latex"] = self.latex()[0] if store else None
             record["complexity"] = self.complexity
+        if self.symbols is not None:
+            record["symbols"] = dict(self.symbols)
         record.update(self.metrics)
         record.update(self.truth or {"symbolic_solution": None, "symbolic_solution_srbench": None})
         record["wall_seconds"] = self.wall_seconds

@@ -3,6 +3,7 @@
 ::
 
     formula     : 0.5*m*v**2
+    symbols     : E_ = 'E', mass_kg = 'mass kg'  (columns renamed so the formula reads back)
     R^2 train   : 1.000000
     R^2 test    : 1.000000
     complexity  : 7
@@ -55,6 +56,9 @@ def _formula_lines(result: FitResult, saved: bool) -> list[str]:
             text, cut = _cut(s)
             cut_count += cut
             lines.append(f"  {label:<{width}} : {text}")
+    if result.symbols and any(k != v for k, v in result.symbols.items()):
+        renamed = ", ".join(f"{k} = {v!r}" for k, v in result.symbols.items() if k != v)
+        lines.append(f"symbols     : {renamed}")
     if cut_count:
         where = "result.json" if saved else "result.json (pass --out DIR to save it)"
         lines.append(f"note        : {cut_count} formula(s) cut to {PRINT_LIMIT} characters; the full expressions are in {where}")

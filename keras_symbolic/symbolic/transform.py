@@ -8,6 +8,13 @@ as ``x^a``. Columns inside (0, 1] are safe (no division by a log maximum near 0 
 Linear space (``log_space=False``): ``z_i = x_i / s_i`` with ``s_i = max |x_i|``, target as is, ``f = O``;
 the way out for mixed-sign or zero-containing data.
 
+Far scales (values from 1e-150 to 1e150): the network only sees numbers near 1, and the inverse is
+exact in the formula. In log space a column whose ``|ln x|`` passes :data:`FAR_LOG` is centred on the
+middle ``m_i`` of its log range (``z_i = (ln(sigma_i x_i) - m_i) / s_i``), and a target whose ``|ln y|``
+passes it is shifted by the integer ``c`` nearest its mean log (``f = sigma_y exp(O + c)``). In linear
+space a target whose largest ``|y|`` lies outside ``[LINEAR_SMALL, LINEAR_LARGE]`` is divided by the
+power of ten ``10^k`` nearest it (``f = 10^k O``). Data inside these bounds is transformed as before.
+
 Errors are :class:`DataError` (a ``ValueError``) with one line that names the problem.
 """
 from __future__ import annotations
@@ -18,10 +25,14 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
-__all__ = ["DataError", "SpaceTransform", "validate_xy", "MIN_ROWS"]
+__all__ = ["DataError", "SpaceTransform", "validate_xy", "MIN_ROWS", "FAR_LOG", "LINEAR_SMALL", "LINEAR_LARGE"]
 
 MIN_ROWS = 10
 _TINY_SCALE = 1e-8
+#: ``|ln x|`` beyond which a log-space column is centred (and a target shifted): x outside [2e-9, 5e8].
+FAR_LOG = 20.0
+#: Linear-space targets whose largest ``|y|`` is outside these bounds are scaled by a power of ten.
+LINEAR_SMALL, LINEAR_LARGE = 1e-3, 20.0
 
 
 class DataError(ValueError):
@@ -35,7 +46,8 @@ def _names(n: int, names: Sequence[str] | None) -> list:
     if len(names) != n:
         raise DataError(f"{len(names)} feature names given for {n} columns")
     if len(set(names)) != n:
-        raise DataError(f"feature names must be unique, got {names}")
+        dupes = sorted({v for v in names if names.count(v) > 1})
+        raise DataError(f"feature names must be unique; repeated: {', '.join(repr(d) for d in dupes)}")
     return names
 
 
@@ -51,6 +63,8 @@ def validate_xy(X, y=None, feature_names=None, min_rows: int = MIN_ROWS):
         raise DataError(f"X must be 2-D (rows, columns), got shape {X.shape}")
     if X.shape[1] == 0:
         raise DataError("X has no columns")
+    if X.shape[0] == 0:
+        raise DataError(f"the table has no rows (at least {min_rows} are needed)")
     names = _names(X.shape[1], feature_names)
     bad = ~np.isfinite(X)
     if bad.any():
@@ -104,6 +118,13 @@ class SpaceTransform:
     signs: np.ndarray = None
     scales: np.ndarray = None
     target_sign: float = 1.0
+    offsets: np.ndarray = None
+    target_offset: float = 0.0
+    target_scale: float = 1.0
+
+    def __post_init__(self):
+        if self.offsets is None and self.scales is not None:
+            self.offsets = np.zeros(len(self.scales))
 
     @classmethod
     def fit(cls, X, y, feature_names=None, log_space: bool = True, scale_inputs: bool = True) -> "SpaceTransform":
@@ -112,9 +133,22 @@ class SpaceTransform:
         signs = np.array([_sign_of(X[:, i], f"column '{n}'", log_space) for i, n in enumerate(names)])
         target_sign = _sign_of(y, "target", log_space) if y is not None else 1.0
         raw = np.log(X * signs) if log_space else X
-        scales = np.abs(raw).max(axis=0)
+        offsets = np.zeros(X.shape[1])
+        if log_space:
+            far = np.abs(raw).max(axis=0) > FAR_LOG
+            offsets = np.where(far, (raw.max(axis=0) + raw.min(axis=0)) / 2, 0.0)
+        scales = np.abs(raw - offsets).max(axis=0)
         scales = np.where((scales < _TINY_SCALE) | (not scale_inputs), 1.0, scales)
-        return cls(log_space=log_space, feature_names=names, signs=signs, scales=scales, target_sign=target_sign)
+        target_offset, target_scale = 0.0, 1.0
+        if y is not None and log_space:
+            logs = np.log(y * target_sign)
+            target_offset = float(np.round(logs.mean())) if np.abs(logs).max() > FAR_LOG else 0.0
+        elif y is not None:
+            top = float(np.abs(y).max())
+            if top > 0 and not LINEAR_SMALL <= top <= LINEAR_LARGE:
+                target_scale = float(10.0 ** np.round(np.log10(top)))
+        return cls(log_space=log_space, feature_names=names, signs=signs, scales=scales, target_sign=target_sign,
+                   offsets=offsets, target_offset=target_offset, target_scale=target_scale)
 
     def _check_columns(self, X):
         X, _, _ = validate_xy(X, None, self.feature_names, min_rows=1)
@@ -132,7 +166,7 @@ class SpaceTransform:
         """``(N, n)`` data -> ``(N, n)`` network inputs (float32)."""
         X = self._check_columns(X)
         raw = np.log(X * self.signs) if self.log_space else X
-        return (raw / self.scales).astype(np.float32)
+        return ((raw - self.offsets) / self.scales).astype(np.float32)
 
     def transform_y(self, y) -> np.ndarray:
         """``(N,)`` targets -> ``(N, 1)`` network targets (float32)."""
@@ -141,16 +175,18 @@ class SpaceTransform:
             prod = y * self.target_sign
             if (prod <= 0).any():
                 raise DataError(f"target must keep one sign (as in training); row {int(np.argmax(prod <= 0))} does not")
-            y = np.log(prod)
+            y = np.log(prod) - self.target_offset
+        else:
+            y = y / self.target_scale
         return y.astype(np.float32)[:, None]
 
     def inverse_y(self, out) -> np.ndarray:
         """Network outputs -> data-space predictions ``f``."""
         out = np.asarray(out, dtype=np.float64).reshape(-1)
         if not self.log_space:
-            return out
+            return out * self.target_scale
         with np.errstate(over="ignore"):
-            return self.target_sign * np.exp(out)
+            return self.target_sign * np.exp(out + self.target_offset)
 
     def symbols(self) -> list:
         """Real SymPy symbols named as the columns (positive/negative when the column has one sign)."""
@@ -166,16 +202,18 @@ class SpaceTransform:
         """SymPy expressions of the network inputs ``z_i`` in terms of the column symbols."""
         symbols = symbols or self.symbols()
         exprs = []
-        for s, sign, scale in zip(symbols, self.signs, self.scales):
+        for s, sign, scale, offset in zip(symbols, self.signs, self.scales, self.offsets):
             base = sp.log(s if sign > 0 else -s) if self.log_space else s
+            if offset:
+                base = base - sp.Float(float(offset), 15)
             exprs.append(base / sp.Float(float(scale), 15))
         return exprs
 
     def output_expression(self, network_out: sp.Expr) -> sp.Expr:
         """Data-space formula ``f`` from the network output expression ``O``."""
         if not self.log_space:
-            return network_out
-        f = sp.exp(network_out)
+            return network_out if self.target_scale == 1.0 else sp.Float(self.target_scale, 15) * network_out
+        f = sp.exp(network_out + int(self.target_offset)) if self.target_offset else sp.exp(network_out)
         return -f if self.target_sign < 0 else f
 
     def to_dict(self) -> dict:
@@ -185,6 +223,9 @@ class SpaceTransform:
             "signs": [float(v) for v in self.signs],
             "scales": [float(v) for v in self.scales],
             "target_sign": float(self.target_sign),
+            "offsets": [float(v) for v in self.offsets],
+            "target_offset": float(self.target_offset),
+            "target_scale": float(self.target_scale),
         }
 
     @classmethod
@@ -195,4 +236,7 @@ class SpaceTransform:
             signs=np.asarray(d["signs"], dtype=np.float64),
             scales=np.asarray(d["scales"], dtype=np.float64),
             target_sign=float(d["target_sign"]),
+            offsets=np.asarray(d.get("offsets", np.zeros(len(d["scales"]))), dtype=np.float64),
+            target_offset=float(d.get("target_offset", 0.0)),
+            target_scale=float(d.get("target_scale", 1.0)),
         )

@@ -1,0 +1,156 @@
+"""Reading a user's table for ``fit``: :func:`read_table` (any delimiter, BOM, CRLF, quoted and
+thousands-separated numbers) and :func:`sample_rows` (a cap on the rows a method trains on).
+
+Every problem raises :class:`~keras_symbolic.cli.errors.CLIError` with one line that names it: a
+missing, empty or binary file, a header without rows, duplicate or empty column names, rows of the
+wrong width, a text cell, a missing target. The numeric checks every method shares (NaN/inf, too few
+rows, shapes) follow in :func:`keras_symbolic.symbolic.transform.validate_xy`.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from keras_symbolic.cli.errors import CLIError
+
+__all__ = ["Table", "read_table", "parse_sep", "sample_rows", "MAX_ROWS"]
+
+#: Rows a table is sampled down to before fitting (uniformly, with the run's seed).
+MAX_ROWS = 100_000
+#: Bytes of the file the delimiter is sniffed from.
+_SNIFF_BYTES = 64_000
+_SEPS = {",": ",", ";": ";", "tab": "\t", "\\t": "\t", "\t": "\t", "whitespace": r"\s+", "space": r"\s+", "|": "|"}
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?$")
+_SEP_WORDS = {",": "comma", ";": "semicolon", "\t": "tab", r"\s+": "whitespace", "|": "bar"}
+
+
+@dataclass
+class Table:
+    """A table read by :func:`read_table`: feature matrix, target, names, and notes for the user."""
+
+    X: np.ndarray
+    y: np.ndarray
+    names: list
+    target: str
+    sep: str
+    notes: list = field(default_factory=list)
+
+
+def parse_sep(text: str | None) -> str | None:
+    """The delimiter of ``--sep`` (``,``, ``;``, ``tab``, ``whitespace``, ``|``); ``None`` to sniff."""
+    if text is None:
+        return None
+    if text not in _SEPS:
+        raise CLIError(f"--sep must be one of {', '.join(repr(k) for k in (',', ';', 'tab', 'whitespace', '|'))}, got {text!r}")
+    return _SEPS[text]
+
+
+def _text_of(path: Path) -> str:
+    if not path.exists():
+        raise CLIError(f"data file not found: {path}")
+    if not path.is_file():
+        raise CLIError(f"data path is not a file: {path}")
+    raw = path.read_bytes()
+    if b"\x00" in raw[:_SNIFF_BYTES]:
+        raise CLIError(f"{path.name} is not a text table (it contains binary bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise CLIError(f"{path.name} is empty")
+    return text
+
+
+def _sniff(text: str) -> str:
+    sample = "\n".join(line for line in text[:_SNIFF_BYTES].split("\n")[:50] if line.strip())
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        pass
+    header = sample.split("\n", 1)[0]
+    return r"\s+" if len(header.split()) > 1 else ","
+
+
+def _to_number(column, name: str, path: Path) -> np.ndarray:
+    import pandas as pd
+
+    cells = column.fillna("").astype(str).str.strip().str.strip("'\"").str.strip()
+    cells = cells.where(~cells.str.match(_THOUSANDS), cells.str.replace(",", "", regex=False))
+    cells = cells.where(cells != "", None)
+    values = pd.to_numeric(cells, errors="coerce")
+    bad = values.isna() & cells.notna()
+    if bad.any():
+        row = int(bad.to_numpy().argmax())
+        raise CLIError(f"column '{name}' is not numeric (row {row}: {cells.iloc[row]!r})")
+    return values.to_numpy(dtype=np.float64)
+
+
+def read_table(path: Path, target: str | None = None, sep: str | None = None) -> Table:
+    """Read ``path`` (header row, then one row per sample) into a :class:`Table`.
+
+    ``sep`` is a delimiter from :func:`parse_sep` (``None``: sniffed among ``,`` ``;`` tab ``|`` and
+    whitespace). ``target`` defaults to the last column (a note says so). Bad input raises
+    :class:`CLIError`.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    text = _text_of(path)
+    sniffed = sep is None
+    sep = _sniff(text) if sniffed else sep
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
+                            skip_blank_lines=True, engine="python")
+    except Exception as exc:  # pandas raises many types for malformed files
+        raise CLIError(f"cannot read {path.name} as a table ({_SEP_WORDS.get(sep, sep)}-separated): "
+                       f"{str(exc).splitlines()[0]}") from None
+    names = [str(v).strip() if isinstance(v, str) else "" for v in frame.iloc[0]]
+    body = frame.iloc[1:].reset_index(drop=True)
+    body.columns = range(len(names))
+    notes = []
+    while names and names[-1] == "" and body[len(names) - 1].replace("", np.nan).isna().all():
+        body = body.drop(columns=len(names) - 1)  # a delimiter at the end of every line
+        names.pop()
+    empty = [i + 1 for i, n in enumerate(names) if n == ""]
+    if empty:
+        raise CLIError(f"column {empty[0]} of {path.name} has no name in the header row; name it or remove it")
+    seen, dupes = set(), []
+    for n in names:
+        if n in seen and n not in dupes:
+            dupes.append(n)
+        seen.add(n)
+    if dupes:
+        raise CLIError(f"{path.name} has duplicate column names: {', '.join(repr(d) for d in dupes)}; rename them")
+    if len(body) == 0:
+        raise CLIError(f"{path.name} has a header row but no data rows")
+    if len(names) < 2:
+        how = f"; its delimiter was read as {_SEP_WORDS.get(sep, sep)}, pass --sep if that is wrong" if sniffed else ""
+        raise CLIError(f"{path.name} has only one column ({names[0]!r}){how}; fit needs feature columns and a target")
+    if target is None:
+        target = names[-1]
+        notes.append(f"target: the last column '{target}' (pass --target to choose another)")
+    if target not in names:
+        how = f" (delimiter read as {_SEP_WORDS.get(sep, sep)}; pass --sep if that is wrong)" if sniffed else ""
+        raise CLIError(f"target column '{target}' not in {path.name}; columns are: {', '.join(names)}{how}")
+    columns = {n: _to_number(body[i], n, path) for i, n in enumerate(names)}
+    features = [n for n in names if n != target]
+    X = np.column_stack([columns[n] for n in features])
+    return Table(X=X, y=columns[target], names=features, target=target, sep=sep, notes=notes)
+
+
+def sample_rows(table: Table, seed: int, max_rows: int = MAX_ROWS) -> Table:
+    """``table`` with at most ``max_rows`` rows, drawn uniformly with ``seed``; a note says so."""
+    n = len(table.y)
+    if n <= max_rows:
+        return table
+    keep = np.sort(np.random.default_rng(seed).choice(n, size=max_rows, replace=False))
+    note = f"rows: {n} in the file; fitting on {max_rows} drawn at random (seed {seed}), as many as the method needs"
+    return Table(X=table.X[keep], y=table.y[keep], names=table.names, target=table.target, sep=table.sep,
+                 notes=table.notes + [note])

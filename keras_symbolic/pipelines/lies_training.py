@@ -18,9 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from keras_symbolic.pipelines.lies_config import LIESConfig, LIESSchedule, PhaseConfig
-from keras_symbolic.pipelines.oversampling import CellGrid, oversample_rows
 from keras_symbolic.symbolic.pruning import prune_weights
-from keras_symbolic.symbolic.transform import DataError, SpaceTransform
+from keras_symbolic.symbolic.transform import SpaceTransform
 
 __all__ = ["TrainingDivergedError", "DataSplit", "split_data", "TrainedNetwork", "new_network", "train_network"]
 
@@ -51,14 +50,14 @@ def _compile(model, phase: PhaseConfig, schedule: LIESSchedule, n_rows: int):
     model.compile(optimizer=optimizer, loss=loss, jit_compile=jit, steps_per_execution=steps)
 
 
-def _train_phase(model, Z, Y, phase: PhaseConfig, schedule: LIESSchedule, label: str, progress) -> dict:
+def _train_phase(model, Z, Y, phase: PhaseConfig, schedule: LIESSchedule, label: str, progress, extra_callbacks=()) -> dict:
     import keras
 
     from keras_symbolic.callbacks.admm import ADMMCallback
 
     _compile(model, phase, schedule, len(Z))
     callbacks = [ADMMCallback(phase.rho, phase.lambda_for(model.n_inputs), phase.l1_alpha), keras.callbacks.TerminateOnNaN()]
-    callbacks += progress.keras_callbacks(label, phase.epochs)
+    callbacks += progress.keras_callbacks(label, phase.epochs) + list(extra_callbacks)
     hist = model.fit(
         Z, Y, batch_size=schedule.batch_size, epochs=phase.epochs, shuffle=schedule.shuffle,
         verbose=2 if progress.verbose >= 2 else 0, callbacks=callbacks,
@@ -75,45 +74,27 @@ def _predict(model, Z) -> np.ndarray:
 
 
 def _oversample(model, transform, X, y, Z, Y, config: LIESConfig, sampler, rng, progress, history):
-    """Algorithm 1. Returns the accepted training set ``(X, y, Z, Y)`` and the log."""
-    over = config.oversampling
-    grid = CellGrid(X, over.bins, over.min_rows_per_cell)
+    """Algorithm 1 with :class:`~keras_symbolic.callbacks.OversamplingScheduler`: one check of the weak
+    network, then one weak round (a fresh ``compile`` each, the scheduler checking at its end) while
+    it runs. Returns the accepted training set ``(X, y, Z, Y)`` and the scheduler's log."""
+    from keras_symbolic.callbacks.oversampling import OversamplingScheduler
+    from keras_symbolic.callbacks.row_dataset import RowDataset
 
-    def mean_error(m):
-        errors = grid.cell_errors(X, y, transform.inverse_y(_predict(m, Z)))
-        return (float(np.nanmean(errors)) if np.isfinite(errors).any() else float("inf")), errors
-
-    error, errors = mean_error(model)
-    log = [{"iteration": 0, "mean_cell_error": error, "bins_per_axis": grid.bins, "cells": grid.n_cells}]
-    data = (X, y, Z, Y)
-    for t in range(1, over.max_iter + 1):
-        X_new, y_new, info = oversample_rows(grid, errors, data[0], data[1], max(1, int(round(over.fraction * len(X)))), rng, sampler)
-        if X_new is None:
-            log.append({"iteration": t, **info, "accepted": False})
-            break
-        try:
-            Z_new, Y_new = transform.transform_X(X_new), transform.transform_y(y_new)
-        except DataError as exc:
-            log.append({"iteration": t, **info, "accepted": False, "reason": f"new points rejected: {exc}"})
-            break
-        snapshot = model.get_weights()
-        candidate = (
-            np.concatenate([data[0], X_new]),
-            np.concatenate([data[1], y_new]),
-            np.concatenate([data[2], Z_new]),
-            np.concatenate([data[3], Y_new]),
-        )
+    over, phase = config.oversampling, config.schedule.weak_oversampled
+    scheduler = OversamplingScheduler(
+        RowDataset(Z, Y, batch_size=config.schedule.batch_size), every=phase.epochs, rows=(X, y), sampler=sampler,
+        encode=lambda X_new, y_new: (transform.transform_X(X_new), transform.transform_y(y_new)),
+        decode=transform.inverse_y, bins=over.bins, fraction=over.fraction, max_iter=over.max_iter,
+        min_rows_per_cell=over.min_rows_per_cell, seed=rng,
+    )
+    scheduler.check(model)
+    while not scheduler.finished:
+        t = scheduler.iteration
         history[f"weak_oversampled_{t}"] = _train_phase(
-            model, candidate[2], candidate[3], config.schedule.weak_oversampled, config.schedule, f"weak (oversampled {t})", progress
+            model, scheduler.dataset.x, scheduler.dataset.y, phase, config.schedule, f"weak (oversampled {t})",
+            progress, [scheduler],
         )
-        new_error, new_errors = mean_error(model)
-        accepted = new_error < error
-        log.append({"iteration": t, **info, "mean_cell_error": new_error, "accepted": accepted})
-        if not accepted:
-            model.set_weights(snapshot)
-            break
-        data, error, errors = candidate, new_error, new_errors
-    return data, log
+    return (scheduler.rows_X, scheduler.rows_y, scheduler.dataset.x, scheduler.dataset.y), scheduler.log
 
 
 def new_network(n_inputs: int, seed: int, config: LIESConfig):

@@ -47,7 +47,8 @@ class SparsityGuard(keras.callbacks.Callback):
 
     Works with any model exposing ``targets`` (``{type: alpha}``) and ``pruning_variables()``
     (``{type: [(threshold_variable, values_variable_or_None), ...]}``), i.e.
-    :class:`~keras_symbolic.models.symbolnet.SymbolNet`. Backend-agnostic: under JAX, values are read
+    :class:`~keras_symbolic.models.symbolnet.SymbolNet` or any model with the adaptive sparsity
+    regulariser attached (:class:`~keras_symbolic.regularizers.AdaptiveSparsityModel`). Backend-agnostic: under JAX, values are read
     from the trainer's in-flight state and written back only when a correction is needed.
 
     Args:
@@ -91,7 +92,11 @@ class SparsityGuard(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         for name in ("targets", "pruning_variables"):
             if not hasattr(self.model, name):
-                raise TypeError(f"SparsityGuard needs a model with `{name}` (a SymbolNet), got {type(self.model).__name__}.")
+                raise TypeError(
+                    f"SparsityGuard needs a model with `{name}` (a SymbolNet, or a model with "
+                    "AdaptiveSparsity(...).attach(model)), got "
+                    f"{type(self.model).__name__}."
+                )
         self._index = {id(v): i for i, v in enumerate(self.model.trainable_variables)}
         self._previous = {}
 

@@ -11,7 +11,9 @@ Loss (paper eq. 2-3), computed in :meth:`SymbolNet.compute_loss`, backend-agnost
 ``s_T`` is the fraction of items of type T pruned at this step (measured from the current
 variables, no gradient), ``alpha_T`` the target sparsity and ``D`` the decay factor of
 :func:`~keras_symbolic.ops.symbolnet_ops.sparsity_decay` (the terms are computed by
-:class:`~keras_symbolic.models.adaptive_sparsity.AdaptiveSparsity`). As in the paper and the authors' code the
+:class:`~keras_symbolic.regularizers.adaptive_sparsity.AdaptiveSparsity`, whose
+``regularized_loss`` any model made of the package's layers can use through
+``AdaptiveSparsity(targets).attach(model)``). As in the paper and the authors' code the
 gradient also flows through the ``L_err`` factor of the sparsity terms.
 
 Error loss ``L_err``:
@@ -45,7 +47,7 @@ from keras import ops
 
 from keras_symbolic.layers.symbolic import SymbolicLayer
 from keras_symbolic.layers.threshold import InputMask
-from keras_symbolic.models.adaptive_sparsity import PRUNING_TYPES, AdaptiveSparsity
+from keras_symbolic.regularizers.adaptive_sparsity import PRUNING_TYPES, AdaptiveSparsity
 from keras_symbolic.models.network_arguments import (
     ErrorLossMixin,
     check_network_arguments,
@@ -131,10 +133,7 @@ class SymbolNet(ErrorLossMixin, keras.Model):
             present |= set(layer.pruning_types)
         self.pruning_types = tuple(k for k in PRUNING_TYPES if k in present)
         self.error_tracker = keras.metrics.Mean(name="error_loss")
-        self.term_trackers = {}
-        for kind in self.pruning_types:
-            for term in ("sparsity",) if self.frozen_masks else ("sparse_loss", "sparsity", "threshold"):
-                self.term_trackers[f"{term}_{kind}"] = keras.metrics.Mean(name=f"{term}_{kind}")
+        self.term_trackers = self.sparsity_regularizer.make_trackers(self.pruning_types, self.frozen_masks)
         self.build((None, self.n_inputs))
 
     # ---------------------------------------------------------------------------------------------
@@ -201,18 +200,10 @@ class SymbolNet(ErrorLossMixin, keras.Model):
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         error = self.compute_error_loss(y, y_pred, sample_weight)
-        total = error
-        if self.frozen_masks:  # fine-tuning: no regulariser; the (fixed) sparsities are still logged
-            for kind, items in self._pruning_groups().items():
-                pruned = sum(ops.sum(ops.cast(p, "float32")) for _, p in items)
-                self.term_trackers[f"sparsity_{kind}"].update_state(pruned / float(sum(int(np.prod(t.shape)) for t, _ in items)))
-        else:
-            terms = self.sparsity_terms(error)
-            for kind, t in terms.items():
-                total = total + t["sparse_loss"]
-            for kind, t in terms.items():
-                for term in ("sparse_loss", "sparsity", "threshold"):
-                    self.term_trackers[f"{term}_{kind}"].update_state(t[term])
+        # Fine-tuning (frozen masks): no regulariser; the (fixed) sparsities are still logged.
+        total = self.sparsity_regularizer.regularized_loss(
+            error, self._pruning_groups(), self.term_trackers, frozen=self.frozen_masks
+        )
         for extra in self.losses:  # regularisers of sublayers, add_loss, if any
             total = total + ops.cast(extra, total.dtype)
         self.error_tracker.update_state(error)

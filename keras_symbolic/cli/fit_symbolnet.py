@@ -323,8 +323,8 @@ def _split(X, y, test_size: float, seed: int, stratify: bool):
 # The run
 # ------------------------------------------------------------------------------------------------
 def _fit(args, settings, X_tr, y_tr, X_te, y_te, names, data_info, truth_of=None):
-    """Train and score; returns the :class:`~keras_symbolic.results.fit_result.FitResult`, or ``None``
-    when training diverged (reported on stderr). ``truth_of(expression)`` gives the truth fields."""
+    """Train and score; returns the :class:`~keras_symbolic.results.fit_result.FitResult`; training that
+    diverged raises ``CLIError`` (one line that says what to try). ``truth_of(expression)`` gives the truth fields."""
     from keras_symbolic.estimators.symbolnet import SymbolNetClassifier, SymbolNetRegressor
     from keras_symbolic.estimators.symbolnet_result import symbolnet_fit_result
 
@@ -341,8 +341,7 @@ def _fit(args, settings, X_tr, y_tr, X_te, y_te, names, data_info, truth_of=None
     try:
         est.fit(X_tr, y_tr)
     except FloatingPointError as exc:
-        print(f"error: {exc} Nothing written.", file=sys.stderr)
-        return None
+        raise CLIError(f"{str(exc).strip()} Try another --seed or a smaller learning rate; nothing written.") from None
     seconds = time.perf_counter() - start
     truth = truth_of(est.expressions_[0]) if truth_of is not None else None
     return symbolnet_fit_result(est, X_tr, y_tr, X_te, y_te, seconds=seconds, seed=int(args.seed), data=data_info,
@@ -360,12 +359,13 @@ def run_symbolnet_fit(args, X, y, feature_names) -> int:
 
     Args:
         args: parsed ``fit`` arguments (see :func:`symbolnet_parser`).
-        X, y, feature_names: the table from ``cli._read_csv``.
+        X, y, feature_names: the table from :func:`keras_symbolic.cli.fit.load_table`; names that would
+            not read back in a formula get safe symbols (the result's ``symbols`` keeps the mapping).
 
     Returns:
-        The exit code (0, or 1 when training diverged). Bad input raises ``CLIError`` before anything
-        is trained or written.
+        The exit code 0. Bad input, and training that diverged, raise ``CLIError``; nothing is written.
     """
+    from keras_symbolic.symbolic.names import safe_names
     from keras_symbolic.symbolic.transform import DataError, validate_xy
 
     settings = _settings(args)
@@ -380,7 +380,10 @@ def run_symbolnet_fit(args, X, y, feature_names) -> int:
     X_tr, X_te, y_tr, y_te = _split(X, y, float(args.test_size), args.seed, stratify=classification)
     data = getattr(args, "data", None)
     info = {"source": str(data) if data is not None else None, "target": target, "test_size": float(args.test_size)}
-    return finish(_fit(args, settings, X_tr, y_tr, X_te, y_te, names, info), args.out)
+    name_map = safe_names(names)
+    result = _fit(args, settings, X_tr, y_tr, X_te, y_te, list(name_map.safe), info)
+    result.symbols = name_map.mapping
+    return finish(result, args.out)
 
 
 def run_symbolnet_feynman(args) -> int:

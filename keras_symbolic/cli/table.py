@@ -21,11 +21,12 @@ from keras_symbolic.cli.errors import CLIError
 __all__ = ["Table", "read_table", "parse_sep", "sample_rows", "MAX_ROWS"]
 
 #: Rows a table is sampled down to before fitting (uniformly, with the run's seed).
-MAX_ROWS = 100_000
+MAX_ROWS = 20_000
 #: Bytes of the file the delimiter is sniffed from.
 _SNIFF_BYTES = 64_000
 _SEPS = {",": ",", ";": ";", "tab": "\t", "\\t": "\t", "\t": "\t", "whitespace": r"\s+", "space": r"\s+", "|": "|"}
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?$")
+_MISSING = {"", "nan", "na", "n/a", "null", "none", "-"}
 _SEP_WORDS = {",": "comma", ";": "semicolon", "\t": "tab", r"\s+": "whitespace", "|": "bar"}
 
 
@@ -83,7 +84,7 @@ def _to_number(column, name: str, path: Path) -> np.ndarray:
 
     cells = column.fillna("").astype(str).str.strip().str.strip("'\"").str.strip()
     cells = cells.where(~cells.str.match(_THOUSANDS), cells.str.replace(",", "", regex=False))
-    cells = cells.where(cells != "", None)
+    cells = cells.where(~cells.str.lower().isin(_MISSING), None)
     values = pd.to_numeric(cells, errors="coerce")
     bad = values.isna() & cells.notna()
     if bad.any():
@@ -107,7 +108,7 @@ def read_table(path: Path, target: str | None = None, sep: str | None = None) ->
     sep = _sniff(text) if sniffed else sep
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
-                            skip_blank_lines=True, engine="python")
+                            skip_blank_lines=True)
     except Exception as exc:  # pandas raises many types for malformed files
         raise CLIError(f"cannot read {path.name} as a table ({_SEP_WORDS.get(sep, sep)}-separated): "
                        f"{str(exc).splitlines()[0]}") from None
@@ -151,6 +152,6 @@ def sample_rows(table: Table, seed: int, max_rows: int = MAX_ROWS) -> Table:
     if n <= max_rows:
         return table
     keep = np.sort(np.random.default_rng(seed).choice(n, size=max_rows, replace=False))
-    note = f"rows: {n} in the file; fitting on {max_rows} drawn at random (seed {seed}), as many as the method needs"
+    note = f"rows: {n} in the file; fitting on {max_rows} drawn at random (seed {seed}), enough for the method (LIES trains on about 10 000)"
     return Table(X=table.X[keep], y=table.y[keep], names=table.names, target=table.target, sep=table.sep,
                  notes=table.notes + [note])

@@ -12,9 +12,11 @@ from sklearn.utils.validation import check_is_fitted
 from keras_symbolic.pipelines.evaluate import lies_fit_result
 from keras_symbolic.pipelines.lies import run_lies
 from keras_symbolic.pipelines.lies_config import LIESConfig, LIESSchedule
+from keras_symbolic.pipelines.lies_training import TrainingDivergedError
 from keras_symbolic.results.writer import write_result_folder
 from keras_symbolic.symbolic.evaluation import to_callable
-from keras_symbolic.symbolic.transform import DataError, validate_xy
+from keras_symbolic.symbolic.names import safe_names
+from keras_symbolic.symbolic.transform import MAX_LIES_FEATURES, DataError, validate_xy
 
 __all__ = ["LIESRegressor"]
 
@@ -41,7 +43,10 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
         config: a full :class:`LIESConfig`; when given, the switches above are applied on top of it.
 
     Attributes:
-        expression_: the chosen formula (SymPy).
+        expression_: the chosen formula (SymPy), in safe symbols: column names that would not read back
+            in a formula (``mass kg``, ``E``, ``lambda``) are renamed (``mass_kg``, ``E_``, ``lambda_``).
+        names_: the :class:`~keras_symbolic.symbolic.names.NameMap` of the columns (:meth:`latex` shows
+            the column names).
         equations_: every candidate formula (``pandas.DataFrame``: pruning threshold, stage,
             complexity, loss, r2, expression, chosen).
         model_: the trained, pruned Keras model.
@@ -117,11 +122,19 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
         """
         if feature_names is None and hasattr(X, "columns"):
             feature_names = [str(c) for c in X.columns]
-        X, y, names = validate_xy(X, y, feature_names)
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
+        X, y, names = validate_xy(X, y, feature_names, max_features=MAX_LIES_FEATURES)
         self.config_ = self._build_config()
+        self.names_ = safe_names(names)
         start = time.perf_counter()
-        self.result_ = run_lies(X, y, self.config_, names, sampler=self.sampler, verbose=self.verbose)
+        try:
+            self.result_ = run_lies(X, y, self.config_, list(self.names_.safe), sampler=self.sampler, verbose=self.verbose)
+        except TrainingDivergedError as exc:
+            raise ValueError(f"{str(exc).split(';')[0]}; try another seed, more restarts, "
+                             f"log_space={not self.config_.log_space}, or rescale the columns with extreme values") from None
         self.fit_result_ = lies_fit_result(self.result_, X, y, seconds=time.perf_counter() - start, seed=self.seed)
+        self.fit_result_.symbols = self.names_.mapping
         self.expression_ = self.result_.expression
         self.equations_ = self.result_.equations
         self.model_ = self.result_.model
@@ -159,10 +172,10 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
         return self.expression_ if index is None else self.equations_.loc[index, "expression"]
 
     def latex(self, index: int | None = None, precision: int = 4) -> str:
-        """LaTeX of :meth:`sympy` with floats shown to ``precision`` significant digits."""
+        """LaTeX of :meth:`sympy` with floats shown to ``precision`` significant digits, in the column names."""
         expr = self.sympy(index)
         expr = expr.xreplace({f: sp.Float(f, precision) for f in expr.atoms(sp.Float)})
-        return sp.latex(expr)
+        return self.names_.latex(expr)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -16,7 +16,7 @@ from keras_symbolic.pipelines.lies_config import LIESConfig
 from keras_symbolic.results.fit_result import FitResult
 from keras_symbolic.results.metrics import safe_r2
 from keras_symbolic.symbolic.evaluation import to_callable
-from keras_symbolic.symbolic.transform import DataError, validate_xy
+from keras_symbolic.symbolic.transform import MAX_LIES_FEATURES, DataError, validate_xy
 
 __all__ = ["feynman_sampler", "feynman_rows", "solution_check", "lies_fit_result", "fit_feynman", "fit_table"]
 
@@ -175,7 +175,7 @@ def fit_table(
 
     from keras_symbolic.symbolic.names import safe_names
 
-    X, y, names = validate_xy(X, y, feature_names)
+    X, y, names = validate_xy(X, y, feature_names, max_features=MAX_LIES_FEATURES)
     name_map = safe_names(names)
     if not 0 < test_size < 1:
         raise DataError(f"test size must be in (0, 1), got {test_size}")

@@ -113,7 +113,7 @@ class FitResult:
         from keras_symbolic.symbolic.names import NameMap
 
         names = NameMap.from_dict(self.symbols)
-        return [sp.latex(names.user_expression(e)) for e in self.display()]
+        return [names.latex(e) for e in self.display()]
 
     def predict(self, X) -> np.ndarray:
         """Evaluate the formulas on ``X (n_rows, n_variables)``: shape ``(n_rows,)`` for one output,

@@ -73,12 +73,31 @@ class NameMap:
                 if isinstance(s, sp.Symbol) and names.get(s.name, s.name) != s.name}
         return expr.xreplace(swap)
 
+    def latex(self, expr: sp.Expr) -> str:
+        """LaTeX of ``expr`` in the column names: identifiers as SymPy shows them (``\\lambda``,
+        ``x_{1}``), any other name as ``\\text{...}``."""
+        if not self.renamed:
+            return sp.latex(expr)
+        names = {s: sp.Symbol(_latex_name(self.mapping.get(s.name, s.name))) for s in expr.free_symbols
+                 if isinstance(s, sp.Symbol)}
+        return sp.latex(expr, symbol_names={s: n.name for s, n in names.items()}) if names else sp.latex(expr)
+
     def to_dict(self) -> dict:
         return self.mapping
 
     @classmethod
     def from_dict(cls, mapping: Mapping[str, str]) -> "NameMap":
         return cls(user=tuple(mapping.values()), safe=tuple(mapping.keys()))
+
+
+def _latex_name(name: str) -> str:
+    if _ASCII_IDENTIFIER.match(name):
+        return sp.latex(sp.Symbol(name))
+    return r"\text{" + "".join(_LATEX_ESCAPES.get(c, c) for c in name) + "}"
+
+
+_LATEX_ESCAPES = {c: "\\" + c for c in "#$%&_{}"} | {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}",
+                                                     "^": r"\textasciicircum{}"}
 
 
 def safe_names(names: Sequence) -> NameMap:

@@ -25,9 +25,12 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
-__all__ = ["DataError", "SpaceTransform", "validate_xy", "MIN_ROWS", "FAR_LOG", "LINEAR_SMALL", "LINEAR_LARGE"]
+__all__ = ["DataError", "SpaceTransform", "validate_xy", "MIN_ROWS", "MAX_LIES_FEATURES", "FAR_LOG", "LINEAR_SMALL",
+           "LINEAR_LARGE"]
 
 MIN_ROWS = 10
+#: Input columns LIES takes at most: its network (and the formula search) grows with every input.
+MAX_LIES_FEATURES = 50
 _TINY_SCALE = 1e-8
 #: ``|ln x|`` beyond which a log-space column is centred (and a target shifted): x outside [2e-9, 5e8].
 FAR_LOG = 20.0
@@ -51,8 +54,17 @@ def _names(n: int, names: Sequence[str] | None) -> list:
     return names
 
 
-def validate_xy(X, y=None, feature_names=None, min_rows: int = MIN_ROWS):
-    """Check shapes and finiteness; return ``(X float64 (N, n), y float64 (N,) or None, names)``."""
+def validate_xy(X, y=None, feature_names=None, min_rows: int = MIN_ROWS, max_features: int | None = None):
+    """Check shapes and finiteness; return ``(X float64 (N, n), y float64 (N,) or None, names)``.
+
+    The one check of every table, on the command line and in the estimators (same words): sparse or
+    complex data, shapes, unique names, NaN/inf, ``min_rows`` rows, at most ``max_features`` columns."""
+    from scipy.sparse import issparse
+
+    if issparse(X) or issparse(y):
+        raise DataError("sparse input is not supported: pass a dense array (X.toarray())")
+    if np.iscomplexobj(X) or np.iscomplexobj(y):
+        raise DataError("Complex data not supported: pass real numbers")
     try:
         X = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -62,7 +74,10 @@ def validate_xy(X, y=None, feature_names=None, min_rows: int = MIN_ROWS):
     if X.ndim != 2:
         raise DataError(f"X must be 2-D (rows, columns), got shape {X.shape}")
     if X.shape[1] == 0:
-        raise DataError("X has no columns")
+        raise DataError(f"X has 0 feature(s) (shape={X.shape}) while a minimum of 1 is required: no input columns")
+    if max_features is not None and X.shape[1] > max_features:
+        raise DataError(f"{X.shape[1]} input columns: this method fits at most {max_features} (its network grows "
+                        "with every input); choose the columns that matter")
     if X.shape[0] == 0:
         raise DataError(f"the table has no rows (at least {min_rows} are needed)")
     names = _names(X.shape[1], feature_names)
@@ -87,7 +102,8 @@ def validate_xy(X, y=None, feature_names=None, min_rows: int = MIN_ROWS):
         if bad_y.any():
             raise DataError(f"target has {int(bad_y.sum())} non-finite value(s) (NaN/inf), first at row {np.argmax(bad_y)}")
     if X.shape[0] < min_rows:
-        raise DataError(f"too few rows: {X.shape[0]} (at least {min_rows} are needed)")
+        raise DataError(f"too few rows: {X.shape[0]} sample{'' if X.shape[0] == 1 else 's'} "
+                        f"(at least {min_rows} are needed)")
     return X, y, names
 
 

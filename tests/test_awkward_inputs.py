@@ -1,0 +1,213 @@
+"""Issue 12: every awkward table is fitted or refused with one ``error:`` line and exit 2.
+
+:data:`CASES` is the table of awkward inputs with the expected outcome of each: ``"fit"`` (exit 0, no
+traceback, the formula in ``result.json`` reads back with :func:`load_expression` to the fitted
+function) or the words of the one-line refusal. The fits use a tiny LIES configuration. CI reruns
+this file's ``backend`` tests under JAX.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import sympy as sp
+
+from keras_symbolic.cli.main import main
+from keras_symbolic.symbolic.names import load_expression, safe_names
+
+TINY = ["--epochs-scale", "0.02", "--restarts", "1", "--ablate", "oversampling", "--quiet"]
+RNG = np.random.default_rng(0)
+A, B = RNG.uniform(1, 3, 200), RNG.uniform(1, 3, 200)
+
+
+def csv(columns, rows, sep=",", end="\n"):
+    """Text of a table: a header and ``rows`` (tuples), joined by ``sep`` and ``end``."""
+    return end.join([sep.join(columns)] + [sep.join(str(v) for v in r) for r in rows]) + end
+
+
+PRODUCT = [(a, b, a * b) for a, b in zip(A, B)]
+MIXED = RNG.uniform(-2, 2, (300, 6))
+
+#: name -> (file content (str or bytes), extra arguments, expected: "fit" or the refusal's words)
+CASES = {
+    # ---- refused, one line, exit 2
+    "header without rows": (csv(["a", "b", "y"], []), [], "no data rows"),
+    "empty file": ("", [], "is empty"),
+    "blank lines only": ("\n\n  \n", [], "is empty"),
+    "duplicate column names": (csv(["a", "a", "y"], PRODUCT), [], "duplicate column names: 'a'"),
+    "empty column name": (csv(["a", "", "y"], PRODUCT), [], "column 2 of data.csv has no name"),
+    "missing target": (csv(["a", "b", "y"], PRODUCT), ["--target", "z"], "target column 'z' not in"),
+    "text cell": (csv(["a", "b", "y"], PRODUCT[:50] + [(1, "abc", 2)] + PRODUCT[50:]), [], "column 'b' is not numeric"),
+    "NaN cell": (csv(["a", "b", "y"], [(1, "nan", 2)] + PRODUCT), [], "non-finite"),
+    "empty cell": (csv(["a", "b", "y"], [(1, "", 2)] + PRODUCT), [], "non-finite"),
+    "inf cell": (csv(["a", "b", "y"], [(1, 2, "inf")] + PRODUCT), [], "target has 1 non-finite"),
+    "too few rows": (csv(["a", "b", "y"], PRODUCT[:5]), [], "too few rows: 5"),
+    "one column": (csv(["y"], [(v,) for v in A]), [], "only one column"),
+    "ragged row": (csv(["a", "b", "y"], PRODUCT[:20] + [(1, 2, 3, 4)] + PRODUCT[20:]), [], "cannot read"),
+    "binary file": (b"\x89PNG\x00\x00\x01", [], "not a text table"),
+    "bad --sep": (csv(["a", "b", "y"], PRODUCT), ["--sep", "::"], "--sep must be one of"),
+    "mixed signs in log space": (csv(["a", "b", "y"], [(a - 2, b, (a - 2) * b) for a, b in zip(A, B)]), [],
+                                 "both signs"),
+    "all-zero column in log space": (csv(["a", "z", "y"], [(a, 0, a) for a in A]), [], "--linear-space"),
+    "1000 columns": (csv([f"c{i}" for i in range(1000)] + ["y"], [tuple(RNG.uniform(1, 2, 1001)) for _ in range(20)]),
+                     [], "at most 50"),
+    "--target with --feynman": (None, ["--feynman", "I.12.1", "--target", "y"], "not --feynman"),
+    # ---- fitted, exit 0
+    "plain comma": (csv(["a", "b", "y"], PRODUCT), [], "fit"),
+    "semicolon": (csv(["a", "b", "y"], PRODUCT, sep=";"), [], "fit"),
+    "tab": (csv(["a", "b", "y"], PRODUCT, sep="\t"), [], "fit"),
+    "whitespace": (csv(["a", "b", "y"], PRODUCT, sep="   "), [], "fit"),
+    "--sep given": (csv(["a", "b", "y"], PRODUCT, sep="|"), ["--sep", "|"], "fit"),
+    "BOM": ("\ufeff" + csv(["a", "b", "y"], PRODUCT), ["--target", "y"], "fit"),
+    "CRLF": (csv(["a", "b", "y"], PRODUCT, end="\r\n"), [], "fit"),
+    "quoted numbers": (csv(['"a"', '"b"', '"y"'], [tuple(f'"{v}"' for v in r) for r in PRODUCT]), [], "fit"),
+    "thousands separators": (csv(["a", "b", "y"], [(f'"{a * 1000:,.3f}"', b, a * 1000 * b) for a, b in zip(A, B)]),
+                             [], "fit"),
+    "trailing delimiter": (csv(["a", "b", "y", ""], [r + ("",) for r in PRODUCT]), [], "fit"),
+    "names with spaces and units": (csv(["mass kg", "speed m/s", "E"], [(a, b, 0.5 * a * b * b) for a, b in zip(A, B)]),
+                                    [], "fit"),
+    "SymPy names lambda E I gamma": (csv(["lambda", "E", "I", "gamma"], [(a, b, a + 1, a * b / (a + 1)) for a, b in zip(A, B)]),
+                                     [], "fit"),
+    "SymPy names S N Q beta pi": (csv(["S", "N", "Q", "beta", "pi"], [(a, b, 2.0, 1.5, a * b) for a, b in zip(A, B)]),
+                                  [], "fit"),
+    "unicode names": (csv(["α", "масса", "y"], PRODUCT), [], "fit"),
+    "latin-1 file": (csv(["café", "b", "y"], PRODUCT).encode("latin-1"), [], "fit"),
+    "values near 1e150": (csv(["a", "b", "y"], [(a * 1e75, b * 1e75, a * b * 1e150) for a, b in zip(A, B)]), [], "fit"),
+    "values near 1e-150": (csv(["a", "b", "y"], [(a * 1e-75, b * 1e-75, a * b * 1e-150) for a, b in zip(A, B)]), [], "fit"),
+    "1e150 in linear space": (csv(["a", "b", "y"], [(a * 1e75, b * 1e75, a * b * 1e150) for a, b in zip(A, B)]),
+                              ["--linear-space"], "fit"),
+    "mixed-sign 6 variables, linear space": (csv([f"x{i}" for i in range(6)] + ["y"],
+                                                 [tuple(r) + (r[0] * r[1] + 3 * r[2] - r[5],) for r in MIXED]),
+                                             ["--linear-space"], "fit"),
+    "all-zero column in linear space": (csv(["a", "z", "y"], [(a, 0, 2 * a) for a in A]), ["--linear-space"], "fit"),
+    "integer target": (csv(["a", "b", "y"], [(int(a * 10), int(b * 10), int(a * 10) * int(b * 10)) for a, b in zip(A, B)]),
+                       [], "fit"),
+    "constant column": (csv(["a", "c", "y"], [(a, 7, 2 * a) for a in A]), [], "fit"),
+    "target is one of the inputs": (csv(["a", "b", "y"], [(a, b, a) for a, b in zip(A, B)]), [], "fit"),
+    "one row repeated 10000 times": (csv(["a", "b", "y"], [(1.5, 2.5, 3.75)] * 10_000), [], "fit"),
+}
+
+
+def _run(tmp_path, capsys, content, extra):
+    args = ["fit"]
+    if content is not None:
+        path = tmp_path / "data.csv"
+        (path.write_bytes if isinstance(content, bytes) else lambda t: path.write_text(t, encoding="utf-8"))(content)
+        args.append(str(path))
+    out = tmp_path / "out"
+    code = main(args + extra + ["--out", str(out)] + TINY)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err, out
+
+
+def _reads_back(out: Path, table: pd.DataFrame, target: str):
+    """The formula of result.json and every pareto.csv row read back to what was fitted."""
+    record = json.loads((out / "result.json").read_text())
+    symbols = record["symbols"]
+    expr = load_expression(record["expression"], symbols)
+    assert {s.name for s in expr.free_symbols} <= set(symbols)
+    X = table[list(symbols.values())].to_numpy(dtype=float)
+    f = sp.lambdify([sp.Symbol(n, real=True) for n in symbols], expr, "numpy")
+    with np.errstate(all="ignore"):
+        pred = np.broadcast_to(f(*X.T), (len(X),)).astype(float)
+    y = table[target].to_numpy(dtype=float)
+    if np.isfinite(record["r2_train"]) and record["r2_train"] > 0.999:
+        np.testing.assert_allclose(pred, y, rtol=0.05, atol=1e-12 * np.abs(y).max())
+    pareto = pd.read_csv(out / "pareto.csv")
+    for text in pareto["expression"]:
+        load_expression(text, symbols)
+    return record
+
+
+@pytest.mark.backend
+@pytest.mark.parametrize("name", list(CASES))
+def test_awkward_input(tmp_path, capsys, name):
+    content, extra, expected = CASES[name]
+    code, out_text, err, out = _run(tmp_path, capsys, content, extra)
+    assert "Traceback" not in err + out_text and "Warning" not in err
+    if expected != "fit":
+        assert code == 2, err
+        assert err.startswith("error: ") and err.count("\n") == 1 and expected in err, err
+        assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+        return
+    assert code == 0, err
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    sep = {"semicolon": ";", "tab": "\t", "--sep given": "|"}.get(name, ",")
+    sep = r"\s+" if name == "whitespace" else sep
+    table = pd.read_csv(tmp_path / "data.csv", sep=sep, encoding="latin-1" if name == "latin-1 file" else "utf-8-sig",
+                        thousands="," if "thousands" in name else None)
+    table.columns = [c if not str(c).startswith("Unnamed") else "" for c in table.columns]
+    target = table.columns[-2] if name == "trailing delimiter" else table.columns[-1]
+    assert _reads_back(out, table, target)["expression"]
+
+
+def test_default_target_is_said(tmp_path, capsys):
+    (tmp_path / "d.csv").write_text(csv(["a", "b", "y"], PRODUCT))
+    assert main(["fit", str(tmp_path / "d.csv"), "--epochs-scale", "0.02", "--restarts", "1", "--ablate", "oversampling"]) == 0
+    assert "note: target: the last column 'y'" in capsys.readouterr().err
+
+
+def test_a_million_rows_are_sampled(tmp_path, capsys):
+    n = 1_000_000
+    a, b = RNG.uniform(1, 3, n), RNG.uniform(1, 3, n)
+    pd.DataFrame({"a": a, "b": b, "y": a * b}).to_csv(tmp_path / "big.csv", index=False)
+    start = time.perf_counter()
+    assert main(["fit", str(tmp_path / "big.csv"), "--epochs-scale", "0.02", "--restarts", "1", "--ablate", "oversampling"]) == 0
+    assert time.perf_counter() - start < 300
+    assert "rows: 1000000 in the file; fitting on 20000" in capsys.readouterr().err
+
+
+def test_names_map_to_symbols_that_read_back():
+    names = ["mass kg", "speed m/s", "E", "I", "S", "N", "O", "Q", "beta", "gamma", "zeta", "lambda", "pi", "",
+             "α", "2x", "True", "E_", "x0", "sin"]
+    m = safe_names(names)
+    assert len(set(m.safe)) == len(names) and m.safe[-2] == "x0"
+    for safe in m.safe:
+        assert sp.parse_expr(safe) == sp.Symbol(safe)
+    assert safe_names(["a", "b"]).safe == ("a", "b")  # ordinary names never change
+    expr = sp.Symbol("E_") * sp.Symbol("lambda_") / sp.Symbol("I_")
+    back = sp.parse_expr(str(expr))
+    assert back.free_symbols == {sp.Symbol("E_"), sp.Symbol("lambda_"), sp.Symbol("I_")}
+    assert m.latex(sp.Symbol("mass_kg") * sp.Symbol("lambda_")) == r"\lambda \text{mass kg}"
+
+
+def test_diverged_training_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
+    from keras_symbolic.pipelines import lies_training
+
+    diverged = getattr(lies_training, "_NonFiniteLoss")
+
+    def always_nan(*args, **kwargs):
+        raise diverged("weak")
+
+    monkeypatch.setattr(lies_training, "_train_phase", always_nan)
+    (tmp_path / "d.csv").write_text(csv(["a", "b", "y"], PRODUCT))
+    out = tmp_path / "out"
+    assert main(["fit", str(tmp_path / "d.csv"), "--out", str(out)] + TINY) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: training loss became non-finite") and "try another --seed" in err
+    assert err.count("\n") == 1 and not out.exists()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_interrupted_run_leaves_no_result_folder(tmp_path, sig):
+    (tmp_path / "d.csv").write_text(csv(["a", "b", "y"], PRODUCT * 50))
+    out = tmp_path / "out"
+    env = {**os.environ, "KERAS_BACKEND": os.environ.get("KERAS_BACKEND", "tensorflow")}
+    proc = subprocess.Popen([sys.executable, "-m", "keras_symbolic", "fit", str(tmp_path / "d.csv"), "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    deadline = time.time() + 120
+    line = ""
+    while time.time() < deadline and "weak" not in line:  # wait until training runs
+        line = proc.stderr.read(200)
+    proc.send_signal(sig)
+    proc.wait(timeout=60)
+    assert proc.returncode == (130 if sig == signal.SIGINT else -signal.SIGKILL)
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["d.csv"]

@@ -22,6 +22,13 @@ and the method's own randomness (LIES initialisation and sampling, pyoperon's an
 ``random_state``). So every method, and every ablation, of trial ``t`` sees the same rows (paired
 comparisons), and a LIES run is reproduced alone by
 ``keras-symbolic fit --feynman NAME --seed SEED --samples N``.
+
+Noise (``--noise SIGMA``, :attr:`FeynmanBench.noise`): SRBench's target noise on the training rows
+only, ``y + N(0, (SIGMA * RMS(y_train))^2)`` (:func:`keras_symbolic.datasets.noise.add_target_noise`),
+drawn from a third stream of the seed, so the clean rows are those of a noise-0 run and every method
+sees the same noisy rows; the test R^2 and the symbolic check use clean rows. The level is in every
+record (``noise``) and, above 0, in the run's key (``.../noise=0.01``): sweeps at several levels share
+one results folder without colliding, and noise-0 keys are those of runs made before the option.
 """
 from __future__ import annotations
 
@@ -96,13 +103,13 @@ def trial_seed(trial: int, base_seed: int = 0) -> int:
     return int(base_seed) + int(trial)
 
 
-def feynman_data(equation, seed: int, samples: int, test_samples: int = 10_000):
+def feynman_data(equation, seed: int, samples: int, test_samples: int = 10_000, noise: float = 0.0):
     """``(X_train, y_train, X_test, y_test)`` drawn exactly as ``fit_feynman(name, seed, samples,
-    test_samples)`` draws them (:func:`~keras_symbolic.pipelines.evaluate.feynman_rows`), so peers and
-    LIES see identical rows."""
+    test_samples, noise=noise)`` draws them (:func:`~keras_symbolic.pipelines.evaluate.feynman_rows`),
+    so peers and LIES see identical rows (noisy training targets at ``noise > 0``, clean test rows)."""
     from keras_symbolic.pipelines.evaluate import feynman_rows
 
-    return feynman_rows(equation, seed, samples, test_samples)
+    return feynman_rows(equation, seed, samples, test_samples, noise=noise)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -226,6 +233,8 @@ class FeynmanBench:
         peer_options: extra keyword arguments of the peers' estimators, e.g. ``{"max_length": 30}``.
         deadline: per-run wall-clock limit (seconds) enforced by the runner.
         solution_timeout: SymPy seconds per symbolic-solution check (as in ``fit_feynman``).
+        noise: SRBench's target noise level on the training rows (``>= 0``; 0.001, 0.01 and 0.1 in
+            SRBench's paper); see the module docstring.
         network_cache: folder where LIES runs store their trained networks (``run_lies``'s
             ``network_cache``), so runs that differ only after training (the rounding, coefficient
             fit and gradient pruning ablations) reuse the full run's network; ``None``: no cache. With
@@ -248,9 +257,13 @@ class FeynmanBench:
     deadline: Optional[float] = None
     solution_timeout: float = 10.0
     network_cache: Optional[str] = None
+    noise: float = 0.0
 
     def validate(self) -> None:
         """Raise ``ValueError`` (one readable line) for an impossible setting."""
+        from keras_symbolic.datasets.noise import check_noise_level
+
+        check_noise_level(self.noise)
         unknown = sorted(set(self.methods) - set(METHODS))
         if unknown or not self.methods:
             raise ValueError(f"unknown method(s) {unknown or '(none given)'}; choose from {', '.join(METHODS)}")
@@ -288,6 +301,7 @@ def feynman_tasks(bench: FeynmanBench) -> list[Task]:
     bench.validate()
     samples = bench.n_samples()
     budget = peer_time_budget(bench.deadline, bench.solution_timeout)
+    noise = float(bench.noise)
     late = {a for a in bench.ablations if "lies" in bench.methods and _post_training_only(bench, a)}
 
     def ablations_of(method: str, late_group: bool) -> list[str]:
@@ -316,9 +330,11 @@ def feynman_tasks(bench: FeynmanBench) -> list[Task]:
                         "config_id": config_id, "solution_timeout": float(bench.solution_timeout),
                         "time_budget": budget if method != "lies" else None,
                         "network_cache": bench.network_cache if method == "lies" else None,
+                        "noise": noise,
                     }
                     key = make_key("feynman", name, method, trial=trial, seed=seed, ablation=ablation,
-                                   samples=samples, test=int(bench.test_samples), config=config_id)
+                                   samples=samples, test=int(bench.test_samples), config=config_id,
+                                   **({"noise": noise} if noise > 0 else {}))
                     tasks.append(Task(key, spec))
     return tasks
 
@@ -340,7 +356,7 @@ def _run_lies(spec: Mapping) -> dict:
                          spec["ablation"])
     result = fit_feynman(spec["equation"], int(spec["seed"]), int(spec["samples"]), int(spec["test_samples"]),
                          config, verbose=0, solution_timeout=float(spec["solution_timeout"]),
-                         network_cache=spec.get("network_cache"))
+                         network_cache=spec.get("network_cache"), noise=float(spec.get("noise", 0.0)))
     record = result.to_record()
     equations = result.candidates
     # The paper's "out of time" inside the pipeline: the extracted formula was too large for the
@@ -372,7 +388,8 @@ def run_task(spec: Mapping) -> dict:
     elif method in ("operon", "gplearn"):
         from keras_symbolic.bench.peers import run_peer
 
-        X_tr, y_tr, X_te, y_te = feynman_data(spec["equation"], spec["seed"], spec["samples"], spec["test_samples"])
+        X_tr, y_tr, X_te, y_te = feynman_data(spec["equation"], spec["seed"], spec["samples"], spec["test_samples"],
+                                              noise=float(spec.get("noise", 0.0)))
         record = run_peer(method, spec["equation"], X_tr, y_tr, X_te, y_te, seed=int(spec["seed"]),
                           population=int(spec["settings"]["population"]),
                           evaluations=int(spec["settings"]["evaluations"]),
@@ -380,6 +397,7 @@ def run_task(spec: Mapping) -> dict:
                           solution_timeout=float(spec["solution_timeout"]))
     else:
         raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    record["noise"] = float(spec.get("noise", 0.0))
     record.update(_context())
     record["task_seconds"] = time.perf_counter() - start
     for name in ("r2_train", "r2_test"):

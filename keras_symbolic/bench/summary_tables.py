@@ -7,6 +7,8 @@ Definitions (SPEC 1.10):
   threshold; then reported as mean and sample standard deviation over the trials: the spread over
   trials. A timeout or an error counts as a failure.
 * SSR of one equation: the percentage of its trials that are correct.
+* Noise levels are kept apart: a label holds one level (``lies @ noise 0.01``,
+  :func:`~keras_symbolic.bench.summary_runs.load_runs`), and the tables carry a ``noise`` column.
 * Mean R^2 counts a run with R^2 below 0 (worse than the mean) or a non-finite prediction as 0, over
   the runs that finished (not over timeouts and errors).
 * The ablation table (paper Table I) gives the share of each outcome class
@@ -42,8 +44,8 @@ def overall_table(frame: pd.DataFrame, equations: Optional[Sequence[str]] = None
     for label in label_order(data) if not data.empty else []:
         g = data[data["label"] == label]
         ok = g[g["outcome"] == "ok"]
-        row = {"method": label, "equations": int(g["equation"].nunique()), "runs": int(len(g)),
-               "trials": int(g["seed"].nunique())}
+        row = {"method": label, "noise": float(g["noise"].iloc[0]), "equations": int(g["equation"].nunique()),
+               "runs": int(len(g)), "trials": int(g["seed"].nunique())}
         for name, column in (("ssr", "correct"), ("ssr_srbench", "correct_srbench"),
                              ("r2_gt_0.99", "r2_099"), ("r2_gt_0.999", "r2_0999")):
             mean, std, _ = trial_rates(g, column)
@@ -67,7 +69,7 @@ def per_equation_table(frame: pd.DataFrame) -> pd.DataFrame:
         ok = g[g["outcome"] == "ok"]
         r2 = ok["r2"].fillna(0.0).clip(lower=0.0)
         rows.append({
-            "equation": equation, "method": label, "trials": int(len(g)),
+            "equation": equation, "method": label, "noise": float(g["noise"].iloc[0]), "trials": int(len(g)),
             "ssr_%": 100.0 * g["correct"].mean(), "ssr_srbench_%": 100.0 * g["correct_srbench"].mean(),
             "r2_mean": float(r2.mean()) if len(ok) else math.nan,
             "r2_gt_0.99_%": 100.0 * g["r2_099"].mean(), "r2_gt_0.999_%": 100.0 * g["r2_0999"].mean(),
@@ -90,7 +92,8 @@ def ablation_tables(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 
     lies = frame[frame["method"] == "lies"]
     out = []
-    for variant, group in lies.groupby("variant"):
+    several = lies.groupby(["variant", "noise"]).ngroups > 1
+    for (variant, noise), group in lies.groupby(["variant", "noise"]):
         settings = list(dict.fromkeys(group["ablation"]))
         if len(settings) < 2:
             continue
@@ -107,7 +110,7 @@ def ablation_tables(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
             scopes.append((f"equations where the full pipeline had at least one correct trial "
                            f"({len(solved)}; the paper's Table I scope)", solved))
         scopes.append((f"all equations run ({group['equation'].nunique()})", sorted(group["equation"].unique())))
-        suffix = f" [{variant}]" if lies["variant"].nunique() > 1 else ""
+        suffix = f" [{variant}{f', noise {noise:g}' if noise > 0 else ''}]" if several else ""
         for title, eqs in scopes:
             rows = []
             for ablation in settings:

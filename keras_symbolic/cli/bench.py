@@ -2,7 +2,7 @@
 
     keras-symbolic bench feynman [--subset lies|all|NAME,...] [--method lies,operon,gplearn]
         [--trials N] [--samples N] [--jobs N] [--scheduler ADDRESS] [--deadline SECONDS]
-        [--out DIR] [--ablate oversampling,gradient_pruning,rounding,coefficient_fit | table1]
+        [--out DIR] [--ablate oversampling,gradient_pruning,rounding,coefficient_fit | table1] [--noise SIGMA]
     keras-symbolic bench symbolnet --dataset mnist|lhc|svhn [--method symbolnet,eql] [--grid FILE]
         [--trials N] [--epochs N] [--jobs N] [--scheduler ADDRESS] [--out DIR]
     keras-symbolic bench summary --out DIR
@@ -21,6 +21,7 @@ from pathlib import Path
 
 from keras_symbolic.cli.bench_symbolnet import add_symbolnet_parser, run_symbolnet_bench
 from keras_symbolic.cli.errors import EXIT_INTERRUPTED, CLIError
+from keras_symbolic.cli.noise_option import add_noise_argument, noise_level
 from keras_symbolic.cli.sweep import check_jobs_and_retry, execute_tasks, finished_line, pending_tasks
 
 __all__ = ["add_bench_parser", "run_bench"]
@@ -47,6 +48,7 @@ def add_bench_parser(subparsers) -> argparse.ArgumentParser:
     fey.add_argument("--seed", type=int, default=0, help="base seed")
     fey.add_argument("--samples", type=int, default=None, help="training rows (default: the schedule's, 10000)")
     fey.add_argument("--test-samples", type=int, default=10_000, help="held-out rows for the test R^2")
+    add_noise_argument(fey, "every run's training rows (one level per command; levels share one --out)")
     fey.add_argument("--jobs", type=int, default=1, help="runs at once on this machine")
     fey.add_argument("--scheduler", metavar="ADDRESS", default=None,
                      help="Dask scheduler address (tcp://host:8786): run on that cluster instead of locally")
@@ -125,6 +127,7 @@ def _bench_from_args(args):
     except ValueError as exc:
         raise CLIError(str(exc)) from None
     methods = [m.strip().lower() for m in args.method.split(",") if m.strip()]
+    noise = noise_level(args)
     try:
         bench = FeynmanBench(
             equations=equations, methods=list(dict.fromkeys(methods)), trials=args.trials, seed=args.seed,
@@ -132,7 +135,7 @@ def _bench_from_args(args):
             schedule=args.schedule, epochs_scale=args.epochs_scale,
             lies_options=parse_options(args.lies_option), peer_population=args.peer_population,
             peer_evaluations=args.peer_evaluations, peer_options=parse_options(args.peer_option),
-            deadline=args.deadline, solution_timeout=args.solution_timeout,
+            deadline=args.deadline, solution_timeout=args.solution_timeout, noise=noise,
             network_cache=None if args.no_network_cache else str((args.network_cache or args.out / "network-cache").resolve()),
         )
         bench.validate()
@@ -147,6 +150,8 @@ def _describe(record) -> str:
     name = f"{record.get('equation')} {record.get('method')}"
     if record.get("ablation") not in (None, "none"):
         name += f" (no {record['ablation']})"
+    if record.get("noise"):
+        name += f" at noise {record['noise']:g}"
     head = f"{name} trial {record.get('trial')}: "
     if record.get("outcome") != "ok":
         return head + f"{record.get('outcome')}: {record.get('error')}"
@@ -163,7 +168,7 @@ def _log_invocation(out: Path, argv, bench, n_tasks, n_todo, args) -> None:
         "argv": ["keras-symbolic", *argv], "started": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "host": socket.gethostname(), "keras_backend": os.environ.get("KERAS_BACKEND", "tensorflow"),
         "tasks": n_tasks, "to_run": n_todo, "deadline": bench.deadline, "jobs": args.jobs,
-        "scheduler": args.scheduler,
+        "scheduler": args.scheduler, "noise": bench.noise,
     }
     with open(out / "invocations.jsonl", "a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry) + "\n")
@@ -175,7 +180,7 @@ def _print_overall(out: Path, include=()) -> None:
 
     overall = overall_table(load_runs(out, include))
     for row in overall.to_dict("records"):
-        print(f"{row['method']:<32} {row['equations']:>3} equations, {row['runs']:>4} runs: "
+        print(f"{row['method']:<40} {row['equations']:>3} equations, {row['runs']:>4} runs: "
               f"SSR {row['ssr_%']:.1f} %, R^2>0.99 {row['r2_gt_0.99_%']:.1f} %, R^2>0.999 {row['r2_gt_0.999_%']:.1f} %, "
               f"{row['timeouts']} out of time, {row['errors']} errors")
 
@@ -194,7 +199,7 @@ def _cmd_feynman(args, argv) -> int:
     if args.dry_run:
         todo = pending_tasks(tasks, runs, retry)
         print(f"{len(tasks)} runs ({len(bench.equations)} equations x {len(bench.methods)} method(s) x "
-              f"{bench.trials} trial(s), ablations {', '.join(bench.ablations)}); "
+              f"{bench.trials} trial(s), ablations {', '.join(bench.ablations)}, noise {bench.noise:g}); "
               f"{len(tasks) - len(todo)} recorded in {runs}, {len(todo)} to run")
         for task in todo[:20]:
             print("  " + task.key)

@@ -21,6 +21,7 @@ from keras_symbolic.cli.fit_symbolnet import (
     run_symbolnet_feynman,
     run_symbolnet_fit,
 )
+from keras_symbolic.cli.noise_option import add_noise_argument, noise_level
 from keras_symbolic.cli.output import finish
 from keras_symbolic.cli.table import parse_sep, read_table, sample_rows
 
@@ -49,6 +50,7 @@ def add_fit_parser(subparsers) -> argparse.ArgumentParser:
     fit.add_argument("--feynman", metavar="NAME", help="use AI Feynman equation NAME (e.g. I.12.1) instead of a CSV")
     fit.add_argument("--samples", type=int, help="training rows drawn for --feynman (default 10000)")
     fit.add_argument("--test-samples", type=int, default=10_000, help="test rows drawn for --feynman (default 10000)")
+    add_noise_argument(fit, "the training rows drawn for --feynman")
     fit.add_argument("--test-size", type=float, default=0.2, help="fraction of CSV rows held out for testing (default 0.2)")
     fit.add_argument("--method", choices=["lies", "symbolnet"], default="lies", help="method (default lies)")
     fit.add_argument("--schedule", choices=["reference", "paper"], default="reference",
@@ -114,6 +116,11 @@ def run_fit(args) -> int:
         raise CLIError(f"--samples must be at least 10, got {args.samples}")
     if args.feynman and (args.target or args.sep):
         raise CLIError("--target and --sep are for a DATA file, not --feynman")
+    noise = noise_level(args)
+    if noise and args.feynman is None:
+        raise CLIError("--noise applies to --feynman only (a DATA file keeps the noise it has)")
+    if noise and args.method != "lies":
+        raise CLIError("--noise applies to --method lies only")
     if args.method == "symbolnet":
         if args.feynman:
             return run_symbolnet_feynman(args)
@@ -125,7 +132,8 @@ def run_fit(args) -> int:
     verbose = 0 if args.quiet else (2 if args.verbose else 1)
     try:
         if args.feynman:
-            result = fit_feynman(args.feynman, args.seed, args.samples, args.test_samples, config, verbose)
+            result = fit_feynman(args.feynman, args.seed, args.samples, args.test_samples, config, verbose,
+                                 noise=noise)
         else:
             table = load_table(args)
             result = fit_table(table.X, table.y, table.names, args.seed, args.test_size, config, verbose)

@@ -1,4 +1,5 @@
-"""Benchmark data sets: the AI Feynman equations (with the LIES subset) and SRBench's results;
+"""Benchmark data sets: the AI Feynman equations (with the LIES subset), SRBench's results and its
+target noise model (:mod:`.noise`, :mod:`.srbench_noise`);
 MNIST, LHC jets and SVHN "1" vs "7" for SymbolNet (:mod:`.mnist`, :mod:`.lhc`, :mod:`.svhn`)."""
 from .feynman import (
     UnknownEquationError,
@@ -10,7 +11,9 @@ from .feynman import (
     srbench_results,
 )
 from .feynman_equation import FeynmanEquation
-from .feynman_files import FEYNMAN_TABLE_PATH, SRBENCH_GROUNDTRUTH_PATH
+from .feynman_files import FEYNMAN_TABLE_PATH, SRBENCH_BY_NOISE_PATH, SRBENCH_GROUNDTRUTH_PATH
+from .noise import add_target_noise
+from .srbench_noise import srbench_rates_by_noise
 from .classification import ClassificationData
 from .lhc import load_lhc_jets
 from .mnist import load_mnist
@@ -27,6 +30,9 @@ __all__ = [
     "feynman_name_from_srbench",
     "FEYNMAN_TABLE_PATH",
     "SRBENCH_GROUNDTRUTH_PATH",
+    "SRBENCH_BY_NOISE_PATH",
+    "add_target_noise",
+    "srbench_rates_by_noise",
     "ClassificationData",
     "load_mnist",
     "load_lhc_jets",

@@ -243,7 +243,10 @@ def srbench_results(noise: float | None = 0.0) -> "pd.DataFrame":
     """SRBench 2021 ground-truth results on the Feynman problems (packaged extract, GPL-3.0 origin).
 
     Args:
-        noise: target noise level to keep (0.0, 0.001 or 0.01); ``None`` keeps all.
+        noise: target noise level to keep (0.0, 0.001 or 0.01); ``None`` keeps all. The rows at noise
+            > 0 (the project website's export) disagree with the SRBench paper: compare at noise 0
+            only, and use :func:`~keras_symbolic.datasets.srbench_noise.srbench_rates_by_noise` (the
+            paper's rates) at the other levels.
 
     Returns:
         A new DataFrame, one row per (algorithm, dataset, noise), with columns ``algorithm``,

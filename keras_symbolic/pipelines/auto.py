@@ -1,0 +1,178 @@
+"""The discovery engine (``method="auto"``): direct solvers, a neural surrogate and a recursive
+decomposition, LIES for products, and one description-length rule over every candidate.
+
+1. **Direct solvers** on the table (:func:`~keras_symbolic.symbolic.direct_solvers.solve_direct`):
+   sparse regression over a term library (also of ``y**2``, ``sqrt y``, ``1/y``, ``log y``), the power
+   law and ``(1 + k u)**p`` factors. A candidate that fits the held-out rows to round-off ends the run.
+2. **Surrogate and decomposition** (:mod:`~keras_symbolic.pipelines.auto_decomposition`): a Keras MLP
+   fitted to the rows answers the tests of :mod:`~keras_symbolic.symbolic.separability`; the function
+   is split into sums and products of functions of fewer variables, recursively, each piece solved by
+   the direct solvers on the surrogate's values; the reassembled formula's constants are fitted
+   jointly on the raw rows.
+3. **LIES** (:func:`~keras_symbolic.pipelines.lies.run_lies`) when the table allows log space (one
+   sign per column) and nothing fits to round-off yet: the best tool for products and powers.
+4. **Selection**: the candidate with the smallest description length on the held-out rows
+   (:mod:`~keras_symbolic.symbolic.description_length`), which weighs error against size and so holds
+   under noise.
+
+Any signs, zeros and noisy rows are ordinary input: each solver only runs where it is defined.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field, replace
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+import sympy as sp
+
+from keras_symbolic.pipelines.auto_decomposition import decompose
+from keras_symbolic.pipelines.progress import PhaseProgress
+from keras_symbolic.symbolic.complexity import expression_complexity
+from keras_symbolic.symbolic.direct_solvers import Candidate, polish, solve_direct
+
+__all__ = ["AutoConfig", "AutoResult", "run_auto"]
+
+
+@dataclass(frozen=True)
+class AutoConfig:
+    """Settings of the discovery engine.
+
+    Attributes:
+        seed: seed of the split, the surrogate and LIES.
+        validation_fraction: rows held out to judge candidates (description length).
+        max_terms: most terms of a sparse-regression candidate.
+        exact_tolerance: relative RMS error on the held-out rows under which a candidate counts as
+            exact: the run stops there.
+        decomposition: use the surrogate and the recursive decomposition.
+        surrogate_seconds: wall-clock budget of the surrogate's training.
+        max_depth: depth of the decomposition's recursion.
+        split_factor: a split holds when its violation is below ``split_factor`` times the surrogate's
+            relative error (plus ``split_floor``).
+        split_floor: see ``split_factor``.
+        piece_factor: a piece is solved by the simplest candidate whose relative error on the
+            surrogate's values is below ``piece_factor`` times the surrogate's error.
+        keep_per_piece: candidates kept per piece (simplest first); their combinations are refitted
+            on the raw rows and judged there, so an imprecise surrogate need not pick the one.
+        lies: run LIES when the table allows log space and no candidate is exact yet.
+        lies_epochs_scale: epochs scale of that LIES run.
+    """
+
+    seed: int = 0
+    validation_fraction: float = 0.2
+    max_terms: int = 6
+    exact_tolerance: float = 1e-6
+    decomposition: bool = True
+    surrogate_seconds: float = 30.0
+    max_depth: int = 3
+    split_factor: float = 10.0
+    split_floor: float = 1e-3
+    piece_factor: float = 3.0
+    keep_per_piece: int = 3
+    lies: bool = True
+    lies_epochs_scale: float = 1.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class AutoResult:
+    """What the engine produced: the chosen formula, every candidate, the decomposition it found."""
+
+    expression: sp.Expr
+    equations: pd.DataFrame
+    variables: list
+    decomposition: list = field(default_factory=list)
+    phase_seconds: dict = field(default_factory=dict)
+    config: AutoConfig = field(default_factory=AutoConfig)
+    model: object = None
+
+
+def _relative_rmse(expr, X, y, symbols) -> float:
+    from keras_symbolic.symbolic.evaluation import to_callable
+
+    with np.errstate(all="ignore"):
+        pred = np.broadcast_to(to_callable(expr, symbols)(X), y.shape)
+    if not np.all(np.isfinite(pred)):
+        return float("inf")
+    return float(np.sqrt(np.mean((pred - y) ** 2)) / max(np.sqrt(np.mean(y**2)), 1e-300))
+
+
+def _lies_candidates(X, y, names, symbols, train, val, config: AutoConfig, verbose: int) -> tuple[list, object]:
+    from keras_symbolic.pipelines.lies import run_lies
+    from keras_symbolic.pipelines.lies_config import LIESConfig, LIESSchedule
+
+    schedule = LIESSchedule()
+    if config.lies_epochs_scale != 1.0:
+        schedule = schedule.scaled(config.lies_epochs_scale)
+    lies = run_lies(X[train], y[train], replace(LIESConfig(), schedule=schedule, seed=config.seed), names,
+                    verbose=max(0, verbose - 1))
+    cand = polish(lies.expression.xreplace(dict(zip(lies.variables, symbols))), X, y, symbols, train, val)
+    if cand is None:
+        return [], lies.model
+    cand.solver = "lies"
+    return [cand], lies.model
+
+
+def _log_space_ok(X, y) -> bool:
+    return (np.all(y > 0) or np.all(y < 0)) and all(np.all(X[:, i] > 0) or np.all(X[:, i] < 0) for i in range(X.shape[1]))
+
+
+def run_auto(X, y, names, config: Optional[AutoConfig] = None, verbose: int = 1) -> AutoResult:
+    """Discover a formula for ``y (n,)`` from ``X (n, d)`` with columns ``names`` (see the module)."""
+    config = config or AutoConfig()
+    progress = PhaseProgress(verbose)
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    symbols = [sp.Symbol(str(n)) for n in names]
+    rng = np.random.default_rng(config.seed)
+    order = rng.permutation(len(y))
+    n_val = max(2, int(config.validation_fraction * len(y)))
+    val, train = np.sort(order[:n_val]), np.sort(order[n_val:])
+    seconds, log = {}, []
+    t0 = time.perf_counter()
+    candidates = solve_direct(X, y, symbols, train, val, max_terms=config.max_terms)
+    seconds["direct"] = time.perf_counter() - t0
+    best = min(candidates, key=lambda c: c.dl) if candidates else None
+    progress.phase_done("direct solvers", f"{len(candidates)} candidates, best {best.expression if best else '-'}")
+
+    def exact() -> bool:
+        return best is not None and _relative_rmse(best.expression, X[val], y[val], symbols) <= config.exact_tolerance
+
+    if config.decomposition and not exact() and X.shape[1] >= 2:
+        t0 = time.perf_counter()
+        found = decompose(X, y, symbols, train, val, config, log, progress)
+        candidates += found
+        seconds["decomposition"] = time.perf_counter() - t0
+        best = min(candidates, key=lambda c: c.dl) if candidates else None
+    model = None
+    if config.lies and not exact() and _log_space_ok(X, y):
+        t0 = time.perf_counter()
+        found, model = _lies_candidates(X, y, list(names), symbols, train, val, config, verbose)
+        candidates += found
+        seconds["lies"] = time.perf_counter() - t0
+        progress.phase_done("lies", ", ".join(str(c.expression) for c in found) or "no formula")
+    if not candidates:
+        raise RuntimeError("no solver produced a formula that can be evaluated on these rows")
+    table = _table(candidates)
+    chosen = table.index[table["chosen"]][0]
+    return AutoResult(table.loc[chosen, "expression"], table, symbols, log, seconds, config, model)
+
+
+def _table(candidates: list[Candidate]) -> pd.DataFrame:
+    """One row per distinct formula: solver, complexity, description length and R^2 (held-out rows),
+    expression; ``chosen`` marks the smallest description length."""
+    rows, seen = [], set()
+    for c in sorted(candidates, key=lambda c: c.dl):
+        key = sp.srepr(c.expression)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append({"solver": c.solver, "complexity": expression_complexity(c.expression),
+                     "description_length": c.dl, "r2": c.r2, "expression": c.expression})
+    table = pd.DataFrame(rows)
+    table["chosen"] = False
+    table.loc[0, "chosen"] = True
+    return table

@@ -1,0 +1,169 @@
+"""The recursive decomposition of the discovery engine (AI Feynman's recursion, with a Keras surrogate).
+
+A *piece* is the surrogate ``s`` seen as a function of some variables ``V`` with the others held at an
+anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
+
+1. variables of ``V`` that move ``g_V`` less than the threshold are dropped;
+2. the direct solvers run on ``(rows[:, V], g_V(rows[:, V]))``; the simplest candidate as accurate as
+   the surrogate itself (``piece_factor * error``) solves the piece (a finer fit only fits the
+   surrogate's own errors);
+3. otherwise the best bipartition ``V = A | B`` for a product and for a sum is tested
+   (:func:`~keras_symbolic.symbolic.separability.best_split`); if one holds,
+   ``g_V = g_A * g_B / g(x0)`` or ``g_V = g_A + g_B - g(x0)``, and ``g_A``, ``g_B`` are pieces again
+   (depth + 1);
+4. failing all that, the best direct candidate stands for the piece.
+
+The threshold is ``split_factor * error + split_floor`` with ``error`` the surrogate's relative error on
+held-out rows. The reassembled formula only has the right *structure*: its constants come from the
+surrogate, so the caller fits them jointly on the raw rows. Every test and every solved piece is logged
+(``log``: a list of dicts) for the result folder and the progress output.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from keras_symbolic.models.surrogate import fit_surrogate
+from keras_symbolic.symbolic.complexity import expression_complexity
+from keras_symbolic.symbolic.direct_solvers import polish, solve_direct
+from keras_symbolic.symbolic.evaluation import to_callable
+from keras_symbolic.symbolic.separability import best_split, irrelevance
+
+__all__ = ["decompose", "MAX_PIECE_ROWS"]
+
+#: Rows on which a piece is evaluated and solved.
+MAX_PIECE_ROWS = 3000
+
+
+class _Piece:
+    """The surrogate as a function of the columns ``V`` with the others at the anchor row."""
+
+    def __init__(self, surrogate, anchor: np.ndarray):
+        self.surrogate, self.anchor = surrogate, anchor
+
+    def rows(self, Z: np.ndarray, columns) -> np.ndarray:
+        full = np.repeat(self.anchor[None, :], len(Z), axis=0)
+        full[:, list(columns)] = Z
+        return full
+
+    def values(self, Z: np.ndarray, columns) -> np.ndarray:
+        return self.surrogate(self.rows(Z, columns))
+
+
+def _piece_error(expr, syms, Z, values) -> float:
+    """Relative RMS error of ``expr`` on a piece's rows (``inf`` where it is not finite)."""
+    with np.errstate(all="ignore"):
+        pred = np.broadcast_to(to_callable(expr, syms)(Z), values.shape)
+    if not np.all(np.isfinite(pred)):
+        return float("inf")
+    return float(np.sqrt(np.mean((pred - values) ** 2)) / max(np.sqrt(np.mean(values**2)), 1e-300))
+
+
+def _relevant(f, full_rows, columns, tolerance, depth) -> list:
+    return [c for c in columns if irrelevance(f, full_rows, c, seed=depth) > tolerance]
+
+
+def _combine(kind: str, left: list, right: list, at_anchor: float, keep: int) -> list:
+    """``g_A * g_B / g(x0)`` or ``g_A + g_B - g(x0)`` for the pieces' candidates, simplest pairs first."""
+    if kind == "mul" and at_anchor == 0:
+        return []
+    pairs = sorted(((i + j, i, j) for i in range(len(left)) for j in range(len(right))))[:keep]
+    if kind == "mul":
+        return [left[i] * right[j] / sp.Float(at_anchor) for _, i, j in pairs]
+    return [left[i] + right[j] - sp.Float(at_anchor) for _, i, j in pairs]
+
+
+def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: int, tol, config, log: list,
+                 progress) -> list:
+    """Candidate formulas (structures; at most ``tol.keep``, simplest first) for the piece ``columns``."""
+    full_rows = piece.rows(R[:, columns], columns)
+    f = piece.surrogate
+    relevant = _relevant(f, full_rows, columns, tol.piece, depth)
+    dropped = [str(symbols[c]) for c in columns if c not in relevant]
+    if dropped:
+        log.append({"depth": depth, "variables": [str(symbols[c]) for c in columns], "test": "irrelevant",
+                    "dropped": dropped})
+    if not relevant:
+        return [sp.Float(float(np.median(piece.values(R[:, columns], columns))))]
+    Z = R[:, relevant]
+    values = piece.values(Z, relevant)
+    syms = [symbols[c] for c in relevant]
+    names = ", ".join(map(str, syms))
+    cut = int(0.75 * len(values))
+    train, val = np.arange(cut), np.arange(cut, len(values))
+    direct = solve_direct(Z, values, syms, train, val, max_terms=config.max_terms)
+    accurate = [c for c in direct if _piece_error(c.expression, syms, Z[val], values[val]) <= tol.piece]
+    if accurate:  # the simplest candidates as accurate as the surrogate: finer fits only fit its errors
+        accurate.sort(key=lambda c: (expression_complexity(c.expression), c.dl))
+        chosen = accurate[: tol.keep]
+        log.append({"depth": depth, "variables": [str(s) for s in syms], "solved_by": chosen[0].solver,
+                    "expressions": [str(c.expression) for c in chosen]})
+        progress.message(f"{'  ' * depth}piece {names}: {chosen[0].solver} -> {chosen[0].expression}")
+        return [c.expression for c in chosen]
+    if depth < config.max_depth and len(relevant) >= 2:
+        tests = []
+        for kind in ("mul", "add"):
+            group, violation = best_split(f, full_rows, relevant, kind, seed=depth)
+            tests.append((violation, kind, group))
+        violation, kind, group = min(tests)
+        if violation <= tol.split:
+            rest = [c for c in relevant if c not in group]
+            groups = [[str(symbols[c]) for c in group], [str(symbols[c]) for c in rest]]
+            log.append({"depth": depth, "variables": [str(s) for s in syms], "test": kind, "violation": violation,
+                        "threshold": tol.split, "groups": groups})
+            progress.message(f"{'  ' * depth}{'product' if kind == 'mul' else 'sum'} split: {{{', '.join(groups[0])}}} | "
+                             f"{{{', '.join(groups[1])}}} (violation {violation:.2g} <= {tol.split:.2g})")
+            left = _solve_piece(piece, R, list(group), symbols, depth + 1, tol, config, log, progress)
+            right = _solve_piece(piece, R, rest, symbols, depth + 1, tol, config, log, progress)
+            combined = _combine(kind, left, right, float(f(piece.anchor[None, :])[0]), tol.keep)
+            if combined:
+                return combined
+    fallback = sorted(direct, key=lambda c: c.dl)[:2]
+    if fallback:
+        log.append({"depth": depth, "variables": [str(s) for s in syms], "approximated_by": fallback[0].solver,
+                    "expression": str(fallback[0].expression)})
+    return [c.expression for c in fallback]
+
+
+def _anchor(rows: np.ndarray, surrogate) -> np.ndarray:
+    """The row the other variables are held at: among the tenth of the rows nearest the median (in
+    standard deviations), the one where ``|s|`` is largest, so that no factor of a product is near
+    one of its zeros there (a piece would then be all surrogate error)."""
+    distance = np.sum(((rows - np.median(rows, axis=0)) / (rows.std(axis=0) + 1e-300)) ** 2, axis=1)
+    near = np.argsort(distance)[: max(1, len(rows) // 10)]
+    return rows[near[int(np.argmax(np.abs(surrogate(rows[near]))))]].copy()
+
+
+@dataclass(frozen=True)
+class _Tolerances:
+    split: float  # a split holds below this violation
+    piece: float  # a piece is solved by a candidate this accurate (relative error)
+    keep: int  # candidates kept per piece
+
+
+def decompose(X, y, symbols, train, val, config, log: list, progress) -> list:
+    """Fit the surrogate on the training rows, decompose it recursively, and return the reassembled
+    candidates with their constants fitted on the raw rows (polished like any candidate)."""
+    surrogate = fit_surrogate(X[train], y[train], seed=config.seed, max_seconds=config.surrogate_seconds)
+    tol = _Tolerances(split=config.split_factor * surrogate.error + config.split_floor,
+                      piece=config.piece_factor * surrogate.error + 1e-4, keep=config.keep_per_piece)
+    log.append({"surrogate_error": surrogate.error, "surrogate_epochs": surrogate.epochs,
+                "surrogate_seconds": surrogate.seconds, "split_threshold": tol.split, "piece_tolerance": tol.piece})
+    progress.phase_done("surrogate", f"relative error {surrogate.error:.2g} after {surrogate.epochs} epochs")
+    rows = X[train][:MAX_PIECE_ROWS]
+    anchor = _anchor(rows, surrogate)
+    structures = _solve_piece(_Piece(surrogate, anchor), rows, list(range(X.shape[1])), symbols, 0, tol,
+                              config, log, progress)
+    out = []
+    for expr in structures:
+        expr = sp.sympify(expr)
+        free = {r: sp.Float(r) for r in expr.atoms(sp.Rational) if not r.is_integer}
+        cand = polish(expr.xreplace(free), X, y, symbols, train, val, seconds=10.0)
+        if cand is not None:
+            cand.solver = "decomposition"
+            out.append(cand)
+    if out:
+        progress.phase_done("decomposition", str(min(out, key=lambda c: c.dl).expression))
+    return out

@@ -1,0 +1,211 @@
+"""Sparse regression over a library of terms: ``f(x) = sum_k c_k t_k(x)``, a few terms ``t_k`` chosen
+from powers, products, ratios, trigonometric, exponential and logarithmic functions of the variables.
+
+This is the solver for sums: polynomials, sums of sines, weighted averages, quadratic forms, and the
+pieces an additive decomposition leaves. Selection is greedy forward (at each step the few terms best
+correlated with the residual are each tried with a least-squares refit of all coefficients, and the
+one that leaves the smallest residual is kept), up to ``max_terms``; every size is a candidate, judged
+by its description length on held-out rows (:mod:`~keras_symbolic.symbolic.description_length`), and
+its coefficients are rounded to simple fractions (or fractions of ``pi``) where that shortens the
+description.
+
+Shapes: ``X (n_rows, n_variables)``, ``y (n_rows,)``; a library is ``(names, exprs, values (n_rows, m))``.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from keras_symbolic.symbolic.description_length import description_length, simple_fraction
+from keras_symbolic.symbolic.evaluation import to_callable
+
+__all__ = ["TermLibrary", "build_library", "sparse_fit", "round_coefficients"]
+
+#: Features whose values exceed this are dropped (they would swamp the least squares).
+MAX_ABS = 1e12
+
+
+@dataclass
+class TermLibrary:
+    """Candidate terms: ``exprs[k]`` (SymPy) evaluated on the rows as ``values[:, k]``."""
+
+    exprs: list
+    values: np.ndarray
+
+    def subset(self, rows) -> "TermLibrary":
+        return TermLibrary(self.exprs, self.values[rows])
+
+
+def _single_terms(x: sp.Symbol, col: np.ndarray) -> list:
+    nonzero = bool(np.all(col != 0))
+    positive = bool(np.all(col > 0))
+    out = [x, x**2, x**3, sp.sin(x), sp.cos(x), x * sp.sin(x), x * sp.cos(x), sp.exp(x), sp.exp(-x), sp.exp(-x**2)]
+    if nonzero:
+        out += [1 / x, x**-2]
+    if positive:
+        out += [sp.sqrt(x), 1 / sp.sqrt(x), sp.log(x)]
+    return out
+
+
+def _pair_terms(a: sp.Symbol, b: sp.Symbol, ca: np.ndarray, cb: np.ndarray) -> list:
+    out = [a * b, a**2 * b, a * b**2, sp.sin(a) * sp.sin(b), sp.cos(a) * sp.cos(b), sp.cos(a - b),
+           (a - b) ** 2, (a + b) ** 2]
+    if np.all(cb != 0):
+        out += [a / b, a**2 / b, a / b**2]
+    if np.all(ca != 0):
+        out += [b / a, b**2 / a, b / a**2]
+    if np.all(ca != 0) and np.all(cb != 0):
+        out += [1 / (a * b)]
+    return out
+
+
+def build_library(X, symbols, *, pairs: bool = True, triples: bool = True) -> TermLibrary:
+    """Terms of one variable (powers -3..3 and halves where defined, sin, cos, exp(+-x), exp(-x^2),
+    log), of two (products, ratios, ``cos(a - b)``, ...) and products of three, each kept only where
+    it is finite and below :data:`MAX_ABS` on every row of ``X``."""
+    X = np.asarray(X, dtype=np.float64)
+    symbols = list(symbols)
+    exprs = []
+    for j, s in enumerate(symbols):
+        exprs += _single_terms(s, X[:, j])
+    if pairs:
+        for i, j in itertools.combinations(range(len(symbols)), 2):
+            exprs += _pair_terms(symbols[i], symbols[j], X[:, i], X[:, j])
+    if triples and len(symbols) >= 3:
+        exprs += [a * b * c for a, b, c in itertools.combinations(symbols, 3)]
+    kept, columns, seen = [], [], set()
+    with np.errstate(all="ignore"):
+        for e in exprs:
+            if e in seen:
+                continue
+            seen.add(e)
+            v = np.broadcast_to(to_callable(e, symbols)(X), (len(X),)).astype(np.float64)
+            if np.all(np.isfinite(v)) and np.max(np.abs(v)) < MAX_ABS and np.ptp(v) > 0:
+                kept.append(e)
+                columns.append(v)
+    values = np.column_stack(columns) if columns else np.zeros((len(X), 0))
+    return TermLibrary(kept, values)
+
+
+def _lstsq(A: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+    r = y - A @ coef
+    return coef, float(r @ r)
+
+
+def _design(lib: TermLibrary, chosen, intercept: bool) -> np.ndarray:
+    cols = [lib.values[:, k] for k in chosen]
+    if intercept:
+        cols = [np.ones(len(lib.values))] + cols
+    return np.column_stack(cols) if cols else np.zeros((len(lib.values), 0))
+
+
+def _expression(lib: TermLibrary, chosen, coef, intercept: bool) -> sp.Expr:
+    terms = list(coef[1:]) if intercept else list(coef)
+    expr = sp.Float(coef[0]) if intercept else sp.S.Zero
+    for c, k in zip(terms, chosen):
+        expr += sp.Float(c) * lib.exprs[k]
+    return expr
+
+
+def _reductions(A: np.ndarray, y: np.ndarray, chosen, intercept: bool) -> tuple[float, np.ndarray]:
+    """SSE of the fit on ``chosen`` and, for every column ``k``, how much adding it would lower that
+    SSE: ``(v_k . r)^2 / (v_k . v_k)`` with ``v_k`` column ``k`` minus its projection on the chosen
+    columns and ``r`` the residual (one QR, all candidates at once)."""
+    D = _design(TermLibrary(None, A), chosen, intercept)
+    if D.shape[1]:
+        Q, _ = np.linalg.qr(D)
+        r = y - Q @ (Q.T @ y)
+        V = A - Q @ (Q.T @ A)
+    else:
+        r, V = y, A
+    den = np.einsum("ij,ij->j", V, V)
+    num = (V.T @ r) ** 2
+    red = np.where(den > 1e-12 * np.einsum("ij,ij->j", A, A), num / np.maximum(den, 1e-300), 0.0)
+    red[list(chosen)] = 0.0
+    return float(r @ r), red
+
+
+def _beam_search(A, y, max_terms: int, beam: int, intercept: bool) -> list[tuple[list, float]]:
+    """Best subset found for each size 1..max_terms: a beam of the ``2 beam`` best subsets per size,
+    each extended by its ``beam`` most useful columns; the first step keeps every single column, so
+    every column's best partners are tried (pairs that are poor alone but exact together)."""
+    beams = [((), float(np.sum((y - (y.mean() if intercept else 0.0)) ** 2)))]
+    best_per_size = []
+    for size in range(min(max_terms, A.shape[1])):
+        grown = {}
+        for subset, _sse in beams:
+            sse, red = _reductions(A, y, list(subset), intercept)
+            for k in np.argsort(red)[::-1][:beam]:
+                if red[k] <= 0:
+                    break
+                key = tuple(sorted(subset + (int(k),)))
+                grown[key] = min(grown.get(key, np.inf), max(sse - red[k], 0.0))
+        if not grown:
+            break
+        beams = sorted(grown.items(), key=lambda t: t[1])[: (A.shape[1] if size == 0 else 2 * beam)]
+        best_per_size.append((list(beams[0][0]), beams[0][1]))
+        if beams[0][1] <= 1e-24 * max(float(y @ y), 1e-300):
+            break
+    return best_per_size
+
+
+def sparse_fit(lib: TermLibrary, y, train, val, symbols, *, max_terms: int = 6, intercept: bool = True,
+               max_rows: int = 2000, beam: int = 12) -> list[tuple[float, sp.Expr]]:
+    """Beam search over subsets of up to ``max_terms`` terms on (at most ``max_rows`` of) the ``train``
+    rows; each size's best subset is refitted on all training rows.
+
+    Returns ``[(description length on the val rows, expression), ...]`` for every size, smallest DL
+    first; coefficients are least-squares floats (see :func:`round_coefficients`).
+    """
+    y = np.asarray(y, dtype=np.float64)
+    train = np.asarray(train)
+    rows = train[:max_rows]
+    if lib.values.shape[1] == 0:
+        return []
+    out = []
+    for chosen, _ in _beam_search(lib.values[rows], y[rows], max_terms, beam, intercept):
+        coef, _ = _lstsq(_design(lib.subset(train), chosen, intercept), y[train])
+        expr = _expression(lib, chosen, coef, intercept)
+        pred = _design(lib.subset(val), chosen, intercept) @ coef
+        out.append((description_length(expr, y[val], pred, len(symbols)), expr))
+    return sorted(out, key=lambda t: t[0])
+
+
+def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 12,
+                       refit_seconds: float = 2.0) -> sp.Expr:
+    """Replace each float of ``expr`` by 0, a simple fraction or a fraction of ``pi``, one at a time
+    (largest first), refitting the remaining floats after each change; a change is kept when the
+    description length on ``(X, y)`` does not grow."""
+    from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
+
+    y = np.asarray(y, dtype=np.float64)
+
+    def dl(e):
+        with np.errstate(all="ignore"):
+            pred = to_callable(e, symbols)(X)
+        return description_length(e, y, pred, len(symbols))
+
+    best, best_dl = expr, dl(expr)
+    for _ in range(len(expr.atoms(sp.Float))):
+        floats = sorted(best.atoms(sp.Float), key=lambda f: -abs(float(f)))
+        changed = False
+        for f in floats:
+            x = float(f)
+            for option in (sp.S.Zero, simple_fraction(x, max_denominator),
+                           simple_fraction(x / np.pi, max_denominator) * sp.pi):
+                trial = best.xreplace({f: option})
+                if trial.atoms(sp.Float):
+                    trial, _ = fit_coefficients(trial, X, y, symbols, max_nfev=100, timeout=refit_seconds, max_samples=2000)
+                d = dl(trial)
+                if d <= best_dl:
+                    best, best_dl, changed = trial, d, True
+                    break
+            if changed:
+                break
+        if not changed:
+            break
+    return best

@@ -1,0 +1,135 @@
+"""The solvers the discovery engine tries on a table (or on a piece of one) before any decomposition,
+each cheap (a second or so) and each returning candidate formulas:
+
+* ``basis``: sparse regression over a term library (:mod:`~keras_symbolic.symbolic.basis_regression`),
+  the solver for sums, polynomials and trigonometric sums;
+* ``basis of T(y)``: the same on a transform of the target, ``y**2``, ``sqrt(y)``, ``1/y``, ``log(y)``
+  (where defined on every row), inverted afterwards: ``y = T^-1(sum_k c_k t_k)``;
+* ``form ...``: for one variable, small forms with inner constants (``A sin(k x + phi) + C``, ...,
+  :mod:`~keras_symbolic.symbolic.one_variable_forms`);
+* ``power law`` and ``(1 + k u)**p`` factors: ``C prod x_i**a_i`` fitted in log space
+  (:func:`~keras_symbolic.symbolic.sum_factor.sum_factor_search`), for one-signed targets of positive
+  variables.
+
+Every candidate's constants are then fitted jointly on the training rows (least squares), rounded where
+the description length allows (:func:`~keras_symbolic.symbolic.basis_regression.round_coefficients`),
+and scored by its description length on the held-out rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from keras_symbolic.symbolic.basis_regression import build_library, round_coefficients, sparse_fit
+from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
+from keras_symbolic.symbolic.description_length import description_length
+from keras_symbolic.symbolic.evaluation import to_callable
+from keras_symbolic.symbolic.limits import SymbolicTimeout, time_limit
+from keras_symbolic.symbolic.one_variable_forms import fit_one_variable_forms
+from keras_symbolic.symbolic.sum_factor import sum_factor_search
+
+__all__ = ["Candidate", "TRANSFORMS", "score", "polish", "simplest_form", "solve_direct"]
+
+_Y = sp.Symbol("_y")
+#: Target transforms: name -> (forward on arrays, defined on y?, inverse as a SymPy expression of _y).
+TRANSFORMS = {
+    "y**2": (np.square, lambda y: np.all(y >= 0) or np.all(y <= 0), None),
+    "sqrt(y)": (np.sqrt, lambda y: np.all(y >= 0), _Y**2),
+    "1/y": (np.reciprocal, lambda y: np.all(y != 0), 1 / _Y),
+    "log(y)": (np.log, lambda y: np.all(y > 0), sp.exp(_Y)),
+    "log(-y)": (lambda y: np.log(-y), lambda y: np.all(y < 0), -sp.exp(_Y)),
+}
+
+
+@dataclass
+class Candidate:
+    """A candidate formula with its description length on the held-out rows."""
+
+    expression: sp.Expr
+    solver: str
+    dl: float = float("inf")
+    r2: float = float("nan")
+
+
+def score(expr, X, y, symbols) -> tuple[float, float]:
+    """``(description length, R^2)`` of ``expr`` on ``(X, y)``; ``(inf, -inf)`` when not finite."""
+    with np.errstate(all="ignore"):
+        pred = np.broadcast_to(to_callable(expr, symbols)(X), y.shape).astype(np.float64)
+    if not np.all(np.isfinite(pred)):
+        return float("inf"), float("-inf")
+    r2 = 1.0 - float(np.sum((y - pred) ** 2)) / max(float(np.sum((y - y.mean()) ** 2)), 1e-300)
+    return description_length(expr, y, pred, len(symbols)), r2
+
+
+def polish(expr, X, y, symbols, train, val, *, seconds: float = 5.0) -> Candidate | None:
+    """Fit the constants of ``expr`` on the training rows, round them (description length on all
+    rows), score on the held-out rows. ``None`` when the formula cannot be evaluated."""
+    try:
+        with time_limit(seconds):
+            if expr.atoms(sp.Float):
+                expr, _ = fit_coefficients(expr, X[train], y[train], symbols, max_nfev=300,
+                                           timeout=seconds / 2, max_samples=4000)
+            expr = round_coefficients(expr, X, y, symbols)
+            expr = simplest_form(expr)
+    except SymbolicTimeout:
+        pass
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    dl, r2 = score(expr, X[val], y[val], symbols)
+    return Candidate(expr, "", dl, r2) if np.isfinite(dl) else None
+
+
+def simplest_form(expr: sp.Expr) -> sp.Expr:
+    """The smallest of ``expr``, its expansion and its factorisation (same function, fewer nodes:
+    ``(a - c)**2/2 + (a + c)**2/2 -> a**2 + c**2``)."""
+    from keras_symbolic.symbolic.complexity import expression_complexity
+
+    forms = [expr]
+    for rewrite in (sp.expand, sp.factor):
+        try:
+            forms.append(rewrite(expr))
+        except (TypeError, ValueError, sp.PolynomialError):
+            pass
+    return min(forms, key=expression_complexity)
+
+
+def _basis(X, y, symbols, train, val, max_terms) -> list[sp.Expr]:
+    library = build_library(X, symbols, triples=len(symbols) <= 6)
+    return [expr for _, expr in sparse_fit(library, y, train, val, symbols, max_terms=max_terms)[:2]]
+
+
+def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: bool = True,
+                 power_law: bool = True, seconds: float = 20.0) -> list[Candidate]:
+    """Every direct solver on ``X (n, d)``, ``y (n,)``; candidates polished and scored (see module)."""
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    raw: list[tuple[str, sp.Expr]] = [("basis", e) for e in _basis(X, y, symbols, train, val, max_terms)]
+    if transforms:
+        for name, (forward, defined, inverse) in TRANSFORMS.items():
+            if not defined(y):
+                continue
+            with np.errstate(all="ignore"):
+                t = forward(y)
+            if not np.all(np.isfinite(t)) or np.ptp(t) == 0:
+                continue
+            sign = -1 if name == "y**2" and np.all(y <= 0) else 1
+            for e in _basis(X, t, symbols, train, val, max(2, max_terms - 2)):
+                back = sign * sp.sqrt(e) if inverse is None else inverse.xreplace({_Y: e})
+                raw.append((f"basis of {name}", back))
+    if X.shape[1] == 1:
+        raw += [(f"form {name}", e) for name, e in fit_one_variable_forms(X[train, 0], y[train], symbols[0])[:4]]
+    if power_law and (np.all(y > 0) or np.all(y < 0)):
+        used = [i for i in range(X.shape[1]) if np.all(X[:, i] > 0)]
+        if used:
+            start = sp.Mul(*[symbols[i] for i in used])
+            found, _ = sum_factor_search(start, X, y, symbols, timeout=min(10.0, seconds / 2))
+            raw += [("power law" if d == "power law" else "(1 + k u)**p factor", e) for d, e in found]
+    out = []
+    for solver, expr in raw:
+        cand = polish(expr, X, y, symbols, train, val)
+        if cand is not None:
+            cand.solver = solver
+            out.append(cand)
+    return sorted(out, key=lambda c: c.dl)

@@ -1,0 +1,97 @@
+"""An exhaustive search over small one-variable forms with inner constants, the solver for pieces of one
+variable that a linear term library cannot express: ``A sin(k x + phi) + C``, ``A exp(k x) + C``,
+``A x**p + C``, ``A exp(-k (x - m)**2) + C``, ``A / (exp(k x) - 1) + C``, ``A tanh(k x + b) + C``,
+``A log(x + b) + C`` and ``A asin(k x) + C``.
+
+Each form is fitted by nonlinear least squares (``scipy.optimize.least_squares``) from a small grid of
+starting points for its inner constants; the caller rounds and scores the results like any candidate.
+Shapes: ``x (n,)``, ``y (n,)``.
+"""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import sympy as sp
+from scipy.optimize import least_squares
+
+__all__ = ["FORMS", "fit_one_variable_forms"]
+
+_K_GRID = (0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
+
+
+def _forms(x: np.ndarray):
+    """``name -> (f(x, inner) -> values, sympy builder(symbol, inner), starting inner tuples, defined)``."""
+    span = float(np.ptp(x)) or 1.0
+    centre = float(np.mean(x))
+    return {
+        "sin": (lambda x, p: np.sin(p[0] * x + p[1]), lambda s, p: sp.sin(p[0] * s + p[1]),
+                [(k, ph) for k in _K_GRID for ph in (0.0, np.pi / 2)], True),
+        "exp": (lambda x, p: np.exp(p[0] * x), lambda s, p: sp.exp(p[0] * s),
+                [(k / span,) for k in (-4, -2, -1, -0.5, 0.5, 1, 2)], True),
+        "power": (lambda x, p: x ** p[0], lambda s, p: s ** p[0], [(e,) for e in (-2, -1, -0.5, 0.5, 1.5, 2, 3)],
+                  bool(np.all(x > 0))),
+        "gauss": (lambda x, p: np.exp(-p[0] * (x - p[1]) ** 2), lambda s, p: sp.exp(-p[0] * (s - p[1]) ** 2),
+                  [(k / span**2, m) for k in (1, 4, 16) for m in (centre, float(np.min(x)), 0.0)], True),
+        "bose": (lambda x, p: 1.0 / np.expm1(p[0] * x), lambda s, p: 1 / (sp.exp(p[0] * s) - 1),
+                 [(k / span,) for k in (0.5, 1, 2, 4)], bool(np.all(x > 0) or np.all(x < 0))),
+        "tanh": (lambda x, p: np.tanh(p[0] * x + p[1]), lambda s, p: sp.tanh(p[0] * s + p[1]),
+                 [(k / span, -k * centre / span) for k in (1, 4)], True),
+        "log": (lambda x, p: np.log(x + p[0]), lambda s, p: sp.log(s + p[0]),
+                [(b,) for b in (0.0, span / 10, span)], bool(np.all(x > 0))),
+        "asin": (lambda x, p: np.arcsin(p[0] * x), lambda s, p: sp.asin(p[0] * s),
+                 [(f / max(np.max(np.abs(x)), 1e-300),) for f in (0.5, 0.9, 0.99)], True),
+    }
+
+
+FORMS = tuple(_forms(np.ones(2)))
+
+
+def _fit(g, start, x, y):
+    """Fit ``A g(x; p) + C`` from ``start``: the outer ``A, C`` by linear least squares inside the
+    residual (variable projection), the inner ``p`` by ``least_squares``."""
+
+    def outer(p):
+        with np.errstate(all="ignore"):
+            v = g(x, p)
+        if not np.all(np.isfinite(v)) or np.ptp(v) == 0:
+            return None, None
+        D = np.column_stack([v, np.ones_like(v)])
+        coef, *_ = np.linalg.lstsq(D, y, rcond=None)
+        return coef, D @ coef - y
+
+    def residual(p):
+        _, r = outer(p)
+        return np.full_like(y, 1e6) if r is None else r
+
+    try:
+        fit = least_squares(residual, np.asarray(start, dtype=float), max_nfev=200, x_scale="jac")
+    except (ValueError, FloatingPointError):
+        return None
+    coef, r = outer(fit.x)
+    return None if coef is None else (float(r @ r), fit.x, coef)
+
+
+def fit_one_variable_forms(x, y, symbol: sp.Symbol, *, max_rows: int = 1500) -> list[tuple[str, sp.Expr]]:
+    """The best fit of every form defined on ``x`` as ``[(form name, A g(symbol) + C), ...]``, best first."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    rows = np.linspace(0, len(x) - 1, min(len(x), max_rows)).astype(int)
+    xs, ys = x[rows], y[rows]
+    out = []
+    for name, (g, build, starts, defined) in _forms(xs).items():
+        if not defined:
+            continue
+        best = None
+        for start in itertools.islice(starts, 16):
+            fit = _fit(g, start, xs, ys)
+            if fit is not None and (best is None or fit[0] < best[0]):
+                best = fit
+        if best is None:
+            continue
+        _, inner, (A, C) = best
+        with np.errstate(all="ignore"):
+            if not np.all(np.isfinite(g(x, inner))):
+                continue
+        out.append((best[0], name, sp.Float(A) * build(symbol, [sp.Float(v) for v in inner]) + sp.Float(C)))
+    return [(name, expr) for _, name, expr in sorted(out, key=lambda t: t[0])]

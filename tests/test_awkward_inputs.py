@@ -203,10 +203,8 @@ def test_interrupted_run_leaves_no_result_folder(tmp_path, sig):
     env = {**os.environ, "KERAS_BACKEND": os.environ.get("KERAS_BACKEND", "tensorflow")}
     proc = subprocess.Popen([sys.executable, "-m", "keras_symbolic", "fit", str(tmp_path / "d.csv"), "--out", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
-    deadline = time.time() + 120
-    line = ""
-    while time.time() < deadline and "weak" not in line:  # wait until training runs
-        line = proc.stderr.read(200)
+    time.sleep(25)  # Keras imported, the full schedule running (it takes minutes)
+    assert proc.poll() is None
     proc.send_signal(sig)
     proc.wait(timeout=60)
     assert proc.returncode == (130 if sig == signal.SIGINT else -signal.SIGKILL)

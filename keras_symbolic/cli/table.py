@@ -133,7 +133,7 @@ def read_table(path: Path, target: str | None = None, sep: str | None = None) ->
         raise CLIError(f"{path.name} has a header row but no data rows")
     if len(names) < 2:
         how = f"; its delimiter was read as {_SEP_WORDS.get(sep, sep)}, pass --sep if that is wrong" if sniffed else ""
-        raise CLIError(f"{path.name} has only one column ({names[0]!r}){how}; fit needs feature columns and a target")
+        raise CLIError(f"{path.name} has only one column ({names[0]!r}), so no feature columns besides a target{how}")
     if target is None:
         target = names[-1]
         notes.append(f"target: the last column '{target}' (pass --target to choose another)")

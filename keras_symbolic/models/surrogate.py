@@ -50,7 +50,7 @@ class Surrogate:
         return self.y_mean + self.y_std * np.asarray(out, dtype=np.float64)
 
 
-def fit_surrogate(X, y, *, seed: int = 0, hidden=(128, 128, 64, 64), epochs: int = 400, batch_size: int = 256,
+def fit_surrogate(X, y, *, seed: int = 0, hidden=(128, 128, 64, 64), epochs: int = 2000, batch_size: int = 64,
                   learning_rate: float = 3e-3, max_seconds: float = 30.0, validation_fraction: float = 0.15) -> Surrogate:
     """Train a :class:`Surrogate` on ``X (n, d)``, ``y (n,)`` within ``max_seconds`` of wall clock."""
     start = time.perf_counter()

@@ -69,7 +69,7 @@ class AutoConfig:
     split_factor: float = 10.0
     split_floor: float = 1e-3
     piece_factor: float = 3.0
-    keep_per_piece: int = 3
+    keep_per_piece: int = 4
     lies: bool = True
     lies_epochs_scale: float = 1.0
 

@@ -9,8 +9,11 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
    surrogate's own errors);
 3. otherwise the best bipartition ``V = A | B`` for a product and for a sum is tested
    (:func:`~keras_symbolic.symbolic.separability.best_split`); if one holds,
-   ``g_V = g_A * g_B / g(x0)`` or ``g_V = g_A + g_B - g(x0)``, and ``g_A``, ``g_B`` are pieces again
-   (depth + 1);
+   ``g_V = c + (g_A - c)(g_B - c) / (g(x0) - c)`` (a product up to a constant ``c``, 0 for a plain
+   product) or ``g_V = g_A + g_B - g(x0)``, and ``g_A``, ``g_B`` are pieces again
+   (depth + 1); else, if the piece depends on a pair only through ``x_i - x_j``, ``x_i + x_j``,
+   ``x_i x_j`` or ``x_i / x_j``, ``x_j`` is held at the anchor, the piece solved without it, and
+   ``x_i`` rewritten as that combination;
 4. failing all that, the best direct candidate stands for the piece.
 
 The threshold is ``split_factor * error + split_floor`` with ``error`` the surrogate's relative error on
@@ -20,6 +23,7 @@ surrogate, so the caller fits them jointly on the raw rows. Every test and every
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +33,8 @@ from keras_symbolic.models.surrogate import fit_surrogate
 from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.symbolic.direct_solvers import polish, solve_direct
 from keras_symbolic.symbolic.evaluation import to_callable
-from keras_symbolic.symbolic.separability import best_split, irrelevance
+from keras_symbolic.symbolic.separability import SYMMETRIES, best_split, irrelevance, symmetry_violation
+from keras_symbolic.symbolic.term_refit import refit_terms
 
 __all__ = ["decompose", "MAX_PIECE_ROWS"]
 
@@ -65,14 +70,31 @@ def _relevant(f, full_rows, columns, tolerance, depth) -> list:
     return [c for c in columns if irrelevance(f, full_rows, c, seed=depth) > tolerance]
 
 
-def _combine(kind: str, left: list, right: list, at_anchor: float, keep: int) -> list:
-    """``g_A * g_B / g(x0)`` or ``g_A + g_B - g(x0)`` for the pieces' candidates, simplest pairs first."""
-    if kind == "mul" and at_anchor == 0:
+def _combine(kind: str, left: list, right: list, at_anchor: float, offset: float, keep: int) -> list:
+    """The pieces' candidates put together, simplest pairs first: ``g_A + g_B - g(x0)`` for a sum;
+    for a product up to ``c = offset``, ``c + (g_A - c)(g_B - c) / (g(x0) - c)``."""
+    if kind == "mul" and at_anchor == offset:
         return []
     pairs = sorted(((i + j, i, j) for i in range(len(left)) for j in range(len(right))))[:keep]
-    if kind == "mul":
-        return [left[i] * right[j] / sp.Float(at_anchor) for _, i, j in pairs]
-    return [left[i] + right[j] - sp.Float(at_anchor) for _, i, j in pairs]
+    if kind == "add":
+        return [left[i] + right[j] - sp.Float(at_anchor) for _, i, j in pairs]
+    c = sp.Float(offset) if offset else sp.S.Zero
+    return [c + (left[i] - c) * (right[j] - c) / sp.Float(at_anchor - offset) for _, i, j in pairs]
+
+
+def _symmetry(piece: _Piece, full_rows, relevant, symbols, tol):
+    """``(violation, kind, i, j)`` of the clearest pair symmetry below the split threshold, or ``None``.
+    Holding ``x_j`` at the anchor, the piece is then solved in ``x_i`` alone and ``x_i`` is rewritten
+    as the combination (``x_i - x_j + x_j0`` for a difference, ...)."""
+    best = None
+    for i, j in itertools.permutations(relevant, 2):
+        for kind in SYMMETRIES:
+            if kind in ("difference", "sum", "product") and i > j:
+                continue  # symmetric in i, j: one order is enough
+            v = symmetry_violation(piece.surrogate, full_rows, i, j, kind)
+            if v <= tol.split and (best is None or v < best[0]):
+                best = (v, kind, i, j)
+    return best
 
 
 def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: int, tol, config, log: list,
@@ -94,8 +116,12 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
     cut = int(0.75 * len(values))
     train, val = np.arange(cut), np.arange(cut, len(values))
     direct = solve_direct(Z, values, syms, train, val, max_terms=config.max_terms)
-    accurate = [c for c in direct if _piece_error(c.expression, syms, Z[val], values[val]) <= tol.piece]
-    if accurate:  # the simplest candidates as accurate as the surrogate: finer fits only fit its errors
+    errors = [_piece_error(c.expression, syms, Z[val], values[val]) for c in direct]
+    floor = max(min(errors, default=np.inf), tol.piece)
+    accurate = [c for c, e in zip(direct, errors) if e <= 10 * floor]
+    if accurate and min(errors) <= tol.piece:
+        # the simplest candidates about as accurate as the surrogate (finer fits only fit its errors);
+        # the raw rows decide between them once the pieces are put back together
         accurate.sort(key=lambda c: (expression_complexity(c.expression), c.dl))
         chosen = accurate[: tol.keep]
         log.append({"depth": depth, "variables": [str(s) for s in syms], "solved_by": chosen[0].solver,
@@ -105,21 +131,35 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
     if depth < config.max_depth and len(relevant) >= 2:
         tests = []
         for kind in ("mul", "add"):
-            group, violation = best_split(f, full_rows, relevant, kind, seed=depth)
-            tests.append((violation, kind, group))
-        violation, kind, group = min(tests)
+            group, violation, offset = best_split(f, full_rows, relevant, kind, seed=depth)
+            tests.append((violation, kind, group, offset))
+        violation, kind, group, offset = min(tests)
         if violation <= tol.split:
             rest = [c for c in relevant if c not in group]
             groups = [[str(symbols[c]) for c in group], [str(symbols[c]) for c in rest]]
             log.append({"depth": depth, "variables": [str(s) for s in syms], "test": kind, "violation": violation,
-                        "threshold": tol.split, "groups": groups})
+                        "threshold": tol.split, "groups": groups, "offset": offset})
             progress.message(f"{'  ' * depth}{'product' if kind == 'mul' else 'sum'} split: {{{', '.join(groups[0])}}} | "
                              f"{{{', '.join(groups[1])}}} (violation {violation:.2g} <= {tol.split:.2g})")
             left = _solve_piece(piece, R, list(group), symbols, depth + 1, tol, config, log, progress)
             right = _solve_piece(piece, R, rest, symbols, depth + 1, tol, config, log, progress)
-            combined = _combine(kind, left, right, float(f(piece.anchor[None, :])[0]), tol.keep)
+            combined = _combine(kind, left, right, float(f(piece.anchor[None, :])[0]), offset, tol.keep)
             if combined:
                 return combined
+        found = _symmetry(piece, full_rows, relevant, symbols, tol)
+        if found is not None:
+            violation, kind, i, j = found
+            log.append({"depth": depth, "variables": [str(s) for s in syms], "test": f"symmetry {kind}",
+                        "pair": [str(symbols[i]), str(symbols[j])], "violation": violation, "threshold": tol.split})
+            progress.message(f"{'  ' * depth}symmetry: depends on {symbols[i]}, {symbols[j]} only through their "
+                             f"{kind} (violation {violation:.2g} <= {tol.split:.2g})")
+            inner = _solve_piece(piece, R, [c for c in relevant if c != j], symbols, depth + 1, tol, config, log,
+                                 progress)
+            xi, xj, aj = symbols[i], symbols[j], sp.Float(piece.anchor[j])
+            moved = {"difference": xi - xj + aj, "sum": xi + xj - aj, "product": xi * xj / aj,
+                     "ratio": xi / xj * aj}[kind]
+            if inner:
+                return [e.xreplace({xi: moved}) for e in inner]
     fallback = sorted(direct, key=lambda c: c.dl)[:2]
     if fallback:
         log.append({"depth": depth, "variables": [str(s) for s in syms], "approximated_by": fallback[0].solver,
@@ -158,12 +198,14 @@ def decompose(X, y, symbols, train, val, config, log: list, progress) -> list:
                               config, log, progress)
     out = []
     for expr in structures:
-        expr = sp.sympify(expr)
-        free = {r: sp.Float(r) for r in expr.atoms(sp.Rational) if not r.is_integer}
-        cand = polish(expr.xreplace(free), X, y, symbols, train, val, seconds=10.0)
-        if cand is not None:
-            cand.solver = "decomposition"
-            out.append(cand)
+        # the structure's terms refitted linearly on the raw rows, and the structure itself refitted
+        refits = [e for _, e in refit_terms(expr, X, y, symbols, train, val)[:2]]
+        free = {r: sp.Float(r) for r in sp.sympify(expr).atoms(sp.Rational) if not r.is_integer}
+        for candidate in refits + [sp.sympify(expr).xreplace(free)]:
+            cand = polish(candidate, X, y, symbols, train, val, seconds=10.0)
+            if cand is not None:
+                cand.solver = "decomposition"
+                out.append(cand)
     if out:
         progress.phase_done("decomposition", str(min(out, key=lambda c: c.dl).expression))
     return out

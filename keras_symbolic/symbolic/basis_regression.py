@@ -177,7 +177,8 @@ def sparse_fit(lib: TermLibrary, y, train, val, symbols, *, max_terms: int = 6, 
 
 def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 12,
                        refit_seconds: float = 2.0) -> sp.Expr:
-    """Replace each float of ``expr`` by 0, a simple fraction or a fraction of ``pi``, one at a time
+    """Replace each float of ``expr`` by 0, a simple fraction, or a simple fraction times ``pi`` or
+    ``1/pi``, one at a time
     (largest first), refitting the remaining floats after each change; a change is kept when the
     description length on ``(X, y)`` does not grow."""
     from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
@@ -196,7 +197,8 @@ def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 1
         for f in floats:
             x = float(f)
             for option in (sp.S.Zero, simple_fraction(x, max_denominator),
-                           simple_fraction(x / np.pi, max_denominator) * sp.pi):
+                           simple_fraction(x / np.pi, max_denominator) * sp.pi,
+                           simple_fraction(x * np.pi, max_denominator) / sp.pi):
                 trial = best.xreplace({f: option})
                 if trial.atoms(sp.Float):
                     trial, _ = fit_coefficients(trial, X, y, symbols, max_nfev=100, timeout=refit_seconds, max_samples=2000)

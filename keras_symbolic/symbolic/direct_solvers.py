@@ -65,13 +65,16 @@ def score(expr, X, y, symbols) -> tuple[float, float]:
 
 def polish(expr, X, y, symbols, train, val, *, seconds: float = 5.0) -> Candidate | None:
     """Fit the constants of ``expr`` on the training rows, round them (description length on all
-    rows), score on the held-out rows. ``None`` when the formula cannot be evaluated."""
+    rows), take its smallest form, score on the held-out rows; each step within ``seconds``. ``None``
+    when the formula cannot be evaluated."""
     try:
-        with time_limit(seconds):
-            if expr.atoms(sp.Float):
+        if expr.atoms(sp.Float):
+            with time_limit(seconds):
                 expr, _ = fit_coefficients(expr, X[train], y[train], symbols, max_nfev=300,
                                            timeout=seconds / 2, max_samples=4000)
+        with time_limit(seconds):
             expr = round_coefficients(expr, X, y, symbols)
+        with time_limit(seconds / 2):
             expr = simplest_form(expr)
     except SymbolicTimeout:
         pass

@@ -8,7 +8,8 @@ For two rows ``p = (a, b)`` and ``q = (a', b')`` split into groups ``A`` and ``B
 
 * additive separability, ``f = g(A) + h(B)``, holds iff ``f(a, b) + f(a', b') = f(a, b') + f(a', b)``;
 * multiplicative separability, ``f = g(A) h(B)``, holds iff ``f(a, b) f(a', b') = f(a, b') f(a', b)``
-  (no logarithm, so signs and zeros are allowed).
+  (no logarithm, so signs and zeros are allowed); up to a constant, ``f = c + g(A) h(B)``, iff the
+  same holds for ``f - c`` (a product that sits in a sum whose other terms are held fixed).
 
 Each test returns a violation: the median over pairs of rows of the identity's residual, relative to
 the RMS of ``f`` (squared for the product). It is ~0 when the property holds and is compared by the
@@ -21,7 +22,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-__all__ = ["Violation", "irrelevance", "split_violation", "best_split", "symmetry_violation", "SYMMETRIES"]
+__all__ = ["Violation", "irrelevance", "split_violation", "product_offset", "best_split", "symmetry_violation",
+           "SYMMETRIES"]
 
 Violation = float
 #: Pair symmetries: name -> (new variable of the pair, how to move both so that it stays fixed).
@@ -51,9 +53,7 @@ def irrelevance(f: Callable, X: np.ndarray, column: int, *, n_pairs: int = 400, 
     return float(_rms(fp - fq) / _rms(fp))
 
 
-def split_violation(f: Callable, X: np.ndarray, group: Sequence[int], kind: str, *, n_pairs: int = 400,
-                    seed: int = 0) -> Violation:
-    """Violation of ``f = g(X[:, group]) (+ or *) h(X[:, rest])`` (``kind`` ``"add"`` or ``"mul"``)."""
+def _quadruples(f, X, group, n_pairs, seed):
     rng = np.random.default_rng(seed)
     i, j = _pairs(len(X), n_pairs, rng)
     group = list(group)
@@ -61,33 +61,56 @@ def split_violation(f: Callable, X: np.ndarray, group: Sequence[int], kind: str,
     PQ, QP = P.copy(), Q.copy()
     PQ[:, group] = Q[:, group]  # (a', b)
     QP[:, group] = P[:, group]  # (a, b')
-    fp, fq, fpq, fqp = f(P), f(Q), f(PQ), f(QP)
+    return f(P), f(Q), f(PQ), f(QP)
+
+
+def product_offset(fp, fq, fpq, fqp) -> float:
+    """The constant ``c`` for which ``f - c`` is closest to a product: from
+    ``(f_ab - c)(f_a'b' - c) = (f_a'b - c)(f_ab' - c)``,
+    ``c = (f_ab f_a'b' - f_a'b f_ab') / (f_ab + f_a'b' - f_a'b - f_ab')``, the median over pairs."""
+    den = fp + fq - fpq - fqp
     scale = _rms(np.concatenate([fp, fq]))
+    ok = np.abs(den) > 1e-3 * scale
+    if ok.sum() < 10:
+        return 0.0
+    return float(np.median((fp * fq - fpq * fqp)[ok] / den[ok]))
+
+
+def split_violation(f: Callable, X: np.ndarray, group: Sequence[int], kind: str, *, n_pairs: int = 400,
+                    seed: int = 0, offset: float = 0.0) -> Violation:
+    """Violation of ``f = g(X[:, group]) + h(X[:, rest])`` (``kind="add"``) or of
+    ``f - offset = g(X[:, group]) * h(X[:, rest])`` (``kind="mul"``)."""
+    if kind not in ("add", "mul"):
+        raise ValueError(f"kind must be 'add' or 'mul', got {kind!r}")
+    fp, fq, fpq, fqp = _quadruples(f, X, group, n_pairs, seed)
     if kind == "add":
-        return float(np.median(np.abs(fp + fq - fpq - fqp)) / scale)
-    if kind == "mul":
-        return float(np.median(np.abs(fp * fq - fpq * fqp)) / scale**2)
-    raise ValueError(f"kind must be 'add' or 'mul', got {kind!r}")
+        return float(np.median(np.abs(fp + fq - fpq - fqp)) / _rms(np.concatenate([fp, fq])))
+    fp, fq, fpq, fqp = fp - offset, fq - offset, fpq - offset, fqp - offset
+    return float(np.median(np.abs(fp * fq - fpq * fqp)) / _rms(np.concatenate([fp, fq])) ** 2)
 
 
 def best_split(f: Callable, X: np.ndarray, variables: Sequence[int], kind: str, *, n_pairs: int = 400,
-               seed: int = 0) -> tuple[tuple[int, ...], Violation]:
-    """The bipartition of ``variables`` (columns of ``X``) with the smallest violation of ``kind``;
-    ``((), inf)`` for fewer than two variables. Partitions are enumerated up to the half of the
-    smaller side (``2**(d-1) - 1`` of them for ``d`` variables)."""
+               seed: int = 0) -> tuple[tuple[int, ...], Violation, float]:
+    """The bipartition of ``variables`` (columns of ``X``) with the smallest violation of ``kind``, as
+    ``(group, violation, offset)``; for ``"mul"`` the product may hold up to a constant ``offset``
+    (``f = offset + g h``: a product inside a sum whose other terms are held fixed), estimated by
+    :func:`product_offset` and used when it lowers the violation. ``((), inf, 0)`` for fewer than two
+    variables. Partitions: ``2**(d-1) - 1`` for ``d`` variables."""
     variables = list(variables)
+    best = ((), float("inf"), 0.0)
     if len(variables) < 2:
-        return (), float("inf")
-    best = ((), float("inf"))
+        return best
     first, rest = variables[0], variables[1:]
     for size in range(0, len(rest)):
         for combo in itertools.combinations(rest, size):
             group = (first,) + combo
-            if len(group) == len(variables):
-                continue
-            v = split_violation(f, X, group, kind, n_pairs=n_pairs, seed=seed)
+            candidates = [(split_violation(f, X, group, kind, n_pairs=n_pairs, seed=seed), 0.0)]
+            if kind == "mul":
+                c = product_offset(*_quadruples(f, X, group, n_pairs, seed + 1))
+                candidates.append((split_violation(f, X, group, kind, n_pairs=n_pairs, seed=seed, offset=c), c))
+            v, c = min(candidates)
             if v < best[1]:
-                best = (group, v)
+                best = (group, v, c)
     return best
 
 
@@ -114,5 +137,9 @@ def symmetry_violation(f: Callable, X: np.ndarray, i: int, j: int, kind: str, *,
         Q[:, j] *= factor if kind == "ratio" else 1.0 / factor
     else:
         raise ValueError(f"kind must be one of {SYMMETRIES}, got {kind!r}")
-    fp, fq = f(P), f(Q)
-    return float(np.median(np.abs(fp - fq)) / _rms(fp))
+    with np.errstate(all="ignore"):
+        fp, fq = f(P), f(Q)
+    ok = np.isfinite(fp) & np.isfinite(fq)  # a move may leave the function's domain
+    if ok.sum() < 10:
+        return float("inf")
+    return float(np.median(np.abs(fp[ok] - fq[ok])) / _rms(fp[ok]))

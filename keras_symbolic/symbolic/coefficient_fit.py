@@ -112,13 +112,15 @@ def fit_coefficients(expr, X, y, variables, *, max_nfev: int = 1000, timeout: fl
                 state["nfev"] += 1
                 r = raw_residual(p)
                 r = np.where(np.isfinite(r), np.clip(r, -big, big), big)
-                cost = float(np.mean(r * r))
+                with np.errstate(over="ignore"):
+                    cost = float(np.mean(r * r))
                 if cost < state["best_cost"]:
                     state["best_cost"], state["best_p"] = cost, np.array(p, dtype=float)
                 return r
 
             r0 = raw_residual(p0)
-            cost_before = float(np.mean(r0 * r0)) if np.all(np.isfinite(r0)) else math.inf
+            with np.errstate(over="ignore"):  # residuals near 1e150 square to inf: no finite cost
+                cost_before = float(np.mean(r0 * r0)) if np.all(np.isfinite(r0)) else math.inf
             info["cost_before"] = cost_before
 
             jac = "2-point"
@@ -158,7 +160,8 @@ def fit_coefficients(expr, X, y, variables, *, max_nfev: int = 1000, timeout: fl
     if not np.all(np.isfinite(p)):
         return done(expr, "fit returned non-finite constants: input kept")
     r1 = raw_residual(p)
-    cost_after = float(np.mean(r1 * r1)) if np.all(np.isfinite(r1)) else math.inf
+    with np.errstate(over="ignore"):
+        cost_after = float(np.mean(r1 * r1)) if np.all(np.isfinite(r1)) else math.inf
     info["cost_after"] = cost_after
     if not math.isfinite(cost_after):
         return done(expr, "fitted formula is not finite on the data: input kept")

@@ -57,9 +57,24 @@ def time_limit(seconds: float | None):
 _REFIRE_SECONDS = 0.2
 
 
+def _in_finaliser(frame) -> bool:
+    """Whether ``frame`` runs a finaliser or garbage-collector callback (``__del__``, TensorFlow's and
+    JAX's gc callbacks, a ``weakref`` callback), itself or a few calls down: Python cannot raise out of those."""
+    for _ in range(8):  # the handler runs in the innermost frame; a finaliser may have called a helper
+        if frame is None:
+            return False
+        name = frame.f_code.co_name
+        if name == "__del__" or "gc_callback" in name or (name.endswith("callback") and "weakref" in frame.f_code.co_filename):
+            return True
+        frame = frame.f_back
+    return False
+
+
 @contextlib.contextmanager
 def _alarm_limit(seconds: float):
     def _raise(signum, frame):
+        if frame is not None and _in_finaliser(frame):
+            return  # raised there, it would be swallowed and printed ("Exception ignored in ..."); the re-fire comes
         raise SymbolicTimeout(f"symbolic computation exceeded {seconds:g} s")
 
     previous_remaining, previous_interval = signal.getitimer(signal.ITIMER_REAL)

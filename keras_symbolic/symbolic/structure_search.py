@@ -54,11 +54,13 @@ def _r2(expr, symbols, X, y, ss_tot: float, scaled: bool = False) -> float:
         return -math.inf
     if not np.all(np.isfinite(pred)):
         return -math.inf
-    if scaled:
-        norm = float(pred @ pred)
-        if norm > 0:
-            pred = pred * (float(pred @ y) / norm)
-    return 1.0 - float(np.sum((y - pred) ** 2)) / ss_tot
+    with np.errstate(over="ignore", invalid="ignore"):  # far scales (1e150): an overflow is just a poor fit
+        if scaled:
+            norm = float(pred @ pred)
+            if norm > 0:
+                pred = pred * (float(pred @ y) / norm)
+        r2 = 1.0 - float(np.sum((y - pred) ** 2)) / ss_tot
+    return r2 if math.isfinite(r2) else -math.inf
 
 
 def _mean_value(sub, symbols, X) -> float | None:

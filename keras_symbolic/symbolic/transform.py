@@ -13,7 +13,10 @@ exact in the formula. In log space a column whose ``|ln x|`` passes :data:`FAR_L
 middle ``m_i`` of its log range (``z_i = (ln(sigma_i x_i) - m_i) / s_i``), and a target whose ``|ln y|``
 passes it is shifted by the integer ``c`` nearest its mean log (``f = sigma_y exp(O + c)``). In linear
 space a target whose largest ``|y|`` lies outside ``[LINEAR_SMALL, LINEAR_LARGE]`` is divided by the
-power of ten ``10^k`` nearest it (``f = 10^k O``). Data inside these bounds is transformed as before.
+power of ten ``10^k`` nearest it (``f = 10^k O``), and an input column whose largest ``|x|`` lies outside
+``[1/LINEAR_FAR, LINEAR_FAR]`` is divided by the power of ten nearest it even when inputs are not
+scaled (``scale_inputs=False``): raw values beyond float32's range (~3e38, ~1e-38) would reach the
+network as inf or 0. Data inside these bounds is transformed as before.
 
 Errors are :class:`DataError` (a ``ValueError``) with one line that names the problem.
 """
@@ -26,7 +29,7 @@ import numpy as np
 import sympy as sp
 
 __all__ = ["DataError", "SpaceTransform", "validate_xy", "MIN_ROWS", "MAX_LIES_FEATURES", "FAR_LOG", "LINEAR_SMALL",
-           "LINEAR_LARGE"]
+           "LINEAR_LARGE", "LINEAR_FAR"]
 
 MIN_ROWS = 10
 #: Input columns LIES takes at most: its network (and the formula search) grows with every input.
@@ -36,6 +39,9 @@ _TINY_SCALE = 1e-8
 FAR_LOG = 20.0
 #: Linear-space targets whose largest ``|y|`` is outside these bounds are scaled by a power of ten.
 LINEAR_SMALL, LINEAR_LARGE = 1e-3, 20.0
+#: Linear-space input columns whose largest ``|x|`` is outside ``[1/LINEAR_FAR, LINEAR_FAR]`` are always
+#: divided by a power of ten (also with ``scale_inputs=False``).
+LINEAR_FAR = 1e6
 
 
 class DataError(ValueError):
@@ -155,6 +161,10 @@ class SpaceTransform:
             offsets = np.where(far, (raw.max(axis=0) + raw.min(axis=0)) / 2, 0.0)
         scales = np.abs(raw - offsets).max(axis=0)
         scales = np.where((scales < _TINY_SCALE) | (not scale_inputs), 1.0, scales)
+        if not log_space:
+            top = np.abs(raw).max(axis=0)
+            far = (top > 0) & ((top > LINEAR_FAR) | (top < 1.0 / LINEAR_FAR))
+            scales = np.where(far & (scales == 1.0), 10.0 ** np.round(np.log10(np.where(far, top, 1.0))), scales)
         target_offset, target_scale = 0.0, 1.0
         if y is not None and log_space:
             logs = np.log(y * target_sign)

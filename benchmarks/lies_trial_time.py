@@ -26,7 +26,7 @@ def main():
     walls, phases = [], {}
     for seed in range(args.first_seed, args.first_seed + args.trials):
         start = time.perf_counter()
-        record = fit_feynman(args.equation, seed=seed, config=LIESConfig(), verbose=0).record
+        record = fit_feynman(args.equation, seed=seed, config=LIESConfig(), verbose=0).to_record()
         wall = time.perf_counter() - start
         walls.append(wall)
         for k, v in record["phase_seconds"].items():

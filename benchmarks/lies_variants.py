@@ -24,7 +24,7 @@ for eq in eqs:
             if "pt" in toks: cfg = replace(cfg, extra_pruning_thresholds=(0.03, 0.1))
             t0 = time.time()
             try:
-                r = fit_feynman(eq, seed=s, config=cfg, verbose=0).record
+                r = fit_feynman(eq, seed=s, config=cfg, verbose=0).to_record()
                 rec = {"variant": variant, "eq": eq, "seed": s, "ssr": r["symbolic_solution"], "r2": r["r2_test"], "cx": r["complexity"], "expr": r["expression"][:100], "t": round(time.time()-t0,1), "phases": {k: round(v,1) for k,v in r["phase_seconds"].items()}}
             except Exception as e:
                 rec = {"variant": variant, "eq": eq, "seed": s, "error": repr(e)[:200], "t": round(time.time()-t0,1)}

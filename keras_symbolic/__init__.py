@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "LIESRegressor": "keras_symbolic.estimators.lies",
+    "SymbolicRegressor": "keras_symbolic.estimators.symbolic",
     "SymbolNetRegressor": "keras_symbolic.estimators.symbolnet",
     "SymbolNetClassifier": "keras_symbolic.estimators.symbolnet",
     "LIESLayer": "keras_symbolic.layers.lies",

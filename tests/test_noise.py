@@ -102,7 +102,7 @@ def test_bad_noise_is_one_line_and_exit_2(tmp_path, capsys, command, value):
 
 @pytest.mark.parametrize("extra, message", [
     (["DATA.csv"], "--noise applies to --feynman only"),
-    (["--feynman", "I.12.1", "--method", "symbolnet"], "--noise applies to --method lies only"),
+    (["--feynman", "I.12.1", "--method", "symbolnet"], "--noise applies to --method lies and auto only"),
 ])
 def test_fit_noise_needs_feynman_and_lies(tmp_path, capsys, extra, message):
     assert main(["fit", *extra, "--noise", "0.01", "--out", str(tmp_path / "x")]) == 2

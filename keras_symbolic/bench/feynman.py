@@ -60,7 +60,9 @@ __all__ = [
     "run_task",
 ]
 
-METHODS = ("lies", "operon", "gplearn")
+METHODS = ("lies", "auto", "operon", "gplearn")
+#: Methods of this package (the others are peers with a search budget).
+OWN_METHODS = ("lies", "auto")
 TARGET = "keras_symbolic.bench.feynman:run_task"
 
 
@@ -284,7 +286,7 @@ class FeynmanBench:
         from keras_symbolic.bench.peers import check_peer_options
 
         for method in self.methods:
-            if method != "lies":
+            if method not in OWN_METHODS:
                 check_peer_options(method, self.peer_options)
 
     def n_samples(self) -> int:
@@ -318,6 +320,10 @@ def feynman_tasks(bench: FeynmanBench) -> list[Task]:
                     if method == "lies":
                         settings = {"schedule": bench.schedule, "epochs_scale": float(bench.epochs_scale),
                                     "lies_options": dict(sorted(bench.lies_options.items()))}
+                    elif method == "auto":
+                        from keras_symbolic.pipelines.auto import AutoConfig
+
+                        settings = {"auto": AutoConfig().to_dict()}
                     else:
                         settings = {"population": int(bench.peer_population),
                                     "evaluations": int(bench.peer_evaluations),
@@ -328,7 +334,7 @@ def feynman_tasks(bench: FeynmanBench) -> list[Task]:
                         "seed": seed, "ablation": ablation, "samples": samples,
                         "test_samples": int(bench.test_samples), "settings": settings,
                         "config_id": config_id, "solution_timeout": float(bench.solution_timeout),
-                        "time_budget": budget if method != "lies" else None,
+                        "time_budget": budget if method not in OWN_METHODS else None,
                         "network_cache": bench.network_cache if method == "lies" else None,
                         "noise": noise,
                     }
@@ -373,6 +379,24 @@ def _run_lies(spec: Mapping) -> dict:
     return record
 
 
+def _run_auto(spec: Mapping) -> dict:
+    from dataclasses import replace
+
+    from keras_symbolic.pipelines.auto import AutoConfig
+    from keras_symbolic.pipelines.evaluate_auto import fit_feynman_auto
+
+    config = replace(AutoConfig(), **{k: v for k, v in spec["settings"]["auto"].items() if k != "seed"})
+    result = fit_feynman_auto(spec["equation"], int(spec["seed"]), int(spec["samples"]), int(spec["test_samples"]),
+                              config, verbose=0, solution_timeout=float(spec["solution_timeout"]),
+                              noise=float(spec.get("noise", 0.0)))
+    record = result.to_record()
+    record["candidates"] = int(len(result.candidates))
+    import keras
+
+    record["keras_backend"] = keras.backend.backend()
+    return record
+
+
 def run_task(spec: Mapping) -> dict:
     """The runner's target: fit ``spec["method"]`` on ``spec["equation"]`` and score it.
 
@@ -385,6 +409,8 @@ def run_task(spec: Mapping) -> dict:
     method = spec["method"]
     if method == "lies":
         record = _run_lies(spec)
+    elif method == "auto":
+        record = _run_auto(spec)
     elif method in ("operon", "gplearn"):
         from keras_symbolic.bench.peers import run_peer
 

@@ -43,7 +43,7 @@ def add_bench_parser(subparsers) -> argparse.ArgumentParser:
     fey.add_argument("--subset", default="lies",
                      help="'lies' (the paper's rule: 61 equations; add I.15.3t for SPEC's 62), 'all' (100), "
                           "or comma-separated names; mixes work: lies,I.15.3t")
-    fey.add_argument("--method", default="lies", help="comma-separated: lies, operon (pyoperon), gplearn")
+    fey.add_argument("--method", default="lies", help="comma-separated: lies, auto (the discovery engine), operon (pyoperon), gplearn")
     fey.add_argument("--trials", type=int, default=3, help="trials per equation and method (seed = --seed + trial)")
     fey.add_argument("--seed", type=int, default=0, help="base seed")
     fey.add_argument("--samples", type=int, default=None, help="training rows (default: the schedule's, 10000)")

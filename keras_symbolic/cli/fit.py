@@ -1,6 +1,6 @@
 """``keras-symbolic fit``: a formula for a CSV table or an AI Feynman equation, with any method.
 
-    keras-symbolic fit DATA.csv --target COLUMN [--method lies|symbolnet] [--out DIR] [--seed N]
+    keras-symbolic fit DATA.csv --target COLUMN [--method lies|symbolnet|auto] [--out DIR] [--seed N]
     keras-symbolic fit --feynman NAME [--samples N] [--out DIR] [--seed N]
 
 The command reads and checks the input, runs the method's pipeline, which returns a
@@ -21,6 +21,7 @@ from keras_symbolic.cli.fit_symbolnet import (
     run_symbolnet_feynman,
     run_symbolnet_fit,
 )
+from keras_symbolic.cli.fit_auto import run_auto_fit
 from keras_symbolic.cli.noise_option import add_noise_argument, noise_level
 from keras_symbolic.cli.output import finish
 from keras_symbolic.cli.table import parse_sep, read_table, sample_rows
@@ -52,7 +53,9 @@ def add_fit_parser(subparsers) -> argparse.ArgumentParser:
     fit.add_argument("--test-samples", type=int, default=10_000, help="test rows drawn for --feynman (default 10000)")
     add_noise_argument(fit, "the training rows drawn for --feynman")
     fit.add_argument("--test-size", type=float, default=0.2, help="fraction of CSV rows held out for testing (default 0.2)")
-    fit.add_argument("--method", choices=["lies", "symbolnet"], default="lies", help="method (default lies)")
+    fit.add_argument("--method", choices=["lies", "symbolnet", "auto"], default="lies",
+                     help="lies (default), symbolnet, or auto: the discovery engine (any signs and noise; "
+                          "decomposition, LIES, sparse regression; see ARCHITECTURE.md)")
     fit.add_argument("--schedule", choices=["reference", "paper"], default="reference",
                      help="ADMM schedule: the authors' code values (default) or the paper's")
     fit.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every phase's epochs (quick runs)")
@@ -119,8 +122,10 @@ def run_fit(args) -> int:
     noise = noise_level(args)
     if noise and args.feynman is None:
         raise CLIError("--noise applies to --feynman only (a DATA file keeps the noise it has)")
-    if noise and args.method != "lies":
-        raise CLIError("--noise applies to --method lies only")
+    if noise and args.method == "symbolnet":
+        raise CLIError("--noise applies to --method lies and auto only")
+    if args.method == "auto":
+        return run_auto_fit(args, load_table, noise, 0 if args.quiet else 1)
     if args.method == "symbolnet":
         if args.feynman:
             return run_symbolnet_feynman(args)

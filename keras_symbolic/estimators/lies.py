@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import replace
 
 import numpy as np
 import sympy as sp
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.exceptions import DataConversionWarning
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from keras_symbolic.pipelines.evaluate import lies_fit_result
 from keras_symbolic.pipelines.lies import run_lies
@@ -55,7 +57,8 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
         fit_result_: the :class:`~keras_symbolic.results.fit_result.FitResult` (scores on the training
             rows), written by :meth:`write_result`.
         config_: the :class:`LIESConfig` used.
-        feature_names_in_, n_features_in_: the columns seen in ``fit``.
+        n_features_in_: the number of columns seen in ``fit``; feature_names_in_: their names, when ``X`` was a
+            DataFrame (scikit-learn's convention; ``names_`` has the names in every case).
     """
 
     def __init__(
@@ -124,7 +127,13 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
             feature_names = [str(c) for c in X.columns]
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
+        if getattr(y, "ndim", 1) == 2 and getattr(y, "shape", (0, 0))[1] == 1:
+            warnings.warn("A column-vector y was passed when a 1d array was expected; it is raveled to (n_samples,).",
+                          DataConversionWarning, stacklevel=2)
+        frame = X
         X, y, names = validate_xy(X, y, feature_names, max_features=MAX_LIES_FEATURES)
+        # scikit-learn's bookkeeping: n_features_in_, and feature_names_in_ for a DataFrame with string columns
+        validate_data(self, frame, skip_check_array=True, reset=True)
         self.config_ = self._build_config()
         self.names_ = safe_names(names)
         start = time.perf_counter()
@@ -140,10 +149,14 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
         self.model_ = self.result_.model
         self.transform_ = self.result_.transform
         self.variables_ = self.result_.variables
-        self.feature_names_in_ = np.asarray(names, dtype=object)
         self.n_features_in_ = len(names)
         self._predict_fn = to_callable(self.expression_, self.variables_)
         return self
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_predict_fn", None)  # a lambdified function does not pickle; rebuilt on first use
+        return state
 
     def write_result(self, out_dir):
         """Write the fit's result folder (``result.json``, ``pareto.csv``, ``parity.png`` on the training
@@ -153,12 +166,17 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
 
     def _check_X(self, X):
         check_is_fitted(self, "expression_")
-        X, _, _ = validate_xy(X, None, list(self.feature_names_in_), min_rows=1)
+        if np.ndim(X) == 2:  # column count and names as in fit, in scikit-learn's words
+            validate_data(self, X, skip_check_array=True, reset=False)
+        X, _, _ = validate_xy(X, None, list(self.names_.user), min_rows=1)
         return X
 
     def predict(self, X) -> np.ndarray:
         """Evaluate the chosen formula on ``X``: shape ``(n_samples,)``."""
-        return self._predict_fn(self._check_X(X))
+        X = self._check_X(X)
+        if getattr(self, "_predict_fn", None) is None:
+            self._predict_fn = to_callable(self.expression_, self.variables_)
+        return np.broadcast_to(np.asarray(self._predict_fn(X), dtype=np.float64), (len(X),)).copy()
 
     def predict_network(self, X) -> np.ndarray:
         """Evaluate the trained (pruned) network instead of the formula."""

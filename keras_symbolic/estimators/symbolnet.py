@@ -34,6 +34,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, check_X_y
 
 from keras_symbolic.pipelines.symbolnet import SymbolNetConfig, train_symbolnet
 from keras_symbolic.results.metrics import classification_metrics
+from keras_symbolic.symbolic.names import safe_names
 from keras_symbolic.symbolic.unroll import display_expression, evaluate_expressions
 
 __all__ = ["SymbolNetRegressor", "SymbolNetClassifier"]
@@ -148,6 +149,9 @@ class _SymbolNetBase(BaseEstimator):
             sample_weight = check_array(sample_weight, ensure_2d=False, dtype=np.float64, estimator=self)
             if sample_weight.shape != (X.shape[0],):
                 raise ValueError(f"sample_weight has shape {sample_weight.shape}, expected ({X.shape[0]},).")
+        # names that would not read back in a formula (``mass kg``, ``E``, ``lambda``) get safe symbols
+        self.names_ = safe_names(self.variable_names if self.variable_names is not None
+                                 else [f"x{i}" for i in range(X.shape[1])])
         result = train_symbolnet(
             X,
             Y,
@@ -155,7 +159,7 @@ class _SymbolNetBase(BaseEstimator):
             task=self._task,
             verbose=self.verbose,
             sample_weight=sample_weight,
-            variable_names=self.variable_names,
+            variable_names=list(self.names_.safe),
         )
         self.model_ = result.model
         self.expressions_ = result.expressions
@@ -187,14 +191,14 @@ class _SymbolNetBase(BaseEstimator):
         digits = self.display_digits if precision is None else precision
         exprs = self.sympy(i)
         if isinstance(exprs, list):
-            return [sp.latex(display_expression(e, digits)) for e in exprs]
-        return sp.latex(display_expression(exprs, digits))
+            return [self.names_.latex(display_expression(e, digits)) for e in exprs]
+        return self.names_.latex(display_expression(exprs, digits))
 
     def formula_outputs(self, X) -> np.ndarray:
         """The unrolled formulas on ``X``: shape ``(n_rows, n_outputs)``."""
         check_is_fitted(self, "expressions_")
         X = self._validate_X(X, reset=False)
-        return evaluate_expressions(self.expressions_, X, self.variable_names)
+        return evaluate_expressions(self.expressions_, X, list(self.names_.safe))
 
 
 class SymbolNetRegressor(RegressorMixin, _SymbolNetBase):
@@ -222,7 +226,9 @@ class SymbolNetRegressor(RegressorMixin, _SymbolNetBase):
             ``model_`` is then the fine-tuned model and ``history_`` has a ``phase`` entry (1, 2)
             per epoch; the regulariser's terms are logged for phase 1 only.
         finetune_learning_rate: learning rate of the fine-tuning phase (``None``: ``learning_rate``).
-        variable_names: names of the variables in the expressions (default ``x0 .. x{d-1}``).
+        variable_names: names of the variables (default ``x0 .. x{d-1}``); in ``expressions_`` a name
+            that would not read back (``mass kg``, ``E``, ``lambda``) is a safe symbol (``mass_kg``,
+            ``E_``, ``lambda_``); ``names_`` holds the mapping and :meth:`latex` shows the names.
         display_digits: significant digits of :meth:`latex` (display only).
         verbose: Keras ``fit`` verbosity.
 

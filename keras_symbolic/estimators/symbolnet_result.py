@@ -104,7 +104,7 @@ def symbolnet_fit_result(est, X_tr, y_tr, X_te, y_te, *, seconds: float, seed: i
     return FitResult(
         method="symbolnet",
         expressions=expressions,
-        variables=list(est.variable_names),
+        variables=list(est.names_.safe),
         metrics=metrics,
         task=task,
         outputs=outputs,
@@ -116,10 +116,11 @@ def symbolnet_fit_result(est, X_tr, y_tr, X_te, y_te, *, seconds: float, seed: i
         wall_seconds=seconds,
         details=details,
         seed=int(seed),
-        data={**data, "features": list(est.variable_names), "train_rows": int(len(y_tr)), "test_rows": int(len(y_te))},
+        data={**data, "features": list(est.names_.user), "train_rows": int(len(y_tr)), "test_rows": int(len(y_te))},
         config=dict(est.config_),
         model=est.model_,
         predictions=predictions,
         files=files,
         native=est,
+        symbols=est.names_.mapping if est.names_.renamed else None,
     )

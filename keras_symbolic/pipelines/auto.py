@@ -166,6 +166,8 @@ def _table(candidates: list[Candidate]) -> pd.DataFrame:
     expression; ``chosen`` marks the smallest description length."""
     rows, seen = [], set()
     for c in sorted(candidates, key=lambda c: c.dl):
+        whole = {f: sp.Integer(int(f)) for f in c.expression.atoms(sp.Float) if float(f).is_integer()}
+        c.expression = c.expression.xreplace(whole) if whole else c.expression  # 1.0*x -> x
         key = sp.srepr(c.expression)
         if key in seen:
             continue

@@ -129,11 +129,14 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
         progress.message(f"{'  ' * depth}piece {names}: {chosen[0].solver} -> {chosen[0].expression}")
         return [c.expression for c in chosen]
     if depth < config.max_depth and len(relevant) >= 2:
-        tests = []
-        for kind in ("mul", "add"):
+        # a plain product, then a sum, then a product up to a constant: the first that holds
+        passing = []
+        for rank, kind in enumerate(("mul", "add")):
             group, violation, offset = best_split(f, full_rows, relevant, kind, seed=depth)
-            tests.append((violation, kind, group, offset))
-        violation, kind, group, offset = min(tests)
+            if kind == "mul" and offset != 0:
+                rank = 2
+            passing.append((violation > tol.split, rank, violation, kind, group, offset))
+        _, _, violation, kind, group, offset = min(passing, key=lambda t: t[:2])
         if violation <= tol.split:
             rest = [c for c in relevant if c not in group]
             groups = [[str(symbols[c]) for c in group], [str(symbols[c]) for c in rest]]
@@ -203,9 +206,13 @@ def decompose(X, y, symbols, train, val, config, log: list, progress) -> list:
         free = {r: sp.Float(r) for r in sp.sympify(expr).atoms(sp.Rational) if not r.is_integer}
         for candidate in refits + [sp.sympify(expr).xreplace(free)]:
             cand = polish(candidate, X, y, symbols, train, val, seconds=10.0)
-            if cand is not None:
-                cand.solver = "decomposition"
-                out.append(cand)
+            if cand is None:
+                continue
+            cand.solver = "decomposition"
+            out.append(cand)
+            if cand.r2 >= 1 - config.exact_tolerance**2:  # exact on the held-out rows: done
+                progress.phase_done("decomposition", str(cand.expression))
+                return out
     if out:
         progress.phase_done("decomposition", str(min(out, key=lambda c: c.dl).expression))
     return out

@@ -59,6 +59,10 @@ def _pair_terms(a: sp.Symbol, b: sp.Symbol, ca: np.ndarray, cb: np.ndarray) -> l
         out += [b / a, b**2 / a, b / a**2]
     if np.all(ca != 0) and np.all(cb != 0):
         out += [1 / (a * b)]
+    if np.all(ca > 0):
+        out += [b * sp.log(a)]
+    if np.all(cb > 0):
+        out += [a * sp.log(b)]
     return out
 
 
@@ -130,9 +134,9 @@ def _reductions(A: np.ndarray, y: np.ndarray, chosen, intercept: bool) -> tuple[
 
 
 def _beam_search(A, y, max_terms: int, beam: int, intercept: bool) -> list[tuple[list, float]]:
-    """Best subset found for each size 1..max_terms: a beam of the ``2 beam`` best subsets per size,
-    each extended by its ``beam`` most useful columns; the first step keeps every single column, so
-    every column's best partners are tried (pairs that are poor alone but exact together)."""
+    """Best subset found for each size 1..max_terms: a beam of the ``2 beam`` best subsets per size
+    (``3 beam`` single columns at the first step, so that pairs that are poor alone but exact together
+    are still tried), each extended by its ``beam`` most useful columns."""
     beams = [((), float(np.sum((y - (y.mean() if intercept else 0.0)) ** 2)))]
     best_per_size = []
     for size in range(min(max_terms, A.shape[1])):
@@ -146,7 +150,7 @@ def _beam_search(A, y, max_terms: int, beam: int, intercept: bool) -> list[tuple
                 grown[key] = min(grown.get(key, np.inf), max(sse - red[k], 0.0))
         if not grown:
             break
-        beams = sorted(grown.items(), key=lambda t: t[1])[: (A.shape[1] if size == 0 else 2 * beam)]
+        beams = sorted(grown.items(), key=lambda t: t[1])[: (3 * beam if size == 0 else 2 * beam)]
         best_per_size.append((list(beams[0][0]), beams[0][1]))
         if beams[0][1] <= 1e-24 * max(float(y @ y), 1e-300):
             break
@@ -154,7 +158,7 @@ def _beam_search(A, y, max_terms: int, beam: int, intercept: bool) -> list[tuple
 
 
 def sparse_fit(lib: TermLibrary, y, train, val, symbols, *, max_terms: int = 6, intercept: bool = True,
-               max_rows: int = 2000, beam: int = 12) -> list[tuple[float, sp.Expr]]:
+               max_rows: int = 1200, beam: int = 12) -> list[tuple[float, sp.Expr]]:
     """Beam search over subsets of up to ``max_terms`` terms on (at most ``max_rows`` of) the ``train``
     rows; each size's best subset is refitted on all training rows.
 
@@ -200,9 +204,15 @@ def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 1
                            simple_fraction(x / np.pi, max_denominator) * sp.pi,
                            simple_fraction(x * np.pi, max_denominator) / sp.pi):
                 trial = best.xreplace({f: option})
-                if trial.atoms(sp.Float):
-                    trial, _ = fit_coefficients(trial, X, y, symbols, max_nfev=100, timeout=refit_seconds, max_samples=2000)
+                if trial.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+                    continue
                 d = dl(trial)
+                close = abs(float(option) - x) <= 0.05 * abs(x)
+                if d > best_dl and close and trial.atoms(sp.Float):
+                    # the other constants may absorb the change: refit them (only for nearby values,
+                    # a distant one is not worth a fit)
+                    trial, _ = fit_coefficients(trial, X, y, symbols, max_nfev=100, timeout=refit_seconds, max_samples=2000)
+                    d = dl(trial)
                 if d <= best_dl:
                     best, best_dl, changed = trial, d, True
                     break

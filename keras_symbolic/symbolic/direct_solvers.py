@@ -55,6 +55,8 @@ class Candidate:
 
 def score(expr, X, y, symbols) -> tuple[float, float]:
     """``(description length, R^2)`` of ``expr`` on ``(X, y)``; ``(inf, -inf)`` when not finite."""
+    if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+        return float("inf"), float("-inf")
     with np.errstate(all="ignore"):
         pred = np.broadcast_to(to_callable(expr, symbols)(X), y.shape).astype(np.float64)
     if not np.all(np.isfinite(pred)):
@@ -78,24 +80,40 @@ def polish(expr, X, y, symbols, train, val, *, seconds: float = 5.0) -> Candidat
             expr = simplest_form(expr)
     except SymbolicTimeout:
         pass
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-        return None
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, KeyError):
+        return None  # the formula cannot be evaluated (e.g. a rounding divided by zero)
     dl, r2 = score(expr, X[val], y[val], symbols)
     return Candidate(expr, "", dl, r2) if np.isfinite(dl) else None
 
 
+def _exp_of_log_to_power(expr: sp.Expr) -> sp.Expr:
+    """``exp(c log(x)) -> x**c`` (the log already requires ``x > 0``, so the two are equal)."""
+
+    def is_exp_of_log(e):
+        return isinstance(e, sp.exp) and sum(isinstance(f, sp.log) for f in sp.Mul.make_args(e.args[0])) == 1
+
+    def to_power(e):
+        factors = sp.Mul.make_args(e.args[0])
+        log = next(f for f in factors if isinstance(f, sp.log))
+        return log.args[0] ** sp.Mul(*[f for f in factors if f is not log])
+
+    return expr.replace(is_exp_of_log, to_power)
+
+
 def simplest_form(expr: sp.Expr) -> sp.Expr:
-    """The smallest of ``expr``, its expansion and its factorisation (same function, fewer nodes:
-    ``(a - c)**2/2 + (a + c)**2/2 -> a**2 + c**2``)."""
+    """The smallest of ``expr``, its expansion, factorisation and combined powers (same function, fewer
+    nodes: ``(a - c)**2/2 + (a + c)**2/2 -> a**2 + c**2``, ``exp(b*log(a)) -> a**b``)."""
     from keras_symbolic.symbolic.complexity import expression_complexity
 
     forms = [expr]
-    for rewrite in (sp.expand, sp.factor):
+    for rewrite in (sp.expand, sp.factor, _exp_of_log_to_power):
         try:
             forms.append(rewrite(expr))
         except (TypeError, ValueError, sp.PolynomialError):
             pass
-    return min(forms, key=expression_complexity)
+    best = min(forms, key=expression_complexity)
+    whole = {f: sp.Integer(int(f)) for f in best.atoms(sp.Float) if float(f).is_integer()}
+    return best.xreplace(whole) if whole else best
 
 
 def _basis(X, y, symbols, train, val, max_terms) -> list[sp.Expr]:
@@ -103,9 +121,16 @@ def _basis(X, y, symbols, train, val, max_terms) -> list[sp.Expr]:
     return [expr for _, expr in sparse_fit(library, y, train, val, symbols, max_terms=max_terms)[:2]]
 
 
+def _most_promising(raw: list, X, y, symbols, keep: int) -> list:
+    """The ``keep`` raw candidates with the smallest description length before polishing."""
+    scored = [(score(e, X, y, symbols)[0], i) for i, (_, e) in enumerate(raw)]
+    return [raw[i] for d, i in sorted(scored)[:keep] if np.isfinite(d)]
+
+
 def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: bool = True,
-                 power_law: bool = True, seconds: float = 20.0) -> list[Candidate]:
-    """Every direct solver on ``X (n, d)``, ``y (n,)``; candidates polished and scored (see module)."""
+                 power_law: bool = True, seconds: float = 20.0, polish_top: int = 6) -> list[Candidate]:
+    """Every direct solver on ``X (n, d)``, ``y (n,)``; the ``polish_top`` most promising candidates
+    polished and scored (see the module docstring)."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     raw: list[tuple[str, sp.Expr]] = [("basis", e) for e in _basis(X, y, symbols, train, val, max_terms)]
@@ -130,7 +155,7 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
             found, _ = sum_factor_search(start, X, y, symbols, timeout=min(10.0, seconds / 2))
             raw += [("power law" if d == "power law" else "(1 + k u)**p factor", e) for d, e in found]
     out = []
-    for solver, expr in raw:
+    for solver, expr in _most_promising(raw, X[val], y[val], symbols, keep=polish_top):
         cand = polish(expr, X, y, symbols, train, val)
         if cand is not None:
             cand.solver = solver

@@ -1,6 +1,6 @@
 """An exhaustive search over small one-variable forms with inner constants, the solver for pieces of one
 variable that a linear term library cannot express: ``A sin(k x + phi) + C``, ``A exp(k x) + C``,
-``A x**p + C``, ``A exp(-k (x - m)**2) + C``, ``A / (exp(k x) - 1) + C``, ``A tanh(k x + b) + C``,
+``A x**p + C``, ``A exp(-k (x - m)**2) + C``, ``A exp(d x) sin(k x + phi) + C``, ``A / (exp(k x) - 1) + C``, ``A tanh(k x + b) + C``,
 ``A log(x + b) + C`` and ``A asin(k x) + C``.
 
 Each form is fitted by nonlinear least squares (``scipy.optimize.least_squares``) from a small grid of
@@ -35,6 +35,9 @@ def _forms(x: np.ndarray):
                   [(k / span**2, m) for k in (1, 4, 16) for m in (centre, float(np.min(x)), 0.0)], True),
         "bose": (lambda x, p: 1.0 / np.expm1(p[0] * x), lambda s, p: 1 / (sp.exp(p[0] * s) - 1),
                  [(k / span,) for k in (0.5, 1, 2, 4)], bool(np.all(x > 0) or np.all(x < 0))),
+        "damped sin": (lambda x, p: np.exp(p[2] * x) * np.sin(p[0] * x + p[1]),
+                       lambda s, p: sp.exp(p[2] * s) * sp.sin(p[0] * s + p[1]),
+                       [(k, ph, -d / span) for k in _K_GRID[1:6] for ph in (0.0, np.pi / 2) for d in (0.5, 2.0)], True),
         "tanh": (lambda x, p: np.tanh(p[0] * x + p[1]), lambda s, p: sp.tanh(p[0] * s + p[1]),
                  [(k / span, -k * centre / span) for k in (1, 4)], True),
         "log": (lambda x, p: np.log(x + p[0]), lambda s, p: sp.log(s + p[0]),
@@ -83,7 +86,7 @@ def fit_one_variable_forms(x, y, symbol: sp.Symbol, *, max_rows: int = 1500) -> 
         if not defined:
             continue
         best = None
-        for start in itertools.islice(starts, 16):
+        for start in itertools.islice(starts, 20):
             fit = _fit(g, start, xs, ys)
             if fit is not None and (best is None or fit[0] < best[0]):
                 best = fit

@@ -1,0 +1,154 @@
+"""A development set of general formulas of our own (not the AI Feynman table), and a sweep over it.
+
+    KERAS_BACKEND=jax python benchmarks/dev_formulas.py --methods auto,lies,operon --noise 0,0.01 \
+        --out benchmarks/results/dev-formulas.jsonl [--only NAME,...] [--rows 5000]
+
+Twenty formulas: sums, polynomials, rational functions, trigonometry, exponentials, mixed signs, one to
+six variables; each with its own sampling box. A run appends one JSON line per (formula, method, noise):
+the formula found, test R^2 on clean rows, whether it is a symbolic solution (SRBench's rule and the
+paper's, ``keras_symbolic.symbolic.equivalence``), wall seconds. The engine is judged on these, never
+tuned to the Feynman table. ``--summary`` prints the table of a finished file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import sympy as sp
+
+# name: (formula, {variable: (low, high)})
+DEV_SET = {
+    "poly2": ("3*a**2 - 2*a*b + 0.5", {"a": (-2, 2), "b": (-2, 2)}),
+    "cubic": ("a**3 - 4*a + 1", {"a": (-3, 3)}),
+    "sum_sines": ("sin(a) + 2*cos(b) - sin(c)", {"a": (-3, 3), "b": (-3, 3), "c": (-3, 3)}),
+    "sine_freq": ("sin(3*t)", {"t": (0, 4)}),
+    "damped": ("exp(-t/2)*cos(3*t)", {"t": (0, 5)}),
+    "lorentzian": ("1/((x - m)**2 + 1)", {"x": (-3, 3), "m": (-1, 1)}),
+    "logistic": ("1/(1 + exp(-k*x))", {"k": (0.5, 3), "x": (-3, 3)}),
+    "saturation": ("v*s/(k + s)", {"v": (1, 5), "s": (0.1, 10), "k": (0.5, 3)}),
+    "log_sum": ("log(a + b)", {"a": (1, 10), "b": (1, 10)}),
+    "power_var": ("a**b", {"a": (1, 3), "b": (0.5, 2)}),
+    "quad_form": ("a**2 + a*b + c**2", {"a": (-2, 2), "b": (-2, 2), "c": (-2, 2)}),
+    "wavg": ("(a*p + b*q)/(p + q)", {"a": (1, 5), "b": (1, 5), "p": (1, 3), "q": (1, 3)}),
+    "difference": ("a*b - c*d", {"a": (-2, 2), "b": (-2, 2), "c": (-2, 2), "d": (-2, 2)}),
+    "ratio_sums": ("(a + b)/(c + d)", {"a": (1, 4), "b": (1, 4), "c": (1, 4), "d": (1, 4)}),
+    "mixed_signs": ("x*y - sin(z)", {"x": (-2, 2), "y": (-2, 2), "z": (-3, 3)}),
+    "prod_trig": ("a*b*sin(c)", {"a": (1, 3), "b": (1, 3), "c": (0, 6)}),
+    "gauss2": ("exp(-(x**2 + y**2)/2)", {"x": (-2, 2), "y": (-2, 2)}),
+    "nested_sum": ("p*(q + r*sin(s))", {"p": (1, 3), "q": (1, 3), "r": (1, 3), "s": (0, 6)}),
+    "five_vars": ("a*b + c/d - e", {"a": (-2, 2), "b": (-2, 2), "c": (1, 3), "d": (1, 3), "e": (-2, 2)}),
+    "six_vars": ("a*b*c + d*e*f", {"a": (1, 2), "b": (1, 2), "c": (1, 2), "d": (1, 2), "e": (1, 2), "f": (1, 2)}),
+}
+
+
+def rows(name: str, n: int, seed: int):
+    """``(X, y, names, truth)`` of formula ``name``: ``n`` uniform rows in its box."""
+    text, box = DEV_SET[name]
+    names = list(box)
+    truth = sp.sympify(text, locals={v: sp.Symbol(v) for v in names})
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([rng.uniform(lo, hi, n) for lo, hi in box.values()])
+    y = sp.lambdify([sp.Symbol(v) for v in names], truth, "numpy")(*X.T)
+    return X, np.broadcast_to(np.asarray(y, dtype=float), (n,)).copy(), names, truth
+
+
+def run_one(name: str, method: str, noise: float, n_rows: int, seed: int, budget: float) -> dict:
+    from keras_symbolic.datasets.noise import add_target_noise
+    from keras_symbolic.results.metrics import safe_r2
+    from keras_symbolic.symbolic.equivalence import check_symbolic_solution
+    from keras_symbolic.symbolic.evaluation import to_callable
+
+    X, y, names, truth = rows(name, n_rows, seed)
+    X_te, y_te, _, _ = rows(name, 5000, seed + 1000)
+    y_noisy = add_target_noise(y, noise, np.random.default_rng(seed + 7)) if noise else y
+    start = time.perf_counter()
+    if method == "auto":
+        from keras_symbolic.estimators import SymbolicRegressor
+
+        est = SymbolicRegressor(seed=seed).fit(X, y_noisy, feature_names=names)
+        expr, symbols = est.expression_, est.variables_
+    elif method == "lies":
+        from keras_symbolic.estimators import LIESRegressor
+
+        est = LIESRegressor(seed=seed, log_space=bool(np.all(X != 0) and (np.all(y > 0) or np.all(y < 0))))
+        est.fit(X, y_noisy, feature_names=names)
+        expr, symbols = est.expression_, est.variables_
+    elif method in ("operon", "gplearn"):
+        from keras_symbolic.bench.peers import fit_gplearn, fit_operon, gplearn_to_sympy, operon_to_sympy
+
+        symbols = [sp.Symbol(v) for v in names]
+        if method == "operon":
+            fitted = fit_operon(X, y_noisy, len(names), seed, 1000, 500_000, budget, {})
+            expr = operon_to_sympy(fitted["text"], symbols)
+        else:
+            fitted = fit_gplearn(X, y_noisy, seed, 1000, 500_000, budget, {})
+            expr = gplearn_to_sympy(fitted["program"], symbols)
+    else:
+        raise ValueError(f"unknown method {method!r}")
+    seconds = time.perf_counter() - start
+    expr = sp.sympify(expr).xreplace({s: sp.Symbol(str(s)) for s in sp.sympify(expr).free_symbols})
+    ranges = {v: box for v, box in DEV_SET[name][1].items()}
+    checks = {rule: check_symbolic_solution(expr, truth, ranges, rule=rule, timeout=10) for rule in ("paper", "srbench")}
+    with np.errstate(all="ignore"):
+        r2 = safe_r2(y_te, np.broadcast_to(to_callable(expr, [sp.Symbol(v) for v in names])(X_te), y_te.shape))
+    return {"formula": name, "truth": DEV_SET[name][0], "method": method, "noise": noise, "seed": seed,
+            "expression": str(expr), "r2_test": r2, "solved_paper": bool(checks["paper"].is_solution),
+            "solved_srbench": bool(checks["srbench"].is_solution), "seconds": round(seconds, 1)}
+
+
+def summary(path: Path) -> str:
+    import pandas as pd
+
+    runs = pd.read_json(path, lines=True)
+    runs["r2>0.999"] = runs["r2_test"].fillna(-1) > 0.999
+    table = runs.groupby(["method", "noise"]).agg(formulas=("formula", "nunique"), solved=("solved_srbench", "sum"),
+                                                  solved_paper=("solved_paper", "sum"), fitted=("r2>0.999", "sum"),
+                                                  median_seconds=("seconds", "median"))
+    return table.to_markdown()
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--methods", default="auto")
+    p.add_argument("--noise", default="0")
+    p.add_argument("--only", default="")
+    p.add_argument("--rows", type=int, default=5000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--peer-budget", type=float, default=60.0, help="seconds of search for pyoperon and gplearn")
+    p.add_argument("--out", type=Path, default=Path("benchmarks/results/dev-formulas.jsonl"))
+    p.add_argument("--summary", action="store_true", help="print the table of --out and stop")
+    args = p.parse_args(argv)
+    if args.summary:
+        print(summary(args.out))
+        return 0
+    names = [n for n in (args.only.split(",") if args.only else DEV_SET) if n]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    done = set()
+    if args.out.exists():
+        for line in args.out.read_text().splitlines():
+            r = json.loads(line)
+            done.add((r["formula"], r["method"], r["noise"], r["seed"]))
+    for noise in [float(v) for v in args.noise.split(",")]:
+        for name in names:
+            for method in args.methods.split(","):
+                if (name, method, noise, args.seed) in done:
+                    continue
+                try:
+                    record = run_one(name, method, noise, args.rows, args.seed, args.peer_budget)
+                except Exception as exc:  # a failed run is a result too
+                    record = {"formula": name, "method": method, "noise": noise, "seed": args.seed,
+                              "error": repr(exc)[:300], "solved_paper": False, "solved_srbench": False,
+                              "r2_test": None, "seconds": None}
+                with args.out.open("a") as f:
+                    f.write(json.dumps(record) + "\n")
+                print(f"{name:12s} {method:6s} noise {noise:<5} solved {record['solved_srbench']!s:5s} "
+                      f"{record.get('seconds')}s  {record.get('expression', record.get('error'))}", flush=True)
+    print(summary(args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

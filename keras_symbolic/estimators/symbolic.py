@@ -1,0 +1,112 @@
+"""``SymbolicRegressor``: the discovery engine (``method="auto"``) behind the scikit-learn API."""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+import sympy as sp
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
+
+from keras_symbolic.pipelines.auto import AutoConfig, run_auto
+from keras_symbolic.pipelines.evaluate_auto import auto_fit_result
+from keras_symbolic.results.writer import write_result_folder
+from keras_symbolic.symbolic.evaluation import to_callable
+from keras_symbolic.symbolic.names import safe_names
+from keras_symbolic.symbolic.transform import validate_xy
+
+__all__ = ["SymbolicRegressor"]
+
+
+class SymbolicRegressor(RegressorMixin, BaseEstimator):
+    """Find a formula for any table: direct solvers, a Keras surrogate with a recursive decomposition,
+    LIES for products, one description-length rule (see :mod:`keras_symbolic.pipelines.auto`).
+
+    The constructor only stores its arguments; :meth:`fit` validates the data (any signs, zeros and
+    noisy rows are fine), runs the engine and sets the fitted attributes.
+
+    Args:
+        decomposition: use the surrogate and the recursive decomposition.
+        lies: run LIES where the table allows log space and nothing fits exactly yet.
+        surrogate_seconds: wall-clock budget of the surrogate's training.
+        max_terms: most terms of a sparse-regression candidate.
+        seed: seed of the whole run.
+        verbose: 0 silent, 1 one line per phase and per decomposition step.
+        config: a full :class:`~keras_symbolic.pipelines.auto.AutoConfig`; the arguments above are
+            applied on top of it.
+
+    Attributes:
+        expression_: the chosen formula (SymPy, in ``variables_``).
+        equations_: every candidate (solver, complexity, description length, R^2 on held-out rows,
+            expression, chosen).
+        decomposition_: what the decomposition found (tests, splits, pieces and their solvers).
+        fit_result_: the :class:`~keras_symbolic.results.fit_result.FitResult` (training rows).
+        names_: the column names and the safe symbols standing for them.
+        feature_names_in_, n_features_in_: the columns seen in ``fit``.
+    """
+
+    def __init__(self, decomposition: bool = True, lies: bool = True, surrogate_seconds: float = 30.0,
+                 max_terms: int = 6, seed: int = 0, verbose: int = 0, config: AutoConfig | None = None):
+        self.decomposition = decomposition
+        self.lies = lies
+        self.surrogate_seconds = surrogate_seconds
+        self.max_terms = max_terms
+        self.seed = seed
+        self.verbose = verbose
+        self.config = config
+
+    def _build_config(self) -> AutoConfig:
+        if self.config is not None and not isinstance(self.config, AutoConfig):
+            raise ValueError(f"`config` must be an AutoConfig or None, got {type(self.config).__name__}")
+        if not (isinstance(self.max_terms, int) and self.max_terms >= 1):
+            raise ValueError(f"`max_terms` must be a positive integer, got {self.max_terms!r}")
+        if not self.surrogate_seconds > 0:
+            raise ValueError(f"`surrogate_seconds` must be > 0, got {self.surrogate_seconds!r}")
+        return replace(self.config or AutoConfig(), decomposition=bool(self.decomposition), lies=bool(self.lies),
+                       surrogate_seconds=float(self.surrogate_seconds), max_terms=int(self.max_terms),
+                       seed=int(self.seed))
+
+    def fit(self, X, y, feature_names=None):
+        """Fit on ``X (n_samples, n_features)``, ``y (n_samples,)``; ``feature_names`` (or a
+        DataFrame's columns) name the formula's variables."""
+        if feature_names is None and hasattr(X, "columns"):
+            feature_names = [str(c) for c in X.columns]
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
+        X, y, names = validate_xy(X, y, feature_names)
+        self.config_ = self._build_config()
+        self.names_ = safe_names(names)
+        start = time.perf_counter()
+        result = run_auto(X, y, list(self.names_.safe), self.config_, verbose=self.verbose)
+        self.fit_result_ = auto_fit_result(result, X, y, seconds=time.perf_counter() - start, seed=self.seed)
+        self.fit_result_.symbols = self.names_.mapping
+        self.expression_ = result.expression
+        self.equations_ = result.equations
+        self.decomposition_ = result.decomposition
+        self.variables_ = result.variables
+        self.feature_names_in_ = np.asarray(names, dtype=object)
+        self.n_features_in_ = len(names)
+        self._predict_fn = to_callable(self.expression_, self.variables_)
+        return self
+
+    def predict(self, X) -> np.ndarray:
+        """Evaluate the chosen formula on ``X``: shape ``(n_samples,)``."""
+        check_is_fitted(self, "expression_")
+        X, _, _ = validate_xy(X, None, list(self.feature_names_in_), min_rows=1)
+        with np.errstate(all="ignore"):
+            return np.broadcast_to(self._predict_fn(X), (len(X),)).astype(np.float64)
+
+    def sympy(self, index: int | None = None) -> sp.Expr:
+        """The chosen formula, or candidate ``index`` of ``equations_``."""
+        check_is_fitted(self, "expression_")
+        return self.expression_ if index is None else self.equations_.loc[index, "expression"]
+
+    def latex(self, index: int | None = None) -> str:
+        """LaTeX of :meth:`sympy` in the column names."""
+        return self.names_.latex(self.sympy(index))
+
+    def write_result(self, out_dir):
+        """Write the fit's result folder with the package's one writer; returns its path."""
+        check_is_fitted(self, "fit_result_")
+        return write_result_folder(out_dir, self.fit_result_)

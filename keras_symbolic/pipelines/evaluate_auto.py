@@ -1,0 +1,101 @@
+"""One fit of the discovery engine (``method="auto"``) with its evaluation, as a
+:class:`~keras_symbolic.results.fit_result.FitResult`: on a Feynman equation (the same rows, noise and
+symbolic check as every method, :func:`~keras_symbolic.pipelines.evaluate.feynman_rows`) or on a
+user's table (train/test split, safe symbols for the column names).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Optional
+
+import numpy as np
+
+from keras_symbolic.pipelines.auto import AutoConfig, AutoResult, run_auto
+from keras_symbolic.pipelines.evaluate import feynman_rows, solution_check
+from keras_symbolic.results.fit_result import FitResult
+from keras_symbolic.results.metrics import safe_r2
+from keras_symbolic.symbolic.evaluation import to_callable
+from keras_symbolic.symbolic.transform import DataError, validate_xy
+
+__all__ = ["auto_fit_result", "fit_feynman_auto", "fit_table_auto", "FEYNMAN_ROWS"]
+
+#: Training rows drawn for a Feynman equation (as LIES's default schedule).
+FEYNMAN_ROWS = 10_000
+
+
+def auto_fit_result(result: AutoResult, X_tr, y_tr, X_te=None, y_te=None, *, seconds: float, seed: int,
+                    truth: Optional[dict] = None, data: Optional[dict] = None) -> FitResult:
+    """The :class:`FitResult` of an engine run: R^2 on the training and test rows, the candidate table
+    (solver, complexity, description length, R^2 on held-out rows), the decomposition log."""
+    f = to_callable(result.expression, result.variables)
+    with np.errstate(all="ignore"):
+        pred_tr = np.broadcast_to(f(X_tr), np.shape(y_tr))
+        metrics = {"r2_train": safe_r2(y_tr, pred_tr), "r2_test": None}
+        predictions = {"train": (y_tr, pred_tr)}
+        if X_te is not None:
+            pred_te = np.broadcast_to(f(X_te), np.shape(y_te))
+            metrics["r2_test"] = safe_r2(y_te, pred_te)
+            predictions["test"] = (y_te, pred_te)
+    chosen = result.equations[result.equations["chosen"]]
+    return FitResult(
+        method="auto",
+        expressions=[result.expression],
+        variables=list(result.variables),
+        metrics=metrics,
+        candidates=result.equations,
+        truth=truth,
+        wall_seconds=seconds,
+        phase_seconds=result.phase_seconds,
+        details={"solver": str(chosen["solver"].iloc[0]) if len(chosen) else None,
+                 "decomposition": result.decomposition},
+        seed=int(seed),
+        data=data,
+        config=result.config.to_dict(),
+        model=result.model,
+        predictions=predictions,
+        native=result,
+    )
+
+
+def fit_feynman_auto(name: str, seed: int = 0, samples: Optional[int] = None, test_samples: int = 10_000,
+                     config: Optional[AutoConfig] = None, verbose: int = 1, solution_timeout: float = 10.0,
+                     noise: float = 0.0) -> FitResult:
+    """The engine on AI Feynman equation ``name``: ``samples`` training rows (default
+    :data:`FEYNMAN_ROWS`) with SRBench's target ``noise``, clean test rows, the symbolic check."""
+    from keras_symbolic.datasets import get_feynman_equation
+    from keras_symbolic.datasets.noise import check_noise_level
+
+    equation = get_feynman_equation(name)
+    noise = check_noise_level(noise)
+    config = replace(config or AutoConfig(), seed=int(seed))
+    X_tr, y_tr, X_te, y_te = feynman_rows(equation, seed, int(samples or FEYNMAN_ROWS), test_samples, noise=noise)
+    start = time.perf_counter()
+    result = run_auto(X_tr, y_tr, list(equation.variables), config, verbose=verbose)
+    seconds = time.perf_counter() - start
+    truth = solution_check(result.expression, equation, solution_timeout)
+    fit = auto_fit_result(result, X_tr, y_tr, X_te, y_te, seconds=seconds, seed=seed, truth=truth)
+    fit.details["noise"] = noise
+    return fit
+
+
+def fit_table_auto(X, y, feature_names, seed: int = 0, test_size: float = 0.2, config: Optional[AutoConfig] = None,
+                   verbose: int = 1) -> FitResult:
+    """The engine on a table, holding out ``test_size`` of the rows for the test R^2; any signs and
+    zeros are ordinary input; column names get safe symbols where needed."""
+    from sklearn.model_selection import train_test_split
+
+    from keras_symbolic.symbolic.names import safe_names
+
+    X, y, names = validate_xy(X, y, feature_names)
+    if not 0 < test_size < 1:
+        raise DataError(f"test size must be in (0, 1), got {test_size}")
+    name_map = safe_names(names)
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=test_size, random_state=int(seed))
+    config = replace(config or AutoConfig(), seed=int(seed))
+    start = time.perf_counter()
+    result = run_auto(X_tr, y_tr, list(name_map.safe), config, verbose=verbose)
+    seconds = time.perf_counter() - start
+    fit = auto_fit_result(result, X_tr, y_tr, X_te, y_te, seconds=seconds, seed=seed)
+    fit.symbols = name_map.mapping
+    return fit

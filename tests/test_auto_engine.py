@@ -1,0 +1,149 @@
+"""The discovery engine (method="auto"): its pure solvers and selection rule, the recursion through a
+Keras surrogate (on every backend), and mixed-sign and noisy tables through `fit` and the estimator.
+Small tables and short surrogate budgets: these check the behaviour, not the benchmark figures."""
+import json
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from keras_symbolic.symbolic.basis_regression import build_library, round_coefficients, sparse_fit
+from keras_symbolic.symbolic.description_length import description_length, model_bits
+from keras_symbolic.symbolic.direct_solvers import solve_direct
+from keras_symbolic.symbolic.one_variable_forms import fit_one_variable_forms
+from keras_symbolic.symbolic.term_refit import expression_terms, snap_inner_constants
+
+RNG = np.random.default_rng(0)
+
+
+def _same(found, truth):
+    """Same function: the difference simplifies to 0 (symbols compared by name)."""
+    found = sp.sympify(found)
+    found = found.xreplace({s: sp.Symbol(s.name) for s in found.free_symbols})
+    return sp.simplify(found - sp.sympify(truth)) == 0
+
+
+def _split(n):
+    idx = np.random.default_rng(1).permutation(n)
+    return idx[: int(0.8 * n)], idx[int(0.8 * n):]
+
+
+@pytest.mark.parametrize("truth", ["3*a**2 - 2*b + 1/2", "a*b + a*c", "sin(a) + 5*cos(b)/2", "a/b + 3*c/2",
+                                   "a**2 + a*b + c**2"])
+def test_sparse_regression_recovers_sums_exactly(truth):
+    a, b, c = syms = sp.symbols("a b c")
+    X = RNG.uniform(1, 5, size=(3000, 3))
+    y = sp.lambdify(syms, sp.sympify(truth), "numpy")(*X.T) * np.ones(len(X))
+    train, val = _split(len(y))
+    best = sparse_fit(build_library(X, syms), y, train, val, syms)[0][1]
+    assert _same(round_coefficients(best, X[val], y[val], syms), truth)
+
+
+def test_sparse_regression_does_not_invent_terms_for_a_function_outside_the_library():
+    syms = [sp.Symbol("a")]
+    X = RNG.uniform(0.1, 3, size=(2000, 1))
+    y = np.arctan(5 * X[:, 0] ** 3)
+    train, val = _split(len(y))
+    dl, expr = sparse_fit(build_library(X, syms), y, train, val, syms)[0]
+    with np.errstate(all="ignore"):
+        pred = sp.lambdify(syms, expr, "numpy")(X[val, 0])
+    assert np.sqrt(np.mean((pred - y[val]) ** 2)) > 1e-4  # approximated, not "solved"
+
+
+def test_description_length_rounds_noisy_constants_and_keeps_exact_ones():
+    a, b = syms = sp.symbols("a b")
+    X = RNG.uniform(1, 5, size=(5000, 2))
+    clean = X[:, 0] / X[:, 1] + 2.5 * X[:, 1]
+    noisy = clean + 0.01 * np.sqrt(np.mean(clean**2)) * RNG.normal(size=len(clean))
+    fitted = a / b + sp.Float(2.50033) * b
+    assert _same(round_coefficients(fitted, X, noisy, syms), a / b + sp.Rational(5, 2) * b)
+    exact = 2.51234 * X[:, 1]  # noise-free and not a simple number: the float stays
+    assert round_coefficients(sp.Float(2.51234) * b, X, exact, syms).atoms(sp.Float)
+
+
+def test_description_length_prefers_the_smaller_of_two_equally_good_formulas():
+    y = RNG.normal(size=500)
+    small, large = sp.Symbol("a"), sp.Symbol("a") + sp.Float(1e-9) * sp.sin(sp.Symbol("a"))
+    assert model_bits(small, 1, 500) < model_bits(large, 1, 500)
+    assert description_length(small, y, y, 1) < description_length(large, y, y, 1)
+
+
+def test_one_variable_forms_find_a_frequency_and_a_decay():
+    t = sp.Symbol("t")
+    x = np.linspace(0, 4, 800)
+    forms = dict(fit_one_variable_forms(x, 2 * np.sin(3 * x) + 1, t))
+    assert "sin" in forms
+    with np.errstate(all="ignore"):
+        assert np.allclose(sp.lambdify(t, forms["sin"])(x), 2 * np.sin(3 * x) + 1, atol=1e-6)
+
+
+def test_direct_solvers_take_mixed_signs_and_transforms():
+    x, m = syms = sp.symbols("x m")
+    X = np.column_stack([RNG.uniform(-3, 3, 3000), RNG.uniform(-1, 1, 3000)])
+    y = 1 / ((X[:, 0] - X[:, 1]) ** 2 + 1)
+    train, val = _split(len(y))
+    best = solve_direct(X, y, syms, train, val)[0]
+    assert _same(best.expression, 1 / ((x - m) ** 2 + 1))
+
+
+def test_term_refit_helpers():
+    p, w = sp.symbols("p w")
+    snapped = snap_inner_constants(sp.Float(3.2) * p ** sp.Float(1.0009) * sp.sin(sp.Float(1.0003) * w + sp.Float(0.0014)))
+    assert snapped == sp.Float(3.2) * p * sp.sin(w)
+    assert set(expression_terms(sp.Float(2.0) * (p + sp.Float(3.0)) * sp.sin(w))) == {p * sp.sin(w), sp.sin(w)}
+
+
+@pytest.mark.backend
+def test_three_level_composed_function_is_recovered_through_the_recursion():
+    from keras_symbolic.pipelines.auto import AutoConfig, run_auto
+
+    X = np.random.default_rng(1).uniform(1, 5, size=(3000, 4))
+    y = X[:, 0] * (X[:, 1] + X[:, 2] * np.sin(X[:, 3]))  # product of a sum of a product
+    result = run_auto(X, y, ["p", "s", "u", "w"], AutoConfig(lies=False, surrogate_seconds=20), verbose=0)
+    p, s, u, w = sp.symbols("p s u w")
+    assert _same(result.expression, p * (s + u * sp.sin(w)))
+    tests = [step["test"] for step in result.decomposition if "test" in step]
+    assert tests[:3] == ["mul", "add", "mul"]  # the three levels, as the log reports them
+    chosen = result.equations[result.equations["chosen"]]
+    assert chosen["solver"].iloc[0] == "decomposition"
+
+
+@pytest.mark.backend
+def test_fit_auto_on_a_mixed_sign_noisy_table_reads_back(tmp_path, capsys):
+    from keras_symbolic.cli import main
+    from keras_symbolic.symbolic.names import load_expression
+
+    rng = np.random.default_rng(3)
+    a, b = rng.uniform(-2, 2, 2000), rng.uniform(0.5, 3, 2000)
+    y = a**2 * b - np.sin(a)
+    y = y + 0.01 * np.sqrt(np.mean(y**2)) * rng.normal(size=len(y))  # noisy: some rows change sign too
+    table = tmp_path / "t.csv"
+    table.write_text("alpha,mass kg,y\n" + "\n".join(f"{u},{v},{w}" for u, v, w in zip(a, b, y)) + "\n")
+    assert main(["fit", str(table), "--method", "auto", "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    record = json.loads((tmp_path / "out" / "result.json").read_text())
+    assert record["method"] == "auto" and record["r2_test"] > 0.999
+    found = load_expression(record["expression"], record["symbols"])
+    alpha, mass = sp.symbols("alpha mass_kg")
+    assert _same(found, alpha**2 * mass - sp.sin(alpha))
+    assert "formula     : alpha**2*mass_kg - sin(alpha)" in capsys.readouterr().out
+
+
+def test_fit_auto_refuses_lies_options(capsys):
+    from keras_symbolic.cli import main
+
+    assert main(["fit", "--feynman", "I.12.1", "--method", "auto", "--linear-space"]) == 2
+    assert "--linear-space applies to --method lies only" in capsys.readouterr().err
+
+
+def test_symbolic_regressor_sklearn_api_on_a_sum():
+    from keras_symbolic.estimators import SymbolicRegressor
+
+    X = RNG.uniform(-2, 2, size=(1500, 2))
+    y = 3 * X[:, 0] ** 2 - 2 * X[:, 0] * X[:, 1] + 0.5
+    est = SymbolicRegressor(decomposition=False, lies=False).fit(X, y, feature_names=["a", "b"])
+    a, b = sp.symbols("a b")
+    assert _same(est.sympy(), 3 * a**2 - 2 * a * b + sp.Rational(1, 2))
+    assert np.allclose(est.predict(X), y)
+    assert est.fit_result_.method == "auto" and "solver" in est.equations_
+    with pytest.raises(ValueError, match="max_terms"):
+        SymbolicRegressor(max_terms=0).fit(X, y)

@@ -81,11 +81,30 @@ def _complexity_line(result: FitResult) -> str:
             f"{', '.join(map(str, result.complexities))})")
 
 
+def _engine_lines(result: FitResult) -> list[str]:
+    """The discovery engine's solver and the splits its decomposition found, in order."""
+    lines = []
+    if result.details.get("solver"):
+        lines.append(f"solver      : {result.details['solver']}")
+    splits = []
+    for step in result.details.get("decomposition") or []:
+        test = step.get("test", "")
+        if test in ("mul", "add"):
+            a, b = step["groups"]
+            splits.append(f"{'product' if test == 'mul' else 'sum'} {{{', '.join(a)}}}|{{{', '.join(b)}}}")
+        elif test.startswith("symmetry"):
+            splits.append(f"{test.split()[1]} of {', '.join(step['pair'])}")
+    if splits:
+        lines.append("splits      : " + " > ".join(splits))
+    return lines
+
+
 def print_result(result: FitResult, out_dir=None, file: Optional[TextIO] = None) -> None:
     """Print the summary of ``result`` (to ``file``, default stdout); ``out_dir`` names the result
     folder it was written to, if any."""
     file = file or sys.stdout
     lines = _formula_lines(result, saved=out_dir is not None) + _score_lines(result) + [_complexity_line(result)]
+    lines += _engine_lines(result)
     sparsities, targets = result.details.get("sparsities"), result.details.get("targets") or {}
     if sparsities:
         lines.append("sparsity    : " + ", ".join(f"{k} {v:.2f} (target {targets.get(k, 0):.2f})"

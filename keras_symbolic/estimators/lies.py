@@ -166,7 +166,7 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
 
     def _check_X(self, X):
         check_is_fitted(self, "expression_")
-        if np.ndim(X) == 2:  # column count and names as in fit, in scikit-learn's words
+        if _ndim(X) == 2:  # column count and names as in fit, in scikit-learn's words
             validate_data(self, X, skip_check_array=True, reset=False)
         X, _, _ = validate_xy(X, None, list(self.names_.user), min_rows=1)
         return X
@@ -199,6 +199,16 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         return tags
+
+
+def _ndim(X) -> int:
+    """Dimensions of an array-like without calling NumPy functions on it (some array-likes refuse them)."""
+    if hasattr(X, "shape"):
+        return len(X.shape)
+    try:
+        return np.asarray(X).ndim
+    except (TypeError, ValueError):
+        return 0
 
 
 __all__ += ["DataError"]

@@ -47,6 +47,8 @@ class AutoConfig:
             exact: the run stops there.
         decomposition: use the surrogate and the recursive decomposition.
         surrogate_seconds: wall-clock budget of the surrogate's training.
+        surrogate_epochs: most epochs of that training (fix it, with a generous time budget, for a
+            run that does not depend on the machine's load).
         max_depth: depth of the decomposition's recursion.
         split_factor: a split holds when its violation is below ``split_factor`` times the surrogate's
             relative error (plus ``split_floor``).
@@ -65,6 +67,7 @@ class AutoConfig:
     exact_tolerance: float = 1e-6
     decomposition: bool = True
     surrogate_seconds: float = 30.0
+    surrogate_epochs: int = 2000
     max_depth: int = 3
     split_factor: float = 10.0
     split_floor: float = 1e-3

@@ -30,7 +30,7 @@ import numpy as np
 import sympy as sp
 
 from keras_symbolic.models.surrogate import fit_surrogate
-from keras_symbolic.symbolic.complexity import expression_complexity
+from keras_symbolic.symbolic.description_length import description_length
 from keras_symbolic.symbolic.direct_solvers import polish, solve_direct
 from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.separability import SYMMETRIES, best_split, irrelevance, symmetry_violation
@@ -55,6 +55,13 @@ class _Piece:
 
     def values(self, Z: np.ndarray, columns) -> np.ndarray:
         return self.surrogate(self.rows(Z, columns))
+
+
+def _piece_dl(expr, syms, Z, values, floor: float) -> float:
+    """Description length of ``expr`` on a piece's rows, errors below ``floor`` (relative) not counted."""
+    with np.errstate(all="ignore"):
+        pred = np.broadcast_to(to_callable(expr, syms)(Z), values.shape)
+    return description_length(expr, values, pred, len(syms), rel_floor=floor)
 
 
 def _piece_error(expr, syms, Z, values) -> float:
@@ -115,15 +122,15 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
     names = ", ".join(map(str, syms))
     cut = int(0.75 * len(values))
     train, val = np.arange(cut), np.arange(cut, len(values))
-    direct = solve_direct(Z, values, syms, train, val, max_terms=config.max_terms)
+    direct = solve_direct(Z, values, syms, train, val, max_terms=config.max_terms, rel_floor=tol.piece)
     errors = [_piece_error(c.expression, syms, Z[val], values[val]) for c in direct]
-    floor = max(min(errors, default=np.inf), tol.piece)
-    accurate = [c for c, e in zip(direct, errors) if e <= 10 * floor]
-    if accurate and min(errors) <= tol.piece:
-        # the simplest candidates about as accurate as the surrogate (finer fits only fit its errors);
-        # the raw rows decide between them once the pieces are put back together
-        accurate.sort(key=lambda c: (expression_complexity(c.expression), c.dl))
-        chosen = accurate[: tol.keep]
+    if direct and min(errors) <= tol.piece:
+        # ranked by description length with the surrogate's error as the floor: fits finer than the
+        # surrogate gain nothing (they only fit its errors), so among the accurate ones the simplest
+        # win; the raw rows decide between the kept ones once the pieces are put back together
+        floor = tol.piece
+        ranked = sorted(direct, key=lambda c: _piece_dl(c.expression, syms, Z[val], values[val], floor))
+        chosen = ranked[: tol.keep]
         log.append({"depth": depth, "variables": [str(s) for s in syms], "solved_by": chosen[0].solver,
                     "expressions": [str(c.expression) for c in chosen]})
         progress.message(f"{'  ' * depth}piece {names}: {chosen[0].solver} -> {chosen[0].expression}")
@@ -189,7 +196,8 @@ class _Tolerances:
 def decompose(X, y, symbols, train, val, config, log: list, progress) -> list:
     """Fit the surrogate on the training rows, decompose it recursively, and return the reassembled
     candidates with their constants fitted on the raw rows (polished like any candidate)."""
-    surrogate = fit_surrogate(X[train], y[train], seed=config.seed, max_seconds=config.surrogate_seconds)
+    surrogate = fit_surrogate(X[train], y[train], seed=config.seed, max_seconds=config.surrogate_seconds,
+                              epochs=config.surrogate_epochs)
     tol = _Tolerances(split=config.split_factor * surrogate.error + config.split_floor,
                       piece=config.piece_factor * surrogate.error + 1e-4, keep=config.keep_per_piece)
     log.append({"surrogate_error": surrogate.error, "surrogate_epochs": surrogate.epochs,

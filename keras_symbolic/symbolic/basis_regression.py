@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from keras_symbolic.symbolic.description_length import description_length, simple_fraction
+from keras_symbolic.symbolic.description_length import REL_FLOOR, description_length, simple_fraction
 from keras_symbolic.symbolic.evaluation import to_callable
 
 __all__ = ["TermLibrary", "build_library", "sparse_fit", "round_coefficients"]
@@ -158,12 +158,13 @@ def _beam_search(A, y, max_terms: int, beam: int, intercept: bool) -> list[tuple
 
 
 def sparse_fit(lib: TermLibrary, y, train, val, symbols, *, max_terms: int = 6, intercept: bool = True,
-               max_rows: int = 1200, beam: int = 12) -> list[tuple[float, sp.Expr]]:
+               max_rows: int = 1200, beam: int = 12, rel_floor: float = REL_FLOOR) -> list[tuple[float, sp.Expr]]:
     """Beam search over subsets of up to ``max_terms`` terms on (at most ``max_rows`` of) the ``train``
     rows; each size's best subset is refitted on all training rows.
 
     Returns ``[(description length on the val rows, expression), ...]`` for every size, smallest DL
-    first; coefficients are least-squares floats (see :func:`round_coefficients`).
+    first (errors below ``rel_floor`` relative not counted: the precision of the values); coefficients
+    are least-squares floats (see :func:`round_coefficients`).
     """
     y = np.asarray(y, dtype=np.float64)
     train = np.asarray(train)
@@ -175,12 +176,12 @@ def sparse_fit(lib: TermLibrary, y, train, val, symbols, *, max_terms: int = 6, 
         coef, _ = _lstsq(_design(lib.subset(train), chosen, intercept), y[train])
         expr = _expression(lib, chosen, coef, intercept)
         pred = _design(lib.subset(val), chosen, intercept) @ coef
-        out.append((description_length(expr, y[val], pred, len(symbols)), expr))
+        out.append((description_length(expr, y[val], pred, len(symbols), rel_floor), expr))
     return sorted(out, key=lambda t: t[0])
 
 
 def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 12,
-                       refit_seconds: float = 2.0) -> sp.Expr:
+                       refit_seconds: float = 2.0, rel_floor: float = REL_FLOOR) -> sp.Expr:
     """Replace each float of ``expr`` by 0, a simple fraction, or a simple fraction times ``pi`` or
     ``1/pi``, one at a time
     (largest first), refitting the remaining floats after each change; a change is kept when the
@@ -192,7 +193,7 @@ def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 1
     def dl(e):
         with np.errstate(all="ignore"):
             pred = to_callable(e, symbols)(X)
-        return description_length(e, y, pred, len(symbols))
+        return description_length(e, y, pred, len(symbols), rel_floor)
 
     best, best_dl = expr, dl(expr)
     for _ in range(len(expr.atoms(sp.Float))):

@@ -24,7 +24,7 @@ import sympy as sp
 
 from keras_symbolic.symbolic.basis_regression import build_library, round_coefficients, sparse_fit
 from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
-from keras_symbolic.symbolic.description_length import description_length
+from keras_symbolic.symbolic.description_length import REL_FLOOR, description_length
 from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.limits import SymbolicTimeout, time_limit
 from keras_symbolic.symbolic.one_variable_forms import fit_one_variable_forms
@@ -53,7 +53,7 @@ class Candidate:
     r2: float = float("nan")
 
 
-def score(expr, X, y, symbols) -> tuple[float, float]:
+def score(expr, X, y, symbols, rel_floor: float = REL_FLOOR) -> tuple[float, float]:
     """``(description length, R^2)`` of ``expr`` on ``(X, y)``; ``(inf, -inf)`` when not finite."""
     if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
         return float("inf"), float("-inf")
@@ -62,10 +62,10 @@ def score(expr, X, y, symbols) -> tuple[float, float]:
     if not np.all(np.isfinite(pred)):
         return float("inf"), float("-inf")
     r2 = 1.0 - float(np.sum((y - pred) ** 2)) / max(float(np.sum((y - y.mean()) ** 2)), 1e-300)
-    return description_length(expr, y, pred, len(symbols)), r2
+    return description_length(expr, y, pred, len(symbols), rel_floor), r2
 
 
-def polish(expr, X, y, symbols, train, val, *, seconds: float = 5.0) -> Candidate | None:
+def polish(expr, X, y, symbols, train, val, *, seconds: float = 5.0, rel_floor: float = REL_FLOOR) -> Candidate | None:
     """Fit the constants of ``expr`` on the training rows, round them (description length on all
     rows), take its smallest form, score on the held-out rows; each step within ``seconds``. ``None``
     when the formula cannot be evaluated."""
@@ -75,14 +75,14 @@ def polish(expr, X, y, symbols, train, val, *, seconds: float = 5.0) -> Candidat
                 expr, _ = fit_coefficients(expr, X[train], y[train], symbols, max_nfev=300,
                                            timeout=seconds / 2, max_samples=4000)
         with time_limit(seconds):
-            expr = round_coefficients(expr, X, y, symbols)
+            expr = round_coefficients(expr, X, y, symbols, rel_floor=rel_floor)
         with time_limit(seconds / 2):
             expr = simplest_form(expr)
     except SymbolicTimeout:
         pass
     except (TypeError, ValueError, ZeroDivisionError, OverflowError, KeyError):
         return None  # the formula cannot be evaluated (e.g. a rounding divided by zero)
-    dl, r2 = score(expr, X[val], y[val], symbols)
+    dl, r2 = score(expr, X[val], y[val], symbols, rel_floor)
     return Candidate(expr, "", dl, r2) if np.isfinite(dl) else None
 
 
@@ -116,24 +116,36 @@ def simplest_form(expr: sp.Expr) -> sp.Expr:
     return best.xreplace(whole) if whole else best
 
 
-def _basis(X, y, symbols, train, val, max_terms) -> list[sp.Expr]:
+def _basis(X, y, symbols, train, val, max_terms, rel_floor) -> list[sp.Expr]:
     library = build_library(X, symbols, triples=len(symbols) <= 6)
-    return [expr for _, expr in sparse_fit(library, y, train, val, symbols, max_terms=max_terms)[:2]]
+    fits = sparse_fit(library, y, train, val, symbols, max_terms=max_terms, rel_floor=rel_floor)
+    return [expr for _, expr in fits[:2]]
 
 
-def _most_promising(raw: list, X, y, symbols, keep: int) -> list:
-    """The ``keep`` raw candidates with the smallest description length before polishing."""
-    scored = [(score(e, X, y, symbols)[0], i) for i, (_, e) in enumerate(raw)]
-    return [raw[i] for d, i in sorted(scored)[:keep] if np.isfinite(d)]
+def _most_promising(raw: list, X, y, symbols, keep: int, rel_floor: float) -> list:
+    """The best raw candidate of every solver, then the others with the smallest description length
+    before polishing, ``keep`` in all (at least one per solver: on a surrogate's slightly bent values
+    the simple right formula can rank below flexible ones until the raw rows judge them)."""
+    scored = sorted((score(e, X, y, symbols, rel_floor)[0], i) for i, (_, e) in enumerate(raw))
+    scored = [(d, i) for d, i in scored if np.isfinite(d)]
+    chosen, solvers = [], set()
+    for d, i in scored:
+        if raw[i][0] not in solvers:
+            solvers.add(raw[i][0])
+            chosen.append(i)
+    chosen += [i for _, i in scored if i not in chosen][: max(0, keep - len(chosen))]
+    return [raw[i] for i in sorted(chosen)]
 
 
 def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: bool = True,
-                 power_law: bool = True, seconds: float = 20.0, polish_top: int = 6) -> list[Candidate]:
+                 power_law: bool = True, seconds: float = 20.0, polish_top: int = 6,
+                 rel_floor: float = REL_FLOOR) -> list[Candidate]:
     """Every direct solver on ``X (n, d)``, ``y (n,)``; the ``polish_top`` most promising candidates
-    polished and scored (see the module docstring)."""
+    polished and scored (see the module docstring). ``rel_floor``: the relative precision of ``y``
+    (round-off for a table; a surrogate's error for its values), below which errors do not count."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
-    raw: list[tuple[str, sp.Expr]] = [("basis", e) for e in _basis(X, y, symbols, train, val, max_terms)]
+    raw: list[tuple[str, sp.Expr]] = [("basis", e) for e in _basis(X, y, symbols, train, val, max_terms, rel_floor)]
     if transforms:
         for name, (forward, defined, inverse) in TRANSFORMS.items():
             if not defined(y):
@@ -143,7 +155,7 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
             if not np.all(np.isfinite(t)) or np.ptp(t) == 0:
                 continue
             sign = -1 if name == "y**2" and np.all(y <= 0) else 1
-            for e in _basis(X, t, symbols, train, val, max(2, max_terms - 2)):
+            for e in _basis(X, t, symbols, train, val, max(2, max_terms - 2), rel_floor):
                 back = sign * sp.sqrt(e) if inverse is None else inverse.xreplace({_Y: e})
                 raw.append((f"basis of {name}", back))
     if X.shape[1] == 1:
@@ -155,8 +167,8 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
             found, _ = sum_factor_search(start, X, y, symbols, timeout=min(10.0, seconds / 2))
             raw += [("power law" if d == "power law" else "(1 + k u)**p factor", e) for d, e in found]
     out = []
-    for solver, expr in _most_promising(raw, X[val], y[val], symbols, keep=polish_top):
-        cand = polish(expr, X, y, symbols, train, val)
+    for solver, expr in _most_promising(raw, X[val], y[val], symbols, polish_top, rel_floor):
+        cand = polish(expr, X, y, symbols, train, val, rel_floor=rel_floor)
         if cand is not None:
             cand.solver = solver
             out.append(cand)

@@ -28,7 +28,7 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
-__all__ = ["DataError", "SpaceTransform", "validate_xy", "MIN_ROWS", "MAX_LIES_FEATURES", "FAR_LOG", "LINEAR_SMALL",
+__all__ = ["DataError", "NotNumericError", "SpaceTransform", "validate_xy", "MIN_ROWS", "MAX_LIES_FEATURES", "FAR_LOG", "LINEAR_SMALL",
            "LINEAR_LARGE", "LINEAR_FAR"]
 
 MIN_ROWS = 10
@@ -46,6 +46,11 @@ LINEAR_FAR = 1e6
 
 class DataError(ValueError):
     """Input data that keras-symbolic cannot train on; the message names the column/row problem."""
+
+
+class NotNumericError(DataError, TypeError):
+    """Cells that are not numbers (a dict, a string): a :class:`DataError` that is also the ``TypeError``
+    scikit-learn's conventions expect."""
 
 
 def _names(n: int, names: Sequence[str] | None) -> list:
@@ -69,14 +74,20 @@ def validate_xy(X, y=None, feature_names=None, min_rows: int = MIN_ROWS, max_fea
 
     if issparse(X) or issparse(y):
         raise DataError("sparse input is not supported: pass a dense array (X.toarray())")
+    try:  # as an array first (array-likes without __array_function__ included), then as real numbers
+        X = np.asarray(X)
+        y = None if y is None else np.asarray(y)
+    except (TypeError, ValueError) as exc:
+        raise NotNumericError(f"X must be numeric: {exc}") from None
     if np.iscomplexobj(X) or np.iscomplexobj(y):
         raise DataError("Complex data not supported: pass real numbers")
     try:
         X = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise DataError(f"X must be numeric: {exc}") from None
+        raise NotNumericError(f"X must be numeric: {exc}") from None
     if X.ndim == 1:
-        raise DataError(f"X must be 2-D (rows, columns), got a 1-D array of shape {X.shape}; use X.reshape(-1, 1)")
+        raise DataError(f"X must be 2-D (rows, columns), got a 1-D array of shape {X.shape}; "
+                        "Reshape your data with X.reshape(-1, 1)")
     if X.ndim != 2:
         raise DataError(f"X must be 2-D (rows, columns), got shape {X.shape}")
     if X.shape[1] == 0:
@@ -97,7 +108,7 @@ def validate_xy(X, y=None, feature_names=None, min_rows: int = MIN_ROWS, max_fea
         try:
             y = np.asarray(y, dtype=np.float64)
         except (TypeError, ValueError) as exc:
-            raise DataError(f"y must be numeric: {exc}") from None
+            raise NotNumericError(f"y must be numeric: {exc}") from None
         if y.ndim == 2 and y.shape[1] == 1:
             y = y[:, 0]
         if y.ndim != 1:

@@ -31,6 +31,7 @@ from keras_symbolic.pipelines.auto_decomposition import decompose
 from keras_symbolic.pipelines.progress import PhaseProgress
 from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.symbolic.direct_solvers import Candidate, polish, solve_direct
+from keras_symbolic.symbolic.evaluation import relative_rmse
 
 __all__ = ["AutoConfig", "AutoResult", "run_auto"]
 
@@ -93,16 +94,6 @@ class AutoResult:
     model: object = None
 
 
-def _relative_rmse(expr, X, y, symbols) -> float:
-    from keras_symbolic.symbolic.evaluation import to_callable
-
-    with np.errstate(all="ignore"):
-        pred = np.broadcast_to(to_callable(expr, symbols)(X), y.shape)
-    if not np.all(np.isfinite(pred)):
-        return float("inf")
-    return float(np.sqrt(np.mean((pred - y) ** 2)) / max(np.sqrt(np.mean(y**2)), 1e-300))
-
-
 def _lies_candidates(X, y, names, symbols, train, val, config: AutoConfig, verbose: int) -> tuple[list, object]:
     from keras_symbolic.pipelines.lies import run_lies
     from keras_symbolic.pipelines.lies_config import LIESConfig, LIESSchedule
@@ -142,7 +133,7 @@ def run_auto(X, y, names, config: Optional[AutoConfig] = None, verbose: int = 1)
     progress.phase_done("direct solvers", f"{len(candidates)} candidates, best {best.expression if best else '-'}")
 
     def exact() -> bool:
-        return best is not None and _relative_rmse(best.expression, X[val], y[val], symbols) <= config.exact_tolerance
+        return best is not None and relative_rmse(best.expression, symbols, X[val], y[val]) <= config.exact_tolerance
 
     if config.decomposition and not exact() and X.shape[1] >= 2:
         t0 = time.perf_counter()

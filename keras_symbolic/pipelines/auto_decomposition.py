@@ -32,7 +32,7 @@ import sympy as sp
 from keras_symbolic.models.surrogate import fit_surrogate
 from keras_symbolic.symbolic.description_length import description_length
 from keras_symbolic.symbolic.direct_solvers import polish, solve_direct
-from keras_symbolic.symbolic.evaluation import to_callable
+from keras_symbolic.symbolic.evaluation import relative_rmse, to_callable
 from keras_symbolic.symbolic.separability import SYMMETRIES, best_split, irrelevance, symmetry_violation
 from keras_symbolic.symbolic.term_refit import refit_terms
 
@@ -62,15 +62,6 @@ def _piece_dl(expr, syms, Z, values, floor: float) -> float:
     with np.errstate(all="ignore"):
         pred = np.broadcast_to(to_callable(expr, syms)(Z), values.shape)
     return description_length(expr, values, pred, len(syms), rel_floor=floor)
-
-
-def _piece_error(expr, syms, Z, values) -> float:
-    """Relative RMS error of ``expr`` on a piece's rows (``inf`` where it is not finite)."""
-    with np.errstate(all="ignore"):
-        pred = np.broadcast_to(to_callable(expr, syms)(Z), values.shape)
-    if not np.all(np.isfinite(pred)):
-        return float("inf")
-    return float(np.sqrt(np.mean((pred - values) ** 2)) / max(np.sqrt(np.mean(values**2)), 1e-300))
 
 
 def _relevant(f, full_rows, columns, tolerance, depth) -> list:
@@ -123,7 +114,7 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
     cut = int(0.75 * len(values))
     train, val = np.arange(cut), np.arange(cut, len(values))
     direct = solve_direct(Z, values, syms, train, val, max_terms=config.max_terms, rel_floor=tol.piece)
-    errors = [_piece_error(c.expression, syms, Z[val], values[val]) for c in direct]
+    errors = [relative_rmse(c.expression, syms, Z[val], values[val]) for c in direct]
     if direct and min(errors) <= tol.piece:
         # ranked by description length with the surrogate's error as the floor: fits finer than the
         # surrogate gain nothing (they only fit its errors), so among the accurate ones the simplest

@@ -14,7 +14,7 @@ import numpy as np
 from keras_symbolic.pipelines.lies import LIESResult, run_lies
 from keras_symbolic.pipelines.lies_config import LIESConfig
 from keras_symbolic.results.fit_result import FitResult
-from keras_symbolic.results.metrics import safe_r2
+from keras_symbolic.results.metrics import regression_scores
 from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.transform import MAX_LIES_FEATURES, DataError, validate_xy
 
@@ -83,14 +83,7 @@ def lies_fit_result(result: LIESResult, X_tr, y_tr, X_te=None, y_te=None, second
     """The :class:`FitResult` of a LIES run: R^2 of the chosen formula on the training and test rows
     (without test rows, ``r2_test`` is ``None``), the candidate table, the parity series and the LIES
     details (rows, attempts, restarts, cache, oversampling log, pruning reports)."""
-    f = to_callable(result.expression, result.variables)
-    pred_tr = f(X_tr)
-    metrics = {"r2_train": safe_r2(y_tr, pred_tr), "r2_test": None}
-    predictions = {"train": (y_tr, pred_tr)}
-    if X_te is not None:
-        pred_te = f(X_te)
-        metrics["r2_test"] = safe_r2(y_te, pred_te)
-        predictions["test"] = (y_te, pred_te)
+    metrics, predictions = regression_scores(to_callable(result.expression, result.variables), X_tr, y_tr, X_te, y_te)
     details = {
         "train_rows": result.train_rows,
         "attempts": result.attempts,

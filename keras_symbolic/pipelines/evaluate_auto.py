@@ -9,12 +9,11 @@ import time
 from dataclasses import replace
 from typing import Optional
 
-import numpy as np
 
 from keras_symbolic.pipelines.auto import AutoConfig, AutoResult, run_auto
 from keras_symbolic.pipelines.evaluate import feynman_rows, solution_check
 from keras_symbolic.results.fit_result import FitResult
-from keras_symbolic.results.metrics import safe_r2
+from keras_symbolic.results.metrics import regression_scores
 from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.transform import DataError, validate_xy
 
@@ -28,15 +27,7 @@ def auto_fit_result(result: AutoResult, X_tr, y_tr, X_te=None, y_te=None, *, sec
                     truth: Optional[dict] = None, data: Optional[dict] = None) -> FitResult:
     """The :class:`FitResult` of an engine run: R^2 on the training and test rows, the candidate table
     (solver, complexity, description length, R^2 on held-out rows), the decomposition log."""
-    f = to_callable(result.expression, result.variables)
-    with np.errstate(all="ignore"):
-        pred_tr = np.broadcast_to(f(X_tr), np.shape(y_tr))
-        metrics = {"r2_train": safe_r2(y_tr, pred_tr), "r2_test": None}
-        predictions = {"train": (y_tr, pred_tr)}
-        if X_te is not None:
-            pred_te = np.broadcast_to(f(X_te), np.shape(y_te))
-            metrics["r2_test"] = safe_r2(y_te, pred_te)
-            predictions["test"] = (y_te, pred_te)
+    metrics, predictions = regression_scores(to_callable(result.expression, result.variables), X_tr, y_tr, X_te, y_te)
     chosen = result.equations[result.equations["chosen"]]
     return FitResult(
         method="auto",

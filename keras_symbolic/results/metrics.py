@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-__all__ = ["safe_r2", "mse_or_inf", "class_scores", "classification_metrics"]
+__all__ = ["safe_r2", "mse_or_inf", "regression_scores", "class_scores", "classification_metrics"]
 
 
 def safe_r2(y, pred) -> float:
@@ -27,6 +27,20 @@ def mse_or_inf(y, pred) -> float:
     """Mean squared error, or ``inf`` when ``pred`` is not finite everywhere."""
     pred = np.asarray(pred, dtype=np.float64)
     return float(np.mean((pred - y) ** 2)) if np.all(np.isfinite(pred)) else float("inf")
+
+
+def regression_scores(predict, X_tr, y_tr, X_te=None, y_te=None) -> tuple[dict, dict]:
+    """``(metrics, predictions)`` of a formula ``predict(X) -> (n,)``: ``r2_train`` and ``r2_test``
+    (``None`` without test rows), and the ``{"train"/"test": (y, prediction)}`` series of a parity plot."""
+    with np.errstate(all="ignore"):
+        pred_tr = np.broadcast_to(predict(X_tr), np.shape(y_tr))
+        metrics = {"r2_train": safe_r2(y_tr, pred_tr), "r2_test": None}
+        predictions = {"train": (y_tr, pred_tr)}
+        if X_te is not None:
+            pred_te = np.broadcast_to(predict(X_te), np.shape(y_te))
+            metrics["r2_test"] = safe_r2(y_te, pred_te)
+            predictions["test"] = (y_te, pred_te)
+    return metrics, predictions
 
 
 def class_scores(raw: np.ndarray) -> np.ndarray:

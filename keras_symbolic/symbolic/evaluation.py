@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 import sympy as sp
 
-__all__ = ["resolve_variables", "as_vector", "lambdify_numpy", "to_callable", "prepare_data", "subsample"]
+__all__ = ["relative_rmse", "resolve_variables", "as_vector", "lambdify_numpy", "to_callable", "prepare_data", "subsample"]
 
 
 def resolve_variables(expr, variables) -> list[sp.Symbol]:
@@ -122,3 +122,13 @@ def subsample(n: int, cap: int | None, seed: int) -> np.ndarray | slice:
     if cap is None or n <= cap:
         return slice(None)
     return np.sort(np.random.default_rng(seed).choice(n, size=int(cap), replace=False))
+
+
+def relative_rmse(expr, variables, X, y) -> float:
+    """``RMS(f(X) - y) / RMS(y)`` of the formula ``expr``; ``inf`` where it is not finite."""
+    y = np.asarray(y, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        pred = np.broadcast_to(to_callable(expr, variables)(X), y.shape)
+    if not np.all(np.isfinite(pred)):
+        return float("inf")
+    return float(np.sqrt(np.mean((pred - y) ** 2)) / max(np.sqrt(np.mean(y**2)), 1e-300))

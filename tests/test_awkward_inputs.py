@@ -131,7 +131,11 @@ def _reads_back(out: Path, table: pd.DataFrame, target: str):
 
 #: Cases not yet meeting their expected outcome (issue 12 left open on these), and slow ones.
 OPEN = {
-    "mixed-sign 6 variables, linear space": pytest.mark.slow,  # over 6 minutes on 2 shared cores; outcome not measured
+    # Measured: training ends (strong loss ~1.6e10, 567 of 595 weights kept by pruning) in 15 s, then the
+    # symbolic steps work on the extracted formula, a tree exponential in the network's depth: still in
+    # structure_search -> tidy_constants -> xreplace after 400 s (2 shared cores). Not yet fixed: a size
+    # guard on the extracted formula before the symbolic steps (pipelines/lies_candidates.py).
+    "mixed-sign 6 variables, linear space": pytest.mark.slow,
 }
 
 

@@ -59,12 +59,12 @@ _REFIRE_SECONDS = 0.2
 
 def _in_finaliser(frame) -> bool:
     """Whether ``frame`` runs a finaliser or garbage-collector callback (``__del__``, TensorFlow's and
-    JAX's gc callbacks, a ``weakref`` callback), itself or a few calls down: Python cannot raise out of those."""
+    JAX's gc callbacks, ``weakref``'s callbacks such as a ``WeakKeyDictionary``'s ``remove``), itself or a few calls down: Python cannot raise out of those."""
     for _ in range(8):  # the handler runs in the innermost frame; a finaliser may have called a helper
         if frame is None:
             return False
         name = frame.f_code.co_name
-        if name == "__del__" or "gc_callback" in name or (name.endswith("callback") and "weakref" in frame.f_code.co_filename):
+        if name == "__del__" or "gc_callback" in name or frame.f_code.co_filename.endswith("weakref.py"):
             return True
         frame = frame.f_back
     return False

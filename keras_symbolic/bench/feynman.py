@@ -186,7 +186,7 @@ def lies_config(schedule: str = "reference", epochs_scale: float = 1.0, options:
 
 def _post_training_only(bench: "FeynmanBench", ablation: str) -> bool:
     """Whether ``ablation`` leaves LIES's training settings as the full pipeline's."""
-    from keras_symbolic.pipelines.lies_cache import POST_TRAINING_FIELDS
+    from keras_symbolic.pipelines.lies_config import POST_TRAINING_FIELDS
 
     def training(label):
         tree = lies_config(bench.schedule, bench.epochs_scale, bench.lies_options, label).to_dict()

@@ -97,7 +97,7 @@ def run_lies(
         progress: a :class:`~keras_symbolic.pipelines.progress.PhaseProgress` (overrides ``verbose``).
         network_cache: a folder or a ``joblib.Memory``: the trained network (before pruning) is
             stored there and reused by any later run on the same data with the same training
-            settings (:data:`~keras_symbolic.pipelines.lies_cache.POST_TRAINING_FIELDS` may differ), the same Keras backend and the same
+            settings (:data:`~keras_symbolic.pipelines.lies_config.POST_TRAINING_FIELDS` may differ), the same Keras backend and the same
             training code. A reused network makes post-training ablations cheap and compares them on
             one network. ``sampler`` is assumed to be fixed by the data (as for a Feynman equation)
             and is not part of the key. ``result.extra["network_cache"]`` says ``"hit"`` or ``"miss"``.

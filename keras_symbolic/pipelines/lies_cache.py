@@ -9,17 +9,15 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from keras_symbolic.pipelines.lies_config import LIESConfig
+from keras_symbolic.pipelines.lies_config import POST_TRAINING_FIELDS, LIESConfig
 from keras_symbolic.pipelines.lies_training import new_network, split_data, train_network
 
-__all__ = ["POST_TRAINING_FIELDS", "train_cached"]
+__all__ = ["train_cached"]
 
 #: :class:`LIESConfig` fields that act only after training (pruning for extraction, simplification,
 #: selection). Runs that differ only in these can share one trained network (``network_cache``).
 #: ``pruning_threshold``/``pruning_criterion``/``pruning_samples`` are not among them: the weak-phase
 #: starts are scored with them.
-POST_TRAINING_FIELDS = ("gradient_pruning", "extra_pruning_thresholds", "selection_tolerance", "selection_gain",
-                        "selection_max_extra", "max_formula_nodes", "simplify")
 
 
 #: The modules whose code decides what LIES training produces (see :func:`_training_code_digest`).

@@ -16,7 +16,12 @@ from typing import Optional
 from keras_symbolic.pipelines.oversampling import OversamplingConfig
 from keras_symbolic.symbolic.simplify import SimplifyConfig
 
-__all__ = ["ABLATIONS", "strong_lambda", "PhaseConfig", "LIESSchedule", "LIESConfig"]
+#: LIESConfig fields that only act after training: runs that differ only in these share one trained
+#: network (the network cache of :mod:`~keras_symbolic.pipelines.lies_cache`, the bench's ablations).
+POST_TRAINING_FIELDS = ("gradient_pruning", "extra_pruning_thresholds", "selection_tolerance", "selection_gain",
+                        "selection_max_extra", "max_formula_nodes", "simplify")
+
+__all__ = ["ABLATIONS", "POST_TRAINING_FIELDS", "strong_lambda", "PhaseConfig", "LIESSchedule", "LIESConfig"]
 
 ABLATIONS = ("oversampling", "gradient_pruning", "rounding", "coefficient_fit")
 

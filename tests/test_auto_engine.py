@@ -86,6 +86,65 @@ def test_direct_solvers_take_mixed_signs_and_transforms():
     assert _same(best.expression, 1 / ((x - m) ** 2 + 1))
 
 
+@pytest.mark.parametrize("truth, box", [
+    ("(a*p + b*q)/(p + q)", (1, 5)),  # a weighted average
+    ("v*s/(k + s)", (0.5, 5)),  # saturation
+    ("1/((a - b)**2 + 1)", (-2, 2)),  # a Lorentzian: the numerator is only the constant
+])
+def test_rational_regression_recovers_ratios_of_sums(truth, box):
+    from keras_symbolic.symbolic.rational_regression import rational_fit
+
+    expr = sp.sympify(truth)
+    syms = sorted(expr.free_symbols, key=str)
+    X = RNG.uniform(*box, size=(2000, len(syms)))
+    y = sp.lambdify(syms, expr, "numpy")(*X.T)
+    train, val = _split(len(y))
+    best = rational_fit(X, y, syms, train, val)[0][1]
+    assert _same(round_coefficients(best, X[val], y[val], syms), truth)
+
+
+def test_rational_regression_only_approximates_a_function_that_is_no_ratio():
+    from keras_symbolic.symbolic.rational_regression import rational_fit
+
+    syms = sp.symbols("a b")
+    X = RNG.uniform(0.5, 3, size=(2000, 2))
+    y = np.sin(X[:, 0]) * np.exp(X[:, 1])
+    train, val = _split(len(y))
+    _, best = rational_fit(X, y, syms, train, val)[0]
+    with np.errstate(all="ignore"):
+        pred = sp.lambdify(syms, best, "numpy")(*X[val].T)
+    assert np.sqrt(np.mean((pred - y[val]) ** 2)) / np.sqrt(np.mean(y[val] ** 2)) > 1e-3
+
+
+@pytest.mark.parametrize("truth, test", [
+    ("sqrt(exp(a) + b*sin(c) + 4)", "add of square"),  # the square splits {a} | {b, c}
+    ("1/(b*exp(a) + c*sin(c))", "add of reciprocal"),  # 1/y splits {a, b} | {c}
+])
+def test_decomposition_splits_a_transformed_function(truth, test):
+    """AI Feynman's target transforms: no sum or product split holds for the function itself, one holds
+    for its square or reciprocal. The exact function stands in for the surrogate."""
+    from types import SimpleNamespace
+
+    from keras_symbolic.pipelines.auto_decomposition import _Piece, _solve_piece
+    from keras_symbolic.pipelines.progress import PhaseProgress
+
+    expr = sp.sympify(truth)
+    syms = sp.symbols("a b c")
+    f = sp.lambdify(syms, expr, "numpy")
+    X = RNG.uniform(0.5, 2.0, size=(1500, 3))
+    exact = lambda Z: np.asarray(f(*Z.T), dtype=float) * np.ones(len(Z))  # noqa: E731
+    tol = SimpleNamespace(split=1e-3, piece=1e-4, keep=2)
+    config = SimpleNamespace(max_terms=6, max_depth=3)
+    log = []
+    structures = _solve_piece(_Piece(exact, X[0].copy()), X, [0, 1, 2], syms, 0, tol, config, log,
+                              PhaseProgress(0))
+    assert test in [step.get("test") for step in log]
+    best = structures[0]
+    with np.errstate(all="ignore"):
+        pred = sp.lambdify(syms, best, "numpy")(*X.T)
+    assert np.sqrt(np.mean((pred - exact(X)) ** 2)) < 1e-3 * np.sqrt(np.mean(exact(X) ** 2))
+
+
 def test_term_refit_helpers():
     p, w = sp.symbols("p w")
     snapped = snap_inner_constants(sp.Float(3.2) * p ** sp.Float(1.0009) * sp.sin(sp.Float(1.0003) * w + sp.Float(0.0014)))

@@ -13,7 +13,10 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
    product) or ``g_V = g_A + g_B - g(x0)``, and ``g_A``, ``g_B`` are pieces again
    (depth + 1); else, if the piece depends on a pair only through ``x_i - x_j``, ``x_i + x_j``,
    ``x_i x_j`` or ``x_i / x_j``, ``x_j`` is held at the anchor, the piece solved without it, and
-   ``x_i`` rewritten as that combination;
+   ``x_i`` rewritten as that combination; before the pair symmetries, the same sum split is tried on
+   ``g_V**2`` and ``1/g_V`` (AI Feynman's transforms of the target: ``sqrt(x**2 + y**2)``,
+   ``1/(1/a + 1/b)``), the parts solved as pieces of the transformed function and the sum transformed
+   back;
 4. failing all that, the best direct candidate stands for the piece.
 
 The threshold is ``split_factor * error + split_floor`` with ``error`` the surrogate's relative error on
@@ -95,6 +98,59 @@ def _symmetry(piece: _Piece, full_rows, relevant, symbols, tol):
     return best
 
 
+#: Transforms of a piece tried for a sum split: name -> (forward on arrays, inverse on an expression of
+#: the transformed piece, is it usable on these values?). ``log`` is not needed: a sum of ``log f`` is
+#: a product of ``f``, which the product test already sees.
+PIECE_TRANSFORMS = {
+    "square": (np.square, lambda e, sign: sign * sp.sqrt(e), lambda v: bool(np.all(v > 0) or np.all(v < 0))),
+    "reciprocal": (np.reciprocal, lambda e, sign: 1 / e,
+                   lambda v: bool(np.min(np.abs(v)) > 0.05 * np.sqrt(np.mean(v**2)))),
+}
+
+
+def _split_options(piece: _Piece, full_rows, relevant, depth) -> list:
+    """Every split the piece could take, as ``(is a product up to a constant, violation, kind,
+    transform, group, offset)``: a product and a sum of the piece itself, and a sum of each usable
+    :data:`PIECE_TRANSFORMS` of it."""
+    f = piece.surrogate
+    options = []
+    for kind in ("mul", "add"):
+        group, violation, offset = best_split(f, full_rows, relevant, kind, seed=depth)
+        options.append((offset != 0, violation, kind, None, group, offset))
+    values = f(full_rows)
+    for name, (forward, _, usable) in PIECE_TRANSFORMS.items():
+        if usable(values):
+            group, violation, _ = best_split(lambda X, forward=forward: forward(f(X)), full_rows, relevant, "add",
+                                             seed=depth)
+            options.append((False, violation, "add", name, group, 0.0))
+    return options
+
+
+def _split(piece: _Piece, R, relevant, option, symbols, depth, tol, config, log, progress) -> list:
+    """Solve both parts of the split ``option`` (see :func:`_split_options`) and put them together."""
+    _, violation, kind, transform, group, offset = option
+    rest = [c for c in relevant if c not in group]
+    groups = [[str(symbols[c]) for c in group], [str(symbols[c]) for c in rest]]
+    name = ("product" if kind == "mul" else "sum") + (f" of the {transform}" if transform else "")
+    log.append({"depth": depth, "variables": [str(symbols[c]) for c in relevant],
+                "test": kind if transform is None else f"{kind} of {transform}", "violation": violation,
+                "threshold": tol.split, "groups": groups, "offset": offset})
+    progress.message(f"{'  ' * depth}{name} split: {{{', '.join(groups[0])}}} | {{{', '.join(groups[1])}}} "
+                     f"(violation {violation:.2g} <= {tol.split:.2g})")
+    split_piece = piece
+    if transform is not None:
+        forward = PIECE_TRANSFORMS[transform][0]
+        split_piece = _Piece(lambda X, f=piece.surrogate: forward(f(X)), piece.anchor)
+    left = _solve_piece(split_piece, R, list(group), symbols, depth + 1, tol, config, log, progress)
+    right = _solve_piece(split_piece, R, rest, symbols, depth + 1, tol, config, log, progress)
+    at_anchor = float(split_piece.surrogate(piece.anchor[None, :])[0])
+    combined = _combine(kind, left, right, at_anchor, offset, tol.keep)
+    if transform is None:
+        return combined
+    sign = 1 if float(piece.surrogate(piece.anchor[None, :])[0]) > 0 else -1
+    return [PIECE_TRANSFORMS[transform][1](e, sign) for e in combined]
+
+
 def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: int, tol, config, log: list,
                  progress) -> list:
     """Candidate formulas (structures; at most ``tol.keep``, simplest first) for the piece ``columns``."""
@@ -127,24 +183,12 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
         progress.message(f"{'  ' * depth}piece {names}: {chosen[0].solver} -> {chosen[0].expression}")
         return [c.expression for c in chosen]
     if depth < config.max_depth and len(relevant) >= 2:
-        # a plain product, then a sum, then a product up to a constant: the first that holds
-        passing = []
-        for rank, kind in enumerate(("mul", "add")):
-            group, violation, offset = best_split(f, full_rows, relevant, kind, seed=depth)
-            if kind == "mul" and offset != 0:
-                rank = 2
-            passing.append((violation > tol.split, rank, violation, kind, group, offset))
-        _, _, violation, kind, group, offset = min(passing, key=lambda t: t[:2])
-        if violation <= tol.split:
-            rest = [c for c in relevant if c not in group]
-            groups = [[str(symbols[c]) for c in group], [str(symbols[c]) for c in rest]]
-            log.append({"depth": depth, "variables": [str(s) for s in syms], "test": kind, "violation": violation,
-                        "threshold": tol.split, "groups": groups, "offset": offset})
-            progress.message(f"{'  ' * depth}{'product' if kind == 'mul' else 'sum'} split: {{{', '.join(groups[0])}}} | "
-                             f"{{{', '.join(groups[1])}}} (violation {violation:.2g} <= {tol.split:.2g})")
-            left = _solve_piece(piece, R, list(group), symbols, depth + 1, tol, config, log, progress)
-            right = _solve_piece(piece, R, rest, symbols, depth + 1, tol, config, log, progress)
-            combined = _combine(kind, left, right, float(f(piece.anchor[None, :])[0]), offset, tol.keep)
+        # the clearest split of the piece, of its square or of its reciprocal; a product up to a
+        # constant (one more fitted number, so it always fits a little better) only when none holds
+        options = [o for o in _split_options(piece, full_rows, relevant, depth) if o[1] <= tol.split]
+        if options:
+            combined = _split(piece, R, relevant, min(options, key=lambda o: o[:2]), symbols, depth, tol, config,
+                              log, progress)
             if combined:
                 return combined
         found = _symmetry(piece, full_rows, relevant, symbols, tol)

@@ -68,7 +68,8 @@ def _pair_terms(a: sp.Symbol, b: sp.Symbol, ca: np.ndarray, cb: np.ndarray) -> l
 
 def build_library(X, symbols, *, pairs: bool = True, triples: bool = True) -> TermLibrary:
     """Terms of one variable (powers -3..3 and halves where defined, sin, cos, exp(+-x), exp(-x^2),
-    log), of two (products, ratios, ``cos(a - b)``, ...) and products of three, each kept only where
+    log), of two (products, ratios, ``cos(a - b)``, ...) and of three (``a b c``, ``a b sin(c)``,
+``a b cos(c)``), each kept only where
     it is finite and below :data:`MAX_ABS` on every row of ``X``."""
     X = np.asarray(X, dtype=np.float64)
     symbols = list(symbols)
@@ -79,7 +80,11 @@ def build_library(X, symbols, *, pairs: bool = True, triples: bool = True) -> Te
         for i, j in itertools.combinations(range(len(symbols)), 2):
             exprs += _pair_terms(symbols[i], symbols[j], X[:, i], X[:, j])
     if triples and len(symbols) >= 3:
-        exprs += [a * b * c for a, b, c in itertools.combinations(symbols, 3)]
+        for trio in itertools.combinations(symbols, 3):
+            exprs.append(sp.Mul(*trio))
+            for angle in trio:  # a b sin(c): a product with one factor that is an angle
+                a, b = [s for s in trio if s is not angle]
+                exprs += [a * b * sp.sin(angle), a * b * sp.cos(angle)]
     kept, columns, seen = [], [], set()
     with np.errstate(all="ignore"):
         for e in exprs:

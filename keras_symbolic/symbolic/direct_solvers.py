@@ -5,6 +5,9 @@ each cheap (a second or so) and each returning candidate formulas:
   the solver for sums, polynomials and trigonometric sums;
 * ``basis of T(y)``: the same on a transform of the target, ``y**2``, ``sqrt(y)``, ``1/y``, ``log(y)``
   (where defined on every row), inverted afterwards: ``y = T^-1(sum_k c_k t_k)``;
+* ``rational``: a ratio of two sparse polynomials of degree two, ``N(x)/D(x)``
+  (:mod:`~keras_symbolic.symbolic.rational_regression`), for weighted averages, saturation curves,
+  Lorentzians, shared denominators;
 * ``form ...``: for one variable, small forms with inner constants (``A sin(k x + phi) + C``, ...,
   :mod:`~keras_symbolic.symbolic.one_variable_forms`);
 * ``power law`` and ``(1 + k u)**p`` factors: ``C prod x_i**a_i`` fitted in log space
@@ -28,11 +31,14 @@ from keras_symbolic.symbolic.description_length import REL_FLOOR, description_le
 from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.limits import SymbolicTimeout, time_limit
 from keras_symbolic.symbolic.one_variable_forms import fit_one_variable_forms
+from keras_symbolic.symbolic.rational_regression import rational_fit
 from keras_symbolic.symbolic.sum_factor import sum_factor_search
 
 __all__ = ["Candidate", "TRANSFORMS", "score", "polish", "simplest_form", "solve_direct"]
 
 _Y = sp.Symbol("_y")
+#: Most variables for the rational solver (its search is exhaustive over small subsets).
+MAX_RATIONAL_VARIABLES = 6
 #: Target transforms: name -> (forward on arrays, defined on y?, inverse as a SymPy expression of _y).
 TRANSFORMS = {
     "y**2": (np.square, lambda y: np.all(y >= 0) or np.all(y <= 0), None),
@@ -158,6 +164,8 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
             for e in _basis(X, t, symbols, train, val, max(2, max_terms - 2), rel_floor):
                 back = sign * sp.sqrt(e) if inverse is None else inverse.xreplace({_Y: e})
                 raw.append((f"basis of {name}", back))
+    if X.shape[1] <= MAX_RATIONAL_VARIABLES:
+        raw += [("rational", e) for _, e in rational_fit(X, y, symbols, train, val, rel_floor=rel_floor)[:4]]
     if X.shape[1] == 1:
         raw += [(f"form {name}", e) for name, e in fit_one_variable_forms(X[train, 0], y[train], symbols[0])[:4]]
     if power_law and (np.all(y > 0) or np.all(y < 0)):

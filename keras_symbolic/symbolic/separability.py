@@ -85,6 +85,8 @@ def split_violation(f: Callable, X: np.ndarray, group: Sequence[int], kind: str,
     fp, fq, fpq, fqp = _quadruples(f, X, group, n_pairs, seed)
     if kind == "add":
         return float(np.median(np.abs(fp + fq - fpq - fqp)) / _rms(np.concatenate([fp, fq])))
+    # relative to the scale of f - offset itself: relative to f, a large offset would make any
+    # function look like a product
     fp, fq, fpq, fqp = fp - offset, fq - offset, fpq - offset, fqp - offset
     return float(np.median(np.abs(fp * fq - fpq * fqp)) / _rms(np.concatenate([fp, fq])) ** 2)
 

@@ -157,11 +157,11 @@ def test_three_level_composed_function_is_recovered_through_the_recursion():
     from keras_symbolic.pipelines.auto import AutoConfig, run_auto
 
     X = np.random.default_rng(1).uniform(1, 5, size=(3000, 4))
-    y = X[:, 0] * (X[:, 1] + X[:, 2] * np.sin(X[:, 3]))  # product of a sum of a product
+    y = X[:, 0] * (X[:, 1] + np.sqrt(X[:, 2]) * np.sin(X[:, 3]))  # product of a sum of a product
     config = AutoConfig(lies=False, surrogate_epochs=250, surrogate_seconds=300)  # the same training on any load
     result = run_auto(X, y, ["p", "s", "u", "w"], config, verbose=0)
     p, s, u, w = sp.symbols("p s u w")
-    assert _same(result.expression, p * (s + u * sp.sin(w)))
+    assert _same(result.expression, p * (s + sp.sqrt(u) * sp.sin(w)))
     tests = [step["test"] for step in result.decomposition if "test" in step]
     assert tests[:3] == ["mul", "add", "mul"]  # the three levels, as the log reports them
     chosen = result.equations[result.equations["chosen"]]

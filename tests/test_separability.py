@@ -80,5 +80,5 @@ def test_bad_kind_is_refused():
 def test_product_up_to_a_constant_is_found_with_its_offset():
     f = lambda X: 2.5 + X[:, 0] * np.sin(X[:, 1])  # noqa: E731 - a product inside a sum
     assert split_violation(f, X[:, :2], (0,), "mul") > 1e-2
-    group, violation, offset = best_split(f, X[:, :2], range(2), "mul")
+    group, violation, offset = best_split(f, X[:, :2], range(2), "mul")  # the offset version wins
     assert group == (0,) and violation < 1e-9 and offset == pytest.approx(2.5, rel=1e-6)

@@ -7,16 +7,16 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
 2. the direct solvers run on ``(rows[:, V], g_V(rows[:, V]))``; the simplest candidate as accurate as
    the surrogate itself (``piece_factor * error``) solves the piece (a finer fit only fits the
    surrogate's own errors);
-3. otherwise the best bipartition ``V = A | B`` for a product and for a sum is tested
-   (:func:`~keras_symbolic.symbolic.separability.best_split`); if one holds,
-   ``g_V = c + (g_A - c)(g_B - c) / (g(x0) - c)`` (a product up to a constant ``c``, 0 for a plain
-   product) or ``g_V = g_A + g_B - g(x0)``, and ``g_A``, ``g_B`` are pieces again
-   (depth + 1); else, if the piece depends on a pair only through ``x_i - x_j``, ``x_i + x_j``,
-   ``x_i x_j`` or ``x_i / x_j``, ``x_j`` is held at the anchor, the piece solved without it, and
-   ``x_i`` rewritten as that combination; before the pair symmetries, the same sum split is tried on
-   ``g_V**2`` and ``1/g_V`` (AI Feynman's transforms of the target: ``sqrt(x**2 + y**2)``,
-   ``1/(1/a + 1/b)``), the parts solved as pieces of the transformed function and the sum transformed
-   back;
+3. otherwise the best bipartition ``V = A | B`` is sought for a product, a sum, a sum of ``g_V**2`` and
+   of ``1/g_V`` (AI Feynman's transforms of the target: ``sqrt(x**2 + y**2)``, ``1/(1/a + 1/b)``)
+   (:func:`~keras_symbolic.symbolic.separability.all_splits`), and the one with the smallest violation
+   under the threshold is taken; a product up to a constant ``c`` only when none of those holds (its
+   extra fitted number always fits a little better). The split piece is
+   ``g_V = c + (g_A - c)(g_B - c) / (g(x0) - c)`` (``c = 0`` for a plain product) or
+   ``g_V = T^-1(T g_A + T g_B - T g(x0))`` (``T`` the identity, square or reciprocal), and
+   ``g_A``, ``g_B`` are pieces again (depth + 1); else, if the piece depends on a pair only through
+   ``x_i - x_j``, ``x_i + x_j``, ``x_i x_j`` or ``x_i / x_j``, ``x_j`` is held at the anchor, the piece
+   solved without it, and ``x_i`` rewritten as that combination;
 4. failing all that, the best direct candidate stands for the piece.
 
 The threshold is ``split_factor * error + split_floor`` with ``error`` the surrogate's relative error on
@@ -36,7 +36,7 @@ from keras_symbolic.models.surrogate import fit_surrogate
 from keras_symbolic.symbolic.description_length import description_length
 from keras_symbolic.symbolic.direct_solvers import polish, solve_direct
 from keras_symbolic.symbolic.evaluation import relative_rmse, to_callable
-from keras_symbolic.symbolic.separability import SYMMETRIES, best_split, irrelevance, symmetry_violation
+from keras_symbolic.symbolic.separability import SYMMETRIES, all_splits, irrelevance, symmetry_violation
 from keras_symbolic.symbolic.term_refit import refit_terms
 
 __all__ = ["decompose", "MAX_PIECE_ROWS"]
@@ -113,15 +113,14 @@ def _split_options(piece: _Piece, full_rows, relevant, depth) -> list:
     transform, group, offset)``: a product and a sum of the piece itself, and a sum of each usable
     :data:`PIECE_TRANSFORMS` of it."""
     f = piece.surrogate
-    options = []
-    for kind in ("mul", "add"):
-        group, violation, offset = best_split(f, full_rows, relevant, kind, seed=depth)
-        options.append((offset != 0, violation, kind, None, group, offset))
+    found = all_splits(f, full_rows, relevant, seed=depth)
+    options = [(kind == "mul_offset", violation, kind[:3], None, group, offset)
+               for kind, (group, violation, offset) in found.items()]
     values = f(full_rows)
     for name, (forward, _, usable) in PIECE_TRANSFORMS.items():
         if usable(values):
-            group, violation, _ = best_split(lambda X, forward=forward: forward(f(X)), full_rows, relevant, "add",
-                                             seed=depth)
+            group, violation, _ = all_splits(lambda X, forward=forward: forward(f(X)), full_rows, relevant,
+                                             seed=depth, offset=False)["add"]
             options.append((False, violation, "add", name, group, 0.0))
     return options
 
@@ -171,26 +170,30 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
     train, val = np.arange(cut), np.arange(cut, len(values))
     direct = solve_direct(Z, values, syms, train, val, max_terms=config.max_terms, rel_floor=tol.piece)
     errors = [relative_rmse(c.expression, syms, Z[val], values[val]) for c in direct]
+    solved = []
     if direct and min(errors) <= tol.piece:
         # ranked by description length with the surrogate's error as the floor: fits finer than the
         # surrogate gain nothing (they only fit its errors), so among the accurate ones the simplest
         # win; the raw rows decide between the kept ones once the pieces are put back together
         floor = tol.piece
         ranked = sorted(direct, key=lambda c: _piece_dl(c.expression, syms, Z[val], values[val], floor))
-        chosen = ranked[: tol.keep]
-        log.append({"depth": depth, "variables": [str(s) for s in syms], "solved_by": chosen[0].solver,
-                    "expressions": [str(c.expression) for c in chosen]})
-        progress.message(f"{'  ' * depth}piece {names}: {chosen[0].solver} -> {chosen[0].expression}")
-        return [c.expression for c in chosen]
+        solved = [c.expression for c in ranked[: tol.keep]]
+        log.append({"depth": depth, "variables": [str(s) for s in syms], "solved_by": ranked[0].solver,
+                    "expressions": [str(e) for e in solved]})
+        progress.message(f"{'  ' * depth}piece {names}: {ranked[0].solver} -> {ranked[0].expression}")
     if depth < config.max_depth and len(relevant) >= 2:
         # the clearest split of the piece, of its square or of its reciprocal; a product up to a
-        # constant (one more fitted number, so it always fits a little better) only when none holds
+        # constant (one more fitted number, so it always fits a little better) only when none holds.
+        # Tried even when a direct candidate is as accurate as the surrogate: a flexible sum of many
+        # terms can be, and the raw rows then judge both
         options = [o for o in _split_options(piece, full_rows, relevant, depth) if o[1] <= tol.split]
         if options:
             combined = _split(piece, R, relevant, min(options, key=lambda o: o[:2]), symbols, depth, tol, config,
                               log, progress)
-            if combined:
-                return combined
+            if combined or solved:
+                return _interleave(combined, solved, tol.keep)
+        if solved:
+            return solved
         found = _symmetry(piece, full_rows, relevant, symbols, tol)
         if found is not None:
             violation, kind, i, j = found
@@ -205,11 +208,19 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
                      "ratio": xi / xj * aj}[kind]
             if inner:
                 return [e.xreplace({xi: moved}) for e in inner]
+    if solved:
+        return solved
     fallback = sorted(direct, key=lambda c: c.dl)[:2]
     if fallback:
         log.append({"depth": depth, "variables": [str(s) for s in syms], "approximated_by": fallback[0].solver,
                     "expression": str(fallback[0].expression)})
     return [c.expression for c in fallback]
+
+
+def _interleave(first: list, second: list, keep: int) -> list:
+    """``first[0], second[0], first[1], ...``, at most ``keep``."""
+    out = [e for pair in itertools.zip_longest(first, second) for e in pair if e is not None]
+    return out[:keep]
 
 
 def _anchor(rows: np.ndarray, surrogate) -> np.ndarray:

@@ -82,13 +82,13 @@ def lies_fit_result(result: LIESResult, X_tr, y_tr, X_te=None, y_te=None, second
                     seed: int = 0, truth: Optional[dict] = None, data: Optional[dict] = None) -> FitResult:
     """The :class:`FitResult` of a LIES run: R^2 of the chosen formula on the training and test rows
     (without test rows, ``r2_test`` is ``None``), the candidate table, the parity series and the LIES
-    details (rows, attempts, restarts, cache, oversampling log, pruning reports)."""
+    details (rows, attempts, restarts, cache, notes, oversampling log, pruning reports)."""
     metrics, predictions = regression_scores(to_callable(result.expression, result.variables), X_tr, y_tr, X_te, y_te)
     details = {
         "train_rows": result.train_rows,
         "attempts": result.attempts,
         "restarts": result.extra.get("restarts", []),
-        **{k: result.extra[k] for k in ("network_cache", "cached_training_seconds") if k in result.extra},
+        **{k: result.extra[k] for k in ("network_cache", "cached_training_seconds", "notes") if k in result.extra},
         "oversampling": result.oversampling,
         "pruning": result.pruning,
     }

@@ -23,7 +23,12 @@ import pandas as pd
 import sympy as sp
 
 from keras_symbolic.pipelines.lies_cache import train_cached
-from keras_symbolic.pipelines.lies_candidates import extracted_candidates, with_structure_search, with_sum_factor
+from keras_symbolic.pipelines.lies_candidates import (
+    extracted_candidates,
+    large_formula_note,
+    with_structure_search,
+    with_sum_factor,
+)
 from keras_symbolic.pipelines.lies_config import LIESConfig
 from keras_symbolic.pipelines.lies_training import split_data, train_network
 from keras_symbolic.pipelines.oversampling import Sampler
@@ -54,6 +59,8 @@ class LIESResult:
         pruning: pruning reports per threshold.
         attempts: training attempts used (more than 1 after non-finite losses).
         config: the full configuration.
+        extra: ``restarts``, ``network_cache``, and ``notes``: what the user should know about this
+            run (a barely pruned network, :func:`~keras_symbolic.pipelines.lies_candidates.large_formula_note`).
     """
 
     expression: sp.Expr
@@ -159,6 +166,10 @@ def run_lies(
     X_sel, y_sel = (X_val, y_val) if n_val else (X_tr, y_tr)
     equations = extracted_candidates(raw_expressions, structures, transform, inputs, symbols, X_fit, y_fit, X_sel, y_sel,
                                      config)
+    note = large_formula_note(equations, pruning_log, config)
+    if note:  # a barely pruned network: said at once, and kept for the result's summary
+        extra["notes"] = [note]
+        progress.message(f"note: {note}")
 
     def choose(table):
         return select_equation(table, config.selection_tolerance, config.selection_gain, config.selection_max_extra)

@@ -19,7 +19,7 @@ from keras_symbolic.symbolic.simplify import SimplifyConfig
 #: LIESConfig fields that only act after training: runs that differ only in these share one trained
 #: network (the network cache of :mod:`~keras_symbolic.pipelines.lies_cache`, the bench's ablations).
 POST_TRAINING_FIELDS = ("gradient_pruning", "extra_pruning_thresholds", "selection_tolerance", "selection_gain",
-                        "selection_max_extra", "max_formula_nodes", "simplify")
+                        "selection_max_extra", "max_formula_nodes", "large_formula_nodes", "simplify")
 
 __all__ = ["ABLATIONS", "POST_TRAINING_FIELDS", "strong_lambda", "PhaseConfig", "LIESSchedule", "LIESConfig"]
 
@@ -112,6 +112,13 @@ class LIESConfig:
         extra_pruning_thresholds: more thresholds whose formulas join the candidate table.
         max_formula_nodes: extracted formulas larger than this skip the symbolic steps (paper: "out
             of time"); they stay in the candidate table.
+        large_formula_nodes: extracted formulas larger than this (a barely pruned network) also skip
+            the structure search and the formula with cut-offs, whose costs grow with the tree; only
+            their output weights are refitted and a note says what to try (see
+            :func:`~keras_symbolic.pipelines.lies_candidates.large_formula_rows`). Measured: runs that
+            solve an equation extract at most ``max_formula_nodes``; the largest extraction in the
+            recorded Feynman runs had 14 034 nodes (symbolic steps 47 s); issue 12's 6-column
+            mixed-sign table 369 550 (over 400 s before this limit).
         selection_tolerance: the chosen formula is the simplest whose validation R^2 is within this of
             the best candidate's.
         selection_gain, selection_max_extra: ... unless a candidate's validation error ``1 - R^2`` is
@@ -147,6 +154,7 @@ class LIESConfig:
     selection_gain: float = 1e-3
     selection_max_extra: int = 10
     max_formula_nodes: int = 200
+    large_formula_nodes: int = 20_000
     restarts: int = 3
     restart_error_factor: float = 1.5
     max_restarts: int = 3

@@ -12,7 +12,8 @@
     wall time   : 31.2 s  (backend jax)
 
 Per-output methods print one formula per output, classification prints accuracy and ROC AUC, and
-sparsity-driven methods their sparsities against the targets.
+sparsity-driven methods their sparsities against the targets. A result's ``details["notes"]`` print as
+``note        :`` lines (what the user should know, e.g. that LIES's network stayed dense).
 """
 from __future__ import annotations
 
@@ -105,6 +106,7 @@ def print_result(result: FitResult, out_dir=None, file: Optional[TextIO] = None)
     file = file or sys.stdout
     lines = _formula_lines(result, saved=out_dir is not None) + _score_lines(result) + [_complexity_line(result)]
     lines += _engine_lines(result)
+    lines += [f"note        : {note}" for note in result.details.get("notes") or []]  # e.g. a barely pruned network
     sparsities, targets = result.details.get("sparsities"), result.details.get("targets") or {}
     if sparsities:
         lines.append("sparsity    : " + ", ".join(f"{k} {v:.2f} (target {targets.get(k, 0):.2f})"

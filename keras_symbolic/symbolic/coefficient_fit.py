@@ -8,6 +8,11 @@ and Rationals stay fixed), :func:`fit_coefficients` solves::
 on the raw data with ``scipy.optimize.least_squares`` from the current values, with the analytic
 Jacobian ``df/dc_j``. The work is bounded by ``max_nfev`` evaluations *and* a wall-clock limit; the
 input comes back unchanged when the fit fails, times out, or does not lower the MSE.
+
+That fit does not scale to the huge formula of a barely pruned network: every float occurrence of
+the tree is a parameter (125 610 of them in issue 12's 369 550-node formula) and each needs its own
+derivative. :func:`fit_term_weights` is the fit that stays cheap at any size: only the weights of the
+top-level terms (the network's output layer), by one linear least-squares solve.
 """
 from __future__ import annotations
 
@@ -28,7 +33,7 @@ from keras_symbolic.symbolic.evaluation import (
 from keras_symbolic.symbolic.limits import SymbolicTimeout, time_limit
 from keras_symbolic.symbolic.parameters import CompiledTemplate, bind_parameters, parametrize
 
-__all__ = ["fit_coefficients"]
+__all__ = ["fit_coefficients", "fit_term_weights"]
 
 
 class _FitTimeout(SymbolicTimeout):
@@ -168,3 +173,63 @@ def fit_coefficients(expr, X, y, variables, *, max_nfev: int = 1000, timeout: fl
     if cost_after > info["cost_before"] * (1 + 1e-12):
         return done(expr, "fit did not improve the MSE: input kept")
     return done(bind_parameters(template, params, p), str(result.message), success=True)
+
+
+def fit_term_weights(expr, X, y, variables, *, timeout: float | None = 20.0, max_samples: int | None = 20000,
+                     seed: int = 0):
+    """Refit ``expr = sum_k T_k`` as ``c + sum_k w_k T_k``: the weights of its top-level terms, by linear
+    least squares on the raw data; terms that are not finite on every row get weight 0 (they drop out).
+
+    Cheap at any size, for formulas far too large for :func:`fit_coefficients`: the terms are compiled
+    once with their repeated sub-trees shared (``lambdify(cse=True)``), evaluated once, and one
+    ``numpy.linalg.lstsq`` solves for the weights; compiling and evaluating are bounded by ``timeout``
+    (:func:`~keras_symbolic.symbolic.limits.time_limit`). Inner constants keep their values. The refit
+    is kept only if it is finite and its MSE is below the input's (``inf`` when the input is not finite
+    on every row); otherwise, and on timeout or error, the input comes back and ``info`` says why.
+
+    Returns:
+        ``(expr, info)`` with ``info = {success, n_terms, kept_terms, cost_before, cost_after, seconds,
+        message}``; ``cost_*`` are mean squared errors on the rows used.
+    """
+    t0 = time.perf_counter()
+    expr = sp.sympify(expr)
+    terms = list(sp.Add.make_args(expr))
+    info = {"success": False, "n_terms": len(terms), "kept_terms": 0, "cost_before": math.nan,
+            "cost_after": math.nan, "seconds": 0.0, "message": ""}
+
+    def done(result, message, success=False):
+        info.update(message=message, success=success, seconds=time.perf_counter() - t0)
+        return result, info
+
+    symbols = resolve_variables(expr, variables)
+    X, y = prepare_data(X, y, len(symbols))
+    if y is None or X.shape[0] == 0:
+        return done(expr, "no finite rows with targets: input kept")
+    rows = subsample(X.shape[0], max_samples, seed)
+    X, y = X[rows], y[rows]
+    try:
+        with time_limit(timeout):
+            fn = lambdify_numpy(symbols, terms, cse=True)
+            with np.errstate(all="ignore"):
+                columns = np.column_stack([as_vector(v, len(y)) for v in fn(*X.T)])
+    except SymbolicTimeout:
+        return done(expr, f"timeout after {time.perf_counter() - t0:.3g} s (limit {timeout:g} s): input kept")
+    except Exception as exc:  # noqa: BLE001 - a formula NumPy cannot evaluate keeps the input
+        return done(expr, f"terms not evaluable ({type(exc).__name__}: {exc}): input kept")
+    with np.errstate(all="ignore"):
+        before = columns.sum(axis=1) - y
+        info["cost_before"] = float(np.mean(before * before)) if np.all(np.isfinite(before)) else math.inf
+        finite = np.all(np.isfinite(columns), axis=0) & (np.max(np.abs(columns), axis=0, initial=0.0) < 1e150)
+        A = np.column_stack([np.ones(len(y)), columns[:, finite]])
+        weights, *_ = np.linalg.lstsq(A, y, rcond=None)
+        after = A @ weights - y
+        cost_after = float(np.mean(after * after))
+    if not (np.all(np.isfinite(weights)) and math.isfinite(cost_after)):
+        return done(expr, "least squares gave non-finite weights: input kept")
+    info["cost_after"] = cost_after
+    if not cost_after < info["cost_before"]:
+        return done(expr, "refit did not lower the MSE: input kept")
+    kept = [t for t, keep in zip(terms, finite) if keep]
+    info["kept_terms"] = len(kept)
+    refit = sp.Float(float(weights[0])) + sp.Add(*[sp.Float(float(w)) * t for w, t in zip(weights[1:], kept)])
+    return done(refit, f"{len(kept)} of {len(terms)} terms kept", success=True)

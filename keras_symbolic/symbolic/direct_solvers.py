@@ -122,8 +122,7 @@ def simplest_form(expr: sp.Expr) -> sp.Expr:
     return best.xreplace(whole) if whole else best
 
 
-def _basis(X, y, symbols, train, val, max_terms, rel_floor) -> list[sp.Expr]:
-    library = build_library(X, symbols, triples=len(symbols) <= 6)
+def _basis(library, y, symbols, train, val, max_terms, rel_floor) -> list[sp.Expr]:
     fits = sparse_fit(library, y, train, val, symbols, max_terms=max_terms, rel_floor=rel_floor)
     return [expr for _, expr in fits[:2]]
 
@@ -151,7 +150,8 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
     (round-off for a table; a surrogate's error for its values), below which errors do not count."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
-    raw: list[tuple[str, sp.Expr]] = [("basis", e) for e in _basis(X, y, symbols, train, val, max_terms, rel_floor)]
+    library = build_library(X, symbols, triples=len(symbols) <= 6)  # once: the transforms share it
+    raw: list[tuple[str, sp.Expr]] = [("basis", e) for e in _basis(library, y, symbols, train, val, max_terms, rel_floor)]
     if transforms:
         for name, (forward, defined, inverse) in TRANSFORMS.items():
             if not defined(y):
@@ -161,7 +161,7 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
             if not np.all(np.isfinite(t)) or np.ptp(t) == 0:
                 continue
             sign = -1 if name == "y**2" and np.all(y <= 0) else 1
-            for e in _basis(X, t, symbols, train, val, max(2, max_terms - 2), rel_floor):
+            for e in _basis(library, t, symbols, train, val, max(2, max_terms - 2), rel_floor):
                 back = sign * sp.sqrt(e) if inverse is None else inverse.xreplace({_Y: e})
                 raw.append((f"basis of {name}", back))
     if X.shape[1] <= MAX_RATIONAL_VARIABLES:

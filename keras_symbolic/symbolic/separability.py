@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-__all__ = ["Violation", "irrelevance", "split_violation", "product_offset", "best_split", "symmetry_violation",
+__all__ = ["Violation", "irrelevance", "split_violation", "product_offset", "all_splits", "best_split", "symmetry_violation",
            "SYMMETRIES"]
 
 Violation = float
@@ -82,38 +82,77 @@ def split_violation(f: Callable, X: np.ndarray, group: Sequence[int], kind: str,
     ``f - offset = g(X[:, group]) * h(X[:, rest])`` (``kind="mul"``)."""
     if kind not in ("add", "mul"):
         raise ValueError(f"kind must be 'add' or 'mul', got {kind!r}")
-    fp, fq, fpq, fqp = _quadruples(f, X, group, n_pairs, seed)
-    if kind == "add":
-        return float(np.median(np.abs(fp + fq - fpq - fqp)) / _rms(np.concatenate([fp, fq])))
-    # relative to the scale of f - offset itself: relative to f, a large offset would make any
-    # function look like a product
+    add, mul = _violations(*_quadruples(f, X, group, n_pairs, seed), offset=offset)
+    return add if kind == "add" else mul
+
+
+def _violations(fp, fq, fpq, fqp, offset: float = 0.0) -> tuple[float, float]:
+    """``(sum violation, product violation of f - offset)`` of one set of quadruples."""
+    add = float(np.median(np.abs(fp + fq - fpq - fqp)) / _rms(np.concatenate([fp, fq])))
     fp, fq, fpq, fqp = fp - offset, fq - offset, fpq - offset, fqp - offset
-    return float(np.median(np.abs(fp * fq - fpq * fqp)) / _rms(np.concatenate([fp, fq])) ** 2)
+    return add, float(np.median(np.abs(fp * fq - fpq * fqp)) / _rms(np.concatenate([fp, fq])) ** 2)
+
+
+def all_splits(f: Callable, X: np.ndarray, variables: Sequence[int], *, n_pairs: int = 400, seed: int = 0,
+               offset: bool = True) -> dict:
+    """The best bipartition of ``variables`` (columns of ``X``) for each kind of split, as
+    ``{kind: (group, violation, offset)}`` with kinds ``"add"``, ``"mul"`` (a plain product) and, when
+    ``offset``, ``"mul_offset"``: ``f = c + g h`` (a product inside a sum whose other terms are held
+    fixed), ``c`` estimated by :func:`product_offset` on other pairs of rows. One set of function
+    evaluations per partition serves all kinds. ``{}`` for fewer than two variables. Partitions:
+    ``2**(d-1) - 1`` for ``d`` variables."""
+    variables = list(variables)
+    if len(variables) < 2:
+        return {}
+    first, rest = variables[0], variables[1:]
+    groups = [(first,) + combo for size in range(len(rest)) for combo in itertools.combinations(rest, size)]
+    fp, fq, fpq, fqp = _batched_quadruples(f, X, groups, n_pairs, seed)
+    if offset:
+        offset_quadruples = _batched_quadruples(f, X, groups, n_pairs, seed + 1)
+    kinds = ("add", "mul", "mul_offset") if offset else ("add", "mul")
+    best = {kind: ((), float("inf"), 0.0) for kind in kinds}
+    for k, group in enumerate(groups):
+        found = dict(zip(("add", "mul"), _violations(fp, fq, fpq[k], fqp[k])))
+        c = 0.0
+        if offset:
+            op, oq, opq, oqp = offset_quadruples
+            c = product_offset(op, oq, opq[k], oqp[k])
+            found["mul_offset"] = _violations(fp, fq, fpq[k], fqp[k], offset=c)[1]
+        for kind in kinds:
+            if found[kind] < best[kind][1]:
+                best[kind] = (group, found[kind], c if kind == "mul_offset" else 0.0)
+    return best
+
+
+def _batched_quadruples(f, X, groups, n_pairs, seed):
+    """:func:`_quadruples` for every group at once: ``f(P)``, ``f(Q)`` ``(m,)`` are shared, the
+    exchanged rows of all groups go through ``f`` in one call (``(n_groups, m)`` each); a surrogate
+    answers one large call much faster than many small ones."""
+    rng = np.random.default_rng(seed)
+    i, j = _pairs(len(X), n_pairs, rng)
+    P, Q = X[i], X[j]
+    PQ = np.repeat(P[None], len(groups), axis=0)
+    QP = np.repeat(Q[None], len(groups), axis=0)
+    for k, group in enumerate(groups):
+        PQ[k][:, list(group)] = Q[:, list(group)]
+        QP[k][:, list(group)] = P[:, list(group)]
+    exchanged = f(np.concatenate([PQ.reshape(-1, X.shape[1]), QP.reshape(-1, X.shape[1])]))
+    fpq, fqp = exchanged.reshape(2, len(groups), len(i))
+    return f(P), f(Q), fpq, fqp
 
 
 def best_split(f: Callable, X: np.ndarray, variables: Sequence[int], kind: str, *, n_pairs: int = 400,
                seed: int = 0) -> tuple[tuple[int, ...], Violation, float]:
-    """The bipartition of ``variables`` (columns of ``X``) with the smallest violation of ``kind``, as
-    ``(group, violation, offset)``; for ``"mul"`` the product may hold up to a constant ``offset``
-    (``f = offset + g h``: a product inside a sum whose other terms are held fixed), estimated by
-    :func:`product_offset` and used when it lowers the violation. ``((), inf, 0)`` for fewer than two
-    variables. Partitions: ``2**(d-1) - 1`` for ``d`` variables."""
-    variables = list(variables)
-    best = ((), float("inf"), 0.0)
-    if len(variables) < 2:
-        return best
-    first, rest = variables[0], variables[1:]
-    for size in range(0, len(rest)):
-        for combo in itertools.combinations(rest, size):
-            group = (first,) + combo
-            candidates = [(split_violation(f, X, group, kind, n_pairs=n_pairs, seed=seed), 0.0)]
-            if kind == "mul":
-                c = product_offset(*_quadruples(f, X, group, n_pairs, seed + 1))
-                candidates.append((split_violation(f, X, group, kind, n_pairs=n_pairs, seed=seed, offset=c), c))
-            v, c = min(candidates)
-            if v < best[1]:
-                best = (group, v, c)
-    return best
+    """The bipartition of ``variables`` with the smallest violation of ``kind``, as ``(group,
+    violation, offset)``; for ``"mul"`` the product may hold up to a constant ``offset`` (see
+    :func:`all_splits`), used when it lowers the violation. ``((), inf, 0)`` for fewer than two
+    variables."""
+    if kind not in ("add", "mul"):
+        raise ValueError(f"kind must be 'add' or 'mul', got {kind!r}")
+    found = all_splits(f, X, variables, n_pairs=n_pairs, seed=seed, offset=kind == "mul")
+    if not found:
+        return ((), float("inf"), 0.0)
+    return min((found[k] for k in found if k.startswith(kind)), key=lambda t: t[1])
 
 
 def symmetry_violation(f: Callable, X: np.ndarray, i: int, j: int, kind: str, *, n_pairs: int = 400,

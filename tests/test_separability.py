@@ -82,3 +82,17 @@ def test_product_up_to_a_constant_is_found_with_its_offset():
     assert split_violation(f, X[:, :2], (0,), "mul") > 1e-2
     group, violation, offset = best_split(f, X[:, :2], range(2), "mul")  # the offset version wins
     assert group == (0,) and violation < 1e-9 and offset == pytest.approx(2.5, rel=1e-6)
+
+
+def test_all_splits_gives_each_kind_and_the_square_splits_only_where_it_holds():
+    from keras_symbolic.symbolic.separability import all_splits
+
+    has = lambda X: np.sqrt(X[:, 0] ** 2 + X[:, 1] * X[:, 2] + np.sin(X[:, 3]) + 2)  # noqa: E731
+    lacks = lambda X: np.sqrt(X[:, 0] * X[:, 1] + X[:, 2] * X[:, 3] + X[:, 0] * X[:, 3])  # noqa: E731 - a chain
+    found = all_splits(has, X, range(4))
+    assert set(found) == {"add", "mul", "mul_offset"}
+    assert min(found["add"][1], found["mul"][1]) > 1e-3  # no plain split of the function itself
+    square = lambda f: (lambda X: f(X) ** 2)  # noqa: E731
+    group, violation, _ = all_splits(square(has), X, range(4), offset=False)["add"]
+    assert violation < 1e-12 and set(group) in ({0}, {0, 3}, {0, 1, 2}, {1, 2}, {3}, {1, 2, 3})
+    assert all_splits(square(lacks), X, range(4), offset=False)["add"][1] > 1e-2

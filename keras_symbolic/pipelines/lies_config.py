@@ -115,10 +115,11 @@ class LIESConfig:
         large_formula_nodes: extracted formulas larger than this (a barely pruned network) also skip
             the structure search and the formula with cut-offs, whose costs grow with the tree; only
             their output weights are refitted and a note says what to try (see
-            :func:`~keras_symbolic.pipelines.lies_candidates.large_formula_rows`). Measured: runs that
-            solve an equation extract at most ``max_formula_nodes``; the largest extraction in the
-            recorded Feynman runs had 14 034 nodes (symbolic steps 47 s); issue 12's 6-column
-            mixed-sign table 369 550 (over 400 s before this limit).
+            :func:`~keras_symbolic.pipelines.lies_candidates.large_formula_rows`). Measured (seed 0):
+            Feynman I.14.3 and I.12.1 extract 11 and 8 nodes, I.34.8 554 (the structure search still
+            takes it to 7); the largest extraction in the recorded Feynman runs had 14 034 nodes
+            (symbolic steps 47 s); issue 12's 6-column mixed-sign table 259 928 (369 550 with a
+            schedule 50 times shorter), whose symbolic steps took 250-300 s before this limit.
         selection_tolerance: the chosen formula is the simplest whose validation R^2 is within this of
             the best candidate's.
         selection_gain, selection_max_extra: ... unless a candidate's validation error ``1 - R^2`` is

@@ -52,11 +52,11 @@ def _single_terms(x: sp.Symbol, col: np.ndarray) -> list:
 
 def _pair_terms(a: sp.Symbol, b: sp.Symbol, ca: np.ndarray, cb: np.ndarray) -> list:
     out = [a * b, a**2 * b, a * b**2, sp.sin(a) * sp.sin(b), sp.cos(a) * sp.cos(b), sp.cos(a - b),
-           (a - b) ** 2, (a + b) ** 2]
+           (a - b) ** 2, (a + b) ** 2, a * sp.sin(b), a * sp.cos(b), b * sp.sin(a), b * sp.cos(a)]
     if np.all(cb != 0):
-        out += [a / b, a**2 / b, a / b**2]
+        out += [a / b, a**2 / b, a / b**2, (a / b) ** 2]
     if np.all(ca != 0):
-        out += [b / a, b**2 / a, b / a**2]
+        out += [b / a, b**2 / a, b / a**2, (b / a) ** 2]
     if np.all(ca != 0) and np.all(cb != 0):
         out += [1 / (a * b)]
     if np.all(ca > 0):

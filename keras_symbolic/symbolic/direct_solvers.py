@@ -3,8 +3,9 @@ each cheap (a second or so) and each returning candidate formulas:
 
 * ``basis``: sparse regression over a term library (:mod:`~keras_symbolic.symbolic.basis_regression`),
   the solver for sums, polynomials and trigonometric sums;
-* ``basis of T(y)``: the same on a transform of the target, ``y**2``, ``sqrt(y)``, ``1/y``, ``log(y)``
-  (where defined on every row), inverted afterwards: ``y = T^-1(sum_k c_k t_k)``;
+* ``basis of T(y)``: the same on a transform of the target, ``y**2``, ``sqrt(y)``, ``1/y``, ``log(y)``,
+  ``exp(y)``, ``sin(y)`` (where defined on every row and invertible there), inverted afterwards:
+  ``y = T^-1(sum_k c_k t_k)``;
 * ``rational``: a ratio of two sparse polynomials of degree two, ``N(x)/D(x)``
   (:mod:`~keras_symbolic.symbolic.rational_regression`), for weighted averages, saturation curves,
   Lorentzians, shared denominators;
@@ -46,6 +47,9 @@ TRANSFORMS = {
     "1/y": (np.reciprocal, lambda y: np.all(y != 0), 1 / _Y),
     "log(y)": (np.log, lambda y: np.all(y > 0), sp.exp(_Y)),
     "log(-y)": (lambda y: np.log(-y), lambda y: np.all(y < 0), -sp.exp(_Y)),
+    # the inverses of an outer log or sine: y = log(a + b), y = asin(n sin(t))
+    "exp(y)": (np.exp, lambda y: np.ptp(y) < 30 and np.max(y) < 300, sp.log(_Y)),
+    "sin(y)": (np.sin, lambda y: np.max(np.abs(y)) <= np.pi / 2, sp.asin(_Y)),
 }
 
 

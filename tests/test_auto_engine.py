@@ -90,6 +90,7 @@ def test_direct_solvers_take_mixed_signs_and_transforms():
     ("(a*p + b*q)/(p + q)", (1, 5)),  # a weighted average
     ("v*s/(k + s)", (0.5, 5)),  # saturation
     ("1/((a - b)**2 + 1)", (-2, 2)),  # a Lorentzian: the numerator is only the constant
+    ("a*b**2/(a*c + b)", (0.5, 4)),  # a cubic numerator, normalised by a variable
 ])
 def test_rational_regression_recovers_ratios_of_sums(truth, box):
     from keras_symbolic.symbolic.rational_regression import rational_fit

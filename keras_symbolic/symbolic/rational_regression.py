@@ -1,9 +1,9 @@
 """Sparse regression of a ratio of sums, ``f = N(x) / D(x)``, linearised so that it stays a least-squares
 problem (the idea of SINDy-PI, Kaheman et al. 2020, and of Padé fitting).
 
-With ``N = sum_k a_k t_k`` and ``D = u_0 + sum_k b_k u_k`` over the same small polynomial library
-(``1``, ``x_i``, ``x_i**2``, ``x_i x_j``: a Padé form of degree two; a larger numerator library makes
-the search slower and its greedy steps less reliable), one term ``u_0`` fixed to weight 1 (the *normaliser*, which removes the common scale of
+With ``N = sum_k a_k t_k`` and ``D = u_0 + sum_k b_k u_k`` over a small polynomial library
+(``1``, ``x_i``, ``x_i**2``, ``x_i x_j``, and for up to three variables cubic terms in ``N``: a Padé
+form; a larger library makes the exhaustive search slow), one term ``u_0`` fixed to weight 1 (the *normaliser*, which removes the common scale of
 ``N`` and ``D``), ``y = N / D`` is equivalent on every row to the linear equation
 
     y u_0 = sum_k a_k t_k - sum_k b_k (y u_k),
@@ -26,14 +26,21 @@ import sympy as sp
 from keras_symbolic.symbolic.description_length import REL_FLOOR, description_length
 from keras_symbolic.symbolic.evaluation import to_callable
 
-__all__ = ["polynomial_terms", "rational_fit"]
+__all__ = ["polynomial_terms", "rational_fit", "MAX_CUBIC_VARIABLES"]
+
+#: Most variables for a cubic numerator and a free choice of the normaliser.
+MAX_CUBIC_VARIABLES = 3
 
 
-def polynomial_terms(symbols) -> list:
-    """The terms of ``N`` and ``D``: ``1``, every ``x_i``, ``x_i**2`` and ``x_i x_j``."""
+def polynomial_terms(symbols, degree: int = 2) -> list:
+    """Monomials up to ``degree`` (2 or 3), lowest degree first: ``1``, every ``x_i``, ``x_i**2``,
+    ``x_i x_j`` (and ``x_i**3``, ``x_i**2 x_j``, ``x_i x_j x_k`` for degree 3)."""
     symbols = list(symbols)
-    return ([sp.S.One] + symbols + [s**2 for s in symbols]
-            + [a * b for a, b in itertools.combinations(symbols, 2)])
+    terms = ([sp.S.One] + symbols + [s**2 for s in symbols]
+             + [a * b for a, b in itertools.combinations(symbols, 2)])
+    if degree >= 3:
+        terms += [sp.Mul(*c) for c in itertools.combinations_with_replacement(symbols, 3)]
+    return terms
 
 
 def _small_subsets(A: np.ndarray, t: np.ndarray, n_numerator: int, max_size: int, keep: int) -> list[list[int]]:
@@ -65,10 +72,13 @@ def _small_subsets(A: np.ndarray, t: np.ndarray, n_numerator: int, max_size: int
 
 def rational_fit(X, y, symbols, train, val, *, max_size: int = 3, keep: int = 12, max_rows: int = 1200,
                  rel_floor: float = REL_FLOOR) -> list[tuple[float, sp.Expr]]:
-    """Candidate ratios ``N/D`` (see the module): for each normaliser ``u_0`` in ``1, x_i``, the
-    ``keep`` subsets of at most ``max_size`` terms (besides the constant of ``N``) that solve the
-    linearised equation best on (at most ``max_rows`` of) the training rows, refitted on all of them.
-    Beyond four variables the denominator drops its ``x_i x_j`` terms (the search is exhaustive).
+    """Candidate ratios ``N/D`` (see the module): for each normaliser ``u_0``, the ``keep`` subsets of
+    at most ``max_size`` terms (besides the constant of ``N``) that solve the linearised equation best
+    on (at most ``max_rows`` of) the training rows, refitted on all of them. Up to
+    :data:`MAX_CUBIC_VARIABLES` variables the numerator goes to degree three and every denominator
+    term may be the normaliser (``(u + v)/(1 + u v/c**2) = c**2 (u + v)/(u v + c**2)``); otherwise
+    ``u_0`` is ``1`` or a variable, and beyond four variables the denominator drops its ``x_i x_j``
+    terms (the search is exhaustive, so its size is kept in check).
 
     Returns ``[(description length of N/D on the val rows, N/D), ...]``, smallest first; the constants
     are least-squares floats of the linearised problem.
@@ -77,12 +87,13 @@ def rational_fit(X, y, symbols, train, val, *, max_size: int = 3, keep: int = 12
     y = np.asarray(y, dtype=np.float64)
     train, val = np.asarray(train), np.asarray(val)
     symbols = list(symbols)
-    exprs = polynomial_terms(symbols)
+    small = len(symbols) <= MAX_CUBIC_VARIABLES
+    exprs = polynomial_terms(symbols, degree=3 if small else 2)
     with np.errstate(all="ignore"):
         values = np.column_stack([np.broadcast_to(to_callable(e, symbols)(X), y.shape) for e in exprs])
-    n_den = len(exprs) if len(symbols) <= 4 else 1 + 2 * len(symbols)
+    n_den = len(polynomial_terms(symbols)) if len(symbols) <= 4 else 1 + 2 * len(symbols)
     out = []
-    for normaliser in range(1 + len(symbols)):  # u_0 = 1 or one of the variables
+    for normaliser in range(n_den if small else 1 + len(symbols)):
         u0 = values[:, normaliser]
         if not np.all(np.isfinite(u0)) or (normaliser and np.any(u0 == 0)):
             continue

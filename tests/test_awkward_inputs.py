@@ -98,14 +98,14 @@ CASES = {
 }
 
 
-def _run(tmp_path, capsys, content, extra):
+def _run(tmp_path, capsys, content, extra, options=TINY):
     args = ["fit"]
     if content is not None:
         path = tmp_path / "data.csv"
         (path.write_bytes if isinstance(content, bytes) else lambda t: path.write_text(t, encoding="utf-8"))(content)
         args.append(str(path))
     out = tmp_path / "out"
-    code = main(args + extra + ["--out", str(out)] + TINY)
+    code = main(args + extra + ["--out", str(out)] + options)
     captured = capsys.readouterr()
     return code, captured.out, captured.err, out
 
@@ -147,12 +147,16 @@ NOTES = {
 _SHOWN = (RuntimeWarning, UserWarning, FutureWarning)
 
 
-@pytest.mark.backend
-@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")  # "Exception ignored in ..." traceback
-@pytest.mark.parametrize("name", [pytest.param(n, marks=OPEN[n]) if n in OPEN else n for n in CASES])
-def test_awkward_input(tmp_path, capsys, recwarn, name):
-    content, extra, expected = CASES[name]
-    code, out_text, err, out = _run(tmp_path, capsys, content, extra)
+#: The same inputs through the discovery engine (the default method): it chooses the space itself, so
+#: the log-space refusals become fits and ``--linear-space`` (a LIES option) is left out.
+ENGINE_CASES = {name: (content, [a for a in extra if a != "--linear-space"],
+                       "fit" if name in ("mixed signs in log space", "all-zero column in log space") else expected)
+                for name, (content, extra, expected) in CASES.items()}
+
+
+def _check_outcome(tmp_path, capsys, recwarn, name, case, options):
+    content, extra, expected = case
+    code, out_text, err, out = _run(tmp_path, capsys, content, extra, options)
     assert "Traceback" not in err + out_text and "Warning" not in err
     shown = [f"{w.category.__name__}: {w.message} ({w.filename}:{w.lineno})" for w in recwarn if issubclass(w.category, _SHOWN)]
     assert not shown, shown
@@ -171,11 +175,28 @@ def test_awkward_input(tmp_path, capsys, recwarn, name):
     target = table.columns[-2] if name == "trailing delimiter" else table.columns[-1]
     record = _reads_back(out, table, target)
     assert record["expression"]
+    if options is not TINY:
+        return
     if name in NOTES:
         assert f"note        : {NOTES[name]}" in out_text, out_text
         assert any(n.startswith(NOTES[name]) and "--method auto" in n for n in record["notes"]), record["notes"]
     else:
         assert "notes" not in record
+
+
+@pytest.mark.backend
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")  # "Exception ignored in ..." traceback
+@pytest.mark.parametrize("name", [pytest.param(n, marks=OPEN[n]) if n in OPEN else n for n in CASES])
+def test_awkward_input(tmp_path, capsys, recwarn, name):
+    """Through LIES (its tiny schedule's options select it)."""
+    _check_outcome(tmp_path, capsys, recwarn, name, CASES[name], TINY)
+
+
+@pytest.mark.backend
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("name", list(ENGINE_CASES))
+def test_awkward_input_through_the_engine(tmp_path, capsys, recwarn, name):
+    _check_outcome(tmp_path, capsys, recwarn, name, ENGINE_CASES[name], ["--method", "auto", "--quiet"])
 
 
 def test_default_target_is_said(tmp_path, capsys):

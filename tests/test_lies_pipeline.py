@@ -167,7 +167,8 @@ def _csv(tmp_path, frame, name="data.csv"):
 )
 def test_cli_bad_input_one_line_error_nothing_written(tmp_path, capsys, frame, target, message):
     out = tmp_path / "out"
-    code = main(["fit", str(_csv(tmp_path, frame)), "--target", target, "--out", str(out), "--quiet"])
+    code = main(["fit", str(_csv(tmp_path, frame)), "--target", target, "--method", "lies", "--out", str(out),
+                 "--quiet"])
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.startswith("error: ") and message in err and "\n" not in err
     assert not out.exists() and not any(p.name.startswith(".out") for p in tmp_path.iterdir())

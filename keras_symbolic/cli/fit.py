@@ -1,6 +1,6 @@
 """``keras-symbolic fit``: a formula for a CSV table or an AI Feynman equation, with any method.
 
-    keras-symbolic fit DATA.csv --target COLUMN [--method lies|symbolnet|auto] [--out DIR] [--seed N]
+    keras-symbolic fit DATA.csv --target COLUMN [--method auto|lies|symbolnet] [--out DIR] [--seed N]
     keras-symbolic fit --feynman NAME [--samples N] [--out DIR] [--seed N]
 
 The command reads and checks the input, runs the method's pipeline, which returns a
@@ -21,12 +21,12 @@ from keras_symbolic.cli.fit_symbolnet import (
     run_symbolnet_feynman,
     run_symbolnet_fit,
 )
-from keras_symbolic.cli.fit_auto import run_auto_fit
+from keras_symbolic.cli.fit_auto import LIES_ONLY, run_auto_fit
 from keras_symbolic.cli.noise_option import add_noise_argument, noise_level
 from keras_symbolic.cli.output import finish
 from keras_symbolic.cli.table import parse_sep, read_table, sample_rows
 
-__all__ = ["add_fit_parser", "add_common_arguments", "read_csv", "load_table", "lies_config", "run_fit", "DIVERGED_HINT"]
+__all__ = ["add_fit_parser", "add_common_arguments", "read_csv", "load_table", "lies_config", "resolve_method", "run_fit", "DIVERGED_HINT"]
 
 #: What to try when training still diverges after every restart (said after the error).
 DIVERGED_HINT = ("try another --seed, more --restarts, {space}, or rescale/remove the columns with "
@@ -53,9 +53,11 @@ def add_fit_parser(subparsers) -> argparse.ArgumentParser:
     fit.add_argument("--test-samples", type=int, default=10_000, help="test rows drawn for --feynman (default 10000)")
     add_noise_argument(fit, "the training rows drawn for --feynman")
     fit.add_argument("--test-size", type=float, default=0.2, help="fraction of CSV rows held out for testing (default 0.2)")
-    fit.add_argument("--method", choices=["lies", "symbolnet", "auto"], default="lies",
-                     help="lies (default), symbolnet, or auto: the discovery engine (any signs and noise; "
-                          "decomposition, LIES, sparse regression; see ARCHITECTURE.md)")
+    fit.add_argument("--method", choices=["auto", "lies", "symbolnet"], default=None,
+                     help="auto (default): the discovery engine (any signs, zeros and noise; direct solvers, "
+                          "a surrogate's decomposition, LIES; see ARCHITECTURE.md); lies; symbolnet. "
+                          "Without --method, a LIES option (--schedule, --epochs-scale, --restarts, --ablate, "
+                          "--linear-space) selects lies")
     fit.add_argument("--schedule", choices=["reference", "paper"], default="reference",
                      help="ADMM schedule: the authors' code values (default) or the paper's")
     fit.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every phase's epochs (quick runs)")
@@ -124,6 +126,7 @@ def run_fit(args) -> int:
         raise CLIError("--noise applies to --feynman only (a DATA file keeps the noise it has)")
     if noise and args.method == "symbolnet":
         raise CLIError("--noise applies to --method lies and auto only")
+    args.method = resolve_method(args)
     if args.method == "auto":
         return run_auto_fit(args, load_table, noise, 0 if args.quiet else 1)
     if args.method == "symbolnet":
@@ -148,6 +151,20 @@ def run_fit(args) -> int:
         space = "--linear-space" if config.log_space else "log space (without --linear-space) if every column has one sign"
         raise CLIError(f"{str(exc).split(';')[0]}; {DIVERGED_HINT.format(space=space)}") from None
     return finish(result, args.out)
+
+
+def resolve_method(args) -> str:
+    """``--method`` as given; without it ``auto``, unless a LIES option was given: then ``lies``, and a
+    ``note:`` line says so (the option would otherwise be refused by the engine)."""
+    if args.method is not None:
+        return args.method
+    given = [option for option, (attribute, unset) in LIES_ONLY.items() if getattr(args, attribute, unset) != unset]
+    if not given:
+        return "auto"
+    if not args.quiet:
+        print(f"note: {', '.join(given)} {'is a LIES option' if len(given) == 1 else 'are LIES options'}: "
+              f"using --method lies", file=sys.stderr, flush=True)
+    return "lies"
 
 
 def cli_words(message: str) -> str:

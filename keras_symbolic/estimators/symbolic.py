@@ -14,7 +14,7 @@ from keras_symbolic.pipelines.evaluate_auto import auto_fit_result
 from keras_symbolic.results.writer import write_result_folder
 from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.names import safe_names
-from keras_symbolic.symbolic.transform import validate_xy
+from keras_symbolic.symbolic.transform import MAX_AUTO_FEATURES, validate_xy
 
 __all__ = ["SymbolicRegressor"]
 
@@ -74,7 +74,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator):
             feature_names = [str(c) for c in X.columns]
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
-        X, y, names = validate_xy(X, y, feature_names)
+        X, y, names = validate_xy(X, y, feature_names, max_features=MAX_AUTO_FEATURES)
         self.config_ = self._build_config()
         self.names_ = safe_names(names)
         start = time.perf_counter()

@@ -26,7 +26,6 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 import numpy as np
-import sympy as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets

@@ -114,13 +114,48 @@ def _log_space_ok(X, y) -> bool:
     return (np.all(y > 0) or np.all(y < 0)) and all(np.all(X[:, i] > 0) or np.all(X[:, i] < 0) for i in range(X.shape[1]))
 
 
+#: A column (or the target) whose largest magnitude is beyond ``10**±DECIMAL_LIMIT`` is divided by a
+#: power of ten before the solvers see it (values near 1e150 would overflow their squares).
+DECIMAL_LIMIT = 4
+
+
+def _decimal_exponent(v: np.ndarray) -> int:
+    """``k`` with ``max |v| ~ 10**k`` when that is beyond :data:`DECIMAL_LIMIT`, else 0."""
+    top = float(np.max(np.abs(v))) if len(v) else 0.0
+    k = int(np.floor(np.log10(top))) if np.isfinite(top) and top > 0 else 0
+    return k if abs(k) > DECIMAL_LIMIT else 0
+
+
+def _unscaled(expr: sp.Expr, symbols, x_exponents, y_exponent: int) -> sp.Expr:
+    """The formula in the table's units: ``10**k_y f(x_1 / 10**k_1, ...)``, with exact powers of ten
+    (``10**150 (a/10**75)(b/10**75)`` is ``a*b`` again)."""
+    ten = sp.Integer(10)
+    inner = expr.xreplace({s: s * ten ** (-k) for s, k in zip(symbols, x_exponents) if k})
+    return ten**y_exponent * inner
+
+
 def run_auto(X, y, names, config: Optional[AutoConfig] = None, verbose: int = 1) -> AutoResult:
-    """Discover a formula for ``y (n,)`` from ``X (n, d)`` with columns ``names`` (see the module)."""
+    """Discover a formula for ``y (n,)`` from ``X (n, d)`` with columns ``names`` (see the module).
+    Columns and a target of extreme magnitude are scaled by powers of ten inside and the formulas
+    scaled back exactly; the decomposition log speaks of the scaled values."""
     config = config or AutoConfig()
-    progress = PhaseProgress(verbose)
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     symbols = [sp.Symbol(str(n)) for n in names]
+    x_exponents = [_decimal_exponent(X[:, i]) for i in range(X.shape[1])]
+    y_exponent = _decimal_exponent(y)
+    if not any(x_exponents) and not y_exponent:
+        return _run_auto(X, y, names, symbols, config, verbose)
+    result = _run_auto(X / 10.0 ** np.array(x_exponents, dtype=float), y / 10.0**y_exponent, names, symbols,
+                       config, verbose)
+    result.equations["expression"] = [_unscaled(e, symbols, x_exponents, y_exponent)
+                                      for e in result.equations["expression"]]
+    result.expression = _unscaled(result.expression, symbols, x_exponents, y_exponent)
+    return result
+
+
+def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoResult:
+    progress = PhaseProgress(verbose)
     rng = np.random.default_rng(config.seed)
     order = rng.permutation(len(y))
     n_val = max(2, int(config.validation_fraction * len(y)))

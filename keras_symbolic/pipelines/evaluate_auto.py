@@ -15,7 +15,7 @@ from keras_symbolic.pipelines.evaluate import feynman_rows, solution_check
 from keras_symbolic.results.fit_result import FitResult
 from keras_symbolic.results.metrics import regression_scores
 from keras_symbolic.symbolic.evaluation import to_callable
-from keras_symbolic.symbolic.transform import DataError, validate_xy
+from keras_symbolic.symbolic.transform import MAX_AUTO_FEATURES, DataError, validate_xy
 
 __all__ = ["auto_fit_result", "fit_feynman_auto", "fit_table_auto", "FEYNMAN_ROWS"]
 
@@ -78,7 +78,7 @@ def fit_table_auto(X, y, feature_names, seed: int = 0, test_size: float = 0.2, c
 
     from keras_symbolic.symbolic.names import safe_names
 
-    X, y, names = validate_xy(X, y, feature_names)
+    X, y, names = validate_xy(X, y, feature_names, max_features=MAX_AUTO_FEATURES)
     if not 0 < test_size < 1:
         raise DataError(f"test size must be in (0, 1), got {test_size}")
     name_map = safe_names(names)

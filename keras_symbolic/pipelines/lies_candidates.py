@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import sympy as sp
 
 from keras_symbolic.pipelines.lies_config import LIESConfig, LIESSchedule
 from keras_symbolic.results.metrics import safe_r2

@@ -38,6 +38,8 @@ from keras_symbolic.symbolic.sum_factor import sum_factor_search
 __all__ = ["Candidate", "TRANSFORMS", "score", "polish", "simplest_form", "solve_direct"]
 
 _Y = sp.Symbol("_y")
+#: Most variables for pair terms in the basis library (``23 d (d - 1) / 2`` of them).
+MAX_PAIR_VARIABLES = 12
 #: Most variables for the rational solver (its search is exhaustive over small subsets).
 MAX_RATIONAL_VARIABLES = 6
 #: Target transforms: name -> (forward on arrays, defined on y?, inverse as a SymPy expression of _y).
@@ -154,7 +156,8 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
     (round-off for a table; a surrogate's error for its values), below which errors do not count."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
-    library = build_library(X, symbols, triples=len(symbols) <= 6)  # once: the transforms share it
+    # once: the transforms share it; pairs and triples only where their number stays moderate
+    library = build_library(X, symbols, pairs=len(symbols) <= MAX_PAIR_VARIABLES, triples=len(symbols) <= 6)
     raw: list[tuple[str, sp.Expr]] = [("basis", e) for e in _basis(library, y, symbols, train, val, max_terms, rel_floor)]
     if transforms:
         for name, (forward, defined, inverse) in TRANSFORMS.items():

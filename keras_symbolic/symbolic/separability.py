@@ -28,6 +28,8 @@ __all__ = ["Violation", "irrelevance", "split_violation", "product_offset", "all
 Violation = float
 #: Pair symmetries: name -> (new variable of the pair, how to move both so that it stays fixed).
 SYMMETRIES = ("difference", "sum", "product", "ratio")
+#: Most variables for which every bipartition is tested (511 for ten).
+MAX_ALL_PARTITIONS_VARIABLES = 10
 
 
 def _pairs(n_rows: int, n_pairs: int, rng) -> tuple[np.ndarray, np.ndarray]:
@@ -100,12 +102,16 @@ def all_splits(f: Callable, X: np.ndarray, variables: Sequence[int], *, n_pairs:
     ``offset``, ``"mul_offset"``: ``f = c + g h`` (a product inside a sum whose other terms are held
     fixed), ``c`` estimated by :func:`product_offset` on other pairs of rows. One set of function
     evaluations per partition serves all kinds. ``{}`` for fewer than two variables. Partitions:
-    ``2**(d-1) - 1`` for ``d`` variables."""
+    ``2**(d-1) - 1`` for ``d`` variables, up to :data:`MAX_ALL_PARTITIONS_VARIABLES`; beyond, the
+    groups of one or two variables against the rest."""
     variables = list(variables)
     if len(variables) < 2:
         return {}
     first, rest = variables[0], variables[1:]
-    groups = [(first,) + combo for size in range(len(rest)) for combo in itertools.combinations(rest, size)]
+    if len(variables) <= MAX_ALL_PARTITIONS_VARIABLES:
+        groups = [(first,) + combo for size in range(len(rest)) for combo in itertools.combinations(rest, size)]
+    else:  # one or two variables against the rest
+        groups = [(v,) for v in variables] + list(itertools.combinations(variables, 2))
     fp, fq, fpq, fqp = _batched_quadruples(f, X, groups, n_pairs, seed)
     if offset:
         offset_quadruples = _batched_quadruples(f, X, groups, n_pairs, seed + 1)

@@ -28,12 +28,15 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
-__all__ = ["DataError", "NotNumericError", "SpaceTransform", "validate_xy", "MIN_ROWS", "MAX_LIES_FEATURES", "FAR_LOG", "LINEAR_SMALL",
+__all__ = ["DataError", "NotNumericError", "SpaceTransform", "validate_xy", "MIN_ROWS", "MAX_LIES_FEATURES", "MAX_AUTO_FEATURES", "FAR_LOG", "LINEAR_SMALL",
            "LINEAR_LARGE", "LINEAR_FAR"]
 
 MIN_ROWS = 10
 #: Input columns LIES takes at most: its network (and the formula search) grows with every input.
 MAX_LIES_FEATURES = 50
+#: Input columns the discovery engine takes at most (beyond a dozen its libraries and split tests
+#: already narrow themselves: no pair terms, splits of one or two variables).
+MAX_AUTO_FEATURES = 50
 _TINY_SCALE = 1e-8
 #: ``|ln x|`` beyond which a log-space column is centred (and a target shifted): x outside [2e-9, 5e8].
 FAR_LOG = 20.0
@@ -93,8 +96,8 @@ def validate_xy(X, y=None, feature_names=None, min_rows: int = MIN_ROWS, max_fea
     if X.shape[1] == 0:
         raise DataError(f"X has 0 feature(s) (shape={X.shape}) while a minimum of 1 is required: no input columns")
     if max_features is not None and X.shape[1] > max_features:
-        raise DataError(f"{X.shape[1]} input columns: this method fits at most {max_features} (its network grows "
-                        "with every input); choose the columns that matter")
+        raise DataError(f"{X.shape[1]} input columns: this method fits at most {max_features} (its network "
+                        "and searches grow with every input); choose the columns that matter")
     if X.shape[0] == 0:
         raise DataError(f"the table has no rows (at least {min_rows} are needed)")
     names = _names(X.shape[1], feature_names)

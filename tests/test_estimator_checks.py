@@ -1,4 +1,6 @@
-"""scikit-learn's estimator checks on ``LIESRegressor`` (issue 12), with a tiny configuration.
+"""scikit-learn's estimator checks on ``LIESRegressor`` and ``SymbolicRegressor`` (issue 12), each with
+a tiny configuration (``SymbolicRegressor``: direct solvers only, two terms; its decomposition and
+LIES are the same pipelines the other tests and the benchmarks exercise).
 
 :func:`sklearn.utils.estimator_checks.estimator_checks_generator` gives one test per check (what
 ``parametrize_with_checks`` makes, with a ``slow`` mark added per check). The
@@ -54,13 +56,19 @@ def _check_name(check) -> str:
     return getattr(check, "func", check).__name__
 
 
-def _params():
+def _tiny_engine():
+    from keras_symbolic.estimators.symbolic import SymbolicRegressor
+
+    return SymbolicRegressor(decomposition=False, lies=False, max_terms=2)
+
+
+def _params(estimator):
     """One ``pytest.param`` per check (as :func:`~sklearn.utils.estimator_checks.parametrize_with_checks`
     makes them, expected failures marked xfail), each check that fits also marked slow."""
     from _pytest.mark import ParameterSet
 
     out = []
-    for item in estimator_checks_generator(_tiny(), legacy=True, expected_failed_checks=EXPECTED_FAILED_CHECKS,
+    for item in estimator_checks_generator(estimator, legacy=True, expected_failed_checks=EXPECTED_FAILED_CHECKS,
                                            mark="xfail"):
         values, marks = (item.values, list(item.marks)) if isinstance(item, ParameterSet) else (item, [])
         name = _check_name(values[1])
@@ -70,9 +78,15 @@ def _params():
     return out
 
 
-@pytest.mark.parametrize("estimator, check", _params())
+@pytest.mark.parametrize("estimator, check", _params(_tiny()))
 def test_lies_regressor_check(estimator, check):
     """One scikit-learn check (the ones that fit the estimator are slow: see the module docstring)."""
+    check(estimator)
+
+
+@pytest.mark.parametrize("estimator, check", _params(_tiny_engine()))
+def test_symbolic_regressor_check(estimator, check):
+    """One scikit-learn check on the discovery engine's estimator."""
     check(estimator)
 
 
@@ -85,19 +99,21 @@ def test_lies_regressor_check(estimator, check):
     (np.ones((20, 2)), np.ones(19), "X has 20 rows but y has 19"),
     (np.ones(20), np.ones(20), "must be 2-D"),
 ])
-def test_estimator_refuses_with_the_cli_words(X, y, words):
+@pytest.mark.parametrize("make", [_tiny, _tiny_engine])
+def test_estimator_refuses_with_the_cli_words(X, y, words, make):
     with pytest.raises(ValueError) as info:
-        _tiny().fit(X, y)
+        make().fit(X, y)
     assert words in str(info.value)
 
 
-def test_estimator_refuses_sparse_and_missing_y():
+@pytest.mark.parametrize("make", [_tiny, _tiny_engine])
+def test_estimator_refuses_sparse_and_missing_y(make):
     from scipy.sparse import csr_matrix
 
     with pytest.raises(ValueError, match="sparse input is not supported"):
-        _tiny().fit(csr_matrix(np.ones((20, 2))), np.ones(20))
+        make().fit(csr_matrix(np.ones((20, 2))), np.ones(20))
     with pytest.raises(ValueError, match="requires y"):
-        _tiny().fit(np.ones((20, 2)), None)
+        make().fit(np.ones((20, 2)), None)
 
 
 @pytest.mark.backend

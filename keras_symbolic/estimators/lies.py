@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import time
-import warnings
 from dataclasses import replace
 
 import numpy as np
 import sympy as sp
-from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.exceptions import DataConversionWarning
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
+from keras_symbolic.estimators.formula_regressor import FormulaRegressor
 from keras_symbolic.pipelines.evaluate import lies_fit_result
 from keras_symbolic.pipelines.lies import run_lies
 from keras_symbolic.pipelines.lies_config import LIESConfig, LIESSchedule
@@ -18,12 +16,12 @@ from keras_symbolic.pipelines.lies_training import TrainingDivergedError
 from keras_symbolic.results.writer import write_result_folder
 from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.names import safe_names
-from keras_symbolic.symbolic.transform import MAX_LIES_FEATURES, DataError, validate_xy
+from keras_symbolic.symbolic.transform import MAX_LIES_FEATURES
 
 __all__ = ["LIESRegressor"]
 
 
-class LIESRegressor(RegressorMixin, BaseEstimator):
+class LIESRegressor(FormulaRegressor):
     """Symbolic regression with a LIES network (scikit-learn API).
 
     The constructor only stores its arguments; :meth:`fit` validates the data, trains, prunes and
@@ -123,17 +121,7 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
 
         ``feature_names`` (or a DataFrame's columns) name the formula's variables.
         """
-        if feature_names is None and hasattr(X, "columns"):
-            feature_names = [str(c) for c in X.columns]
-        if y is None:
-            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
-        if getattr(y, "ndim", 1) == 2 and getattr(y, "shape", (0, 0))[1] == 1:
-            warnings.warn("A column-vector y was passed when a 1d array was expected; it is raveled to (n_samples,).",
-                          DataConversionWarning, stacklevel=2)
-        frame = X
-        X, y, names = validate_xy(X, y, feature_names, max_features=MAX_LIES_FEATURES)
-        # scikit-learn's bookkeeping: n_features_in_, and feature_names_in_ for a DataFrame with string columns
-        validate_data(self, frame, skip_check_array=True, reset=True)
+        X, y, names = self._validated(X, y, feature_names, MAX_LIES_FEATURES)
         self.config_ = self._build_config()
         self.names_ = safe_names(names)
         start = time.perf_counter()
@@ -153,30 +141,11 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
         self._predict_fn = to_callable(self.expression_, self.variables_)
         return self
 
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state.pop("_predict_fn", None)  # a lambdified function does not pickle; rebuilt on first use
-        return state
-
     def write_result(self, out_dir):
         """Write the fit's result folder (``result.json``, ``pareto.csv``, ``parity.png`` on the training
         rows, ``model.keras``) with the package's one writer; returns its path."""
         check_is_fitted(self, "fit_result_")
         return write_result_folder(out_dir, self.fit_result_)
-
-    def _check_X(self, X):
-        check_is_fitted(self, "expression_")
-        if _ndim(X) == 2:  # column count and names as in fit, in scikit-learn's words
-            validate_data(self, X, skip_check_array=True, reset=False)
-        X, _, _ = validate_xy(X, None, list(self.names_.user), min_rows=1)
-        return X
-
-    def predict(self, X) -> np.ndarray:
-        """Evaluate the chosen formula on ``X``: shape ``(n_samples,)``."""
-        X = self._check_X(X)
-        if getattr(self, "_predict_fn", None) is None:
-            self._predict_fn = to_callable(self.expression_, self.variables_)
-        return np.broadcast_to(np.asarray(self._predict_fn(X), dtype=np.float64), (len(X),)).copy()
 
     def predict_network(self, X) -> np.ndarray:
         """Evaluate the trained (pruned) network instead of the formula."""
@@ -194,21 +163,3 @@ class LIESRegressor(RegressorMixin, BaseEstimator):
         expr = self.sympy(index)
         expr = expr.xreplace({f: sp.Float(f, precision) for f in expr.atoms(sp.Float)})
         return self.names_.latex(expr)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        return tags
-
-
-def _ndim(X) -> int:
-    """Dimensions of an array-like without calling NumPy functions on it (some array-likes refuse them)."""
-    if hasattr(X, "shape"):
-        return len(X.shape)
-    try:
-        return np.asarray(X).ndim
-    except (TypeError, ValueError):
-        return 0
-
-
-__all__ += ["DataError"]

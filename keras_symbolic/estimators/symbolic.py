@@ -4,22 +4,21 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-import numpy as np
 import sympy as sp
-from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
+from keras_symbolic.estimators.formula_regressor import FormulaRegressor
 from keras_symbolic.pipelines.auto import AutoConfig, run_auto
 from keras_symbolic.pipelines.evaluate_auto import auto_fit_result
 from keras_symbolic.results.writer import write_result_folder
 from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.names import safe_names
-from keras_symbolic.symbolic.transform import MAX_AUTO_FEATURES, validate_xy
+from keras_symbolic.symbolic.transform import MAX_AUTO_FEATURES
 
 __all__ = ["SymbolicRegressor"]
 
 
-class SymbolicRegressor(RegressorMixin, BaseEstimator):
+class SymbolicRegressor(FormulaRegressor):
     """Find a formula for any table: direct solvers, a Keras surrogate with a recursive decomposition,
     LIES for products, one description-length rule (see :mod:`keras_symbolic.pipelines.auto`).
 
@@ -43,7 +42,8 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator):
         decomposition_: what the decomposition found (tests, splits, pieces and their solvers).
         fit_result_: the :class:`~keras_symbolic.results.fit_result.FitResult` (training rows).
         names_: the column names and the safe symbols standing for them.
-        feature_names_in_, n_features_in_: the columns seen in ``fit``.
+        n_features_in_: the number of columns seen in ``fit``; feature_names_in_: their names, when ``X``
+            was a DataFrame (as scikit-learn sets it).
     """
 
     def __init__(self, decomposition: bool = True, lies: bool = True, surrogate_seconds: float = 30.0,
@@ -70,11 +70,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator):
     def fit(self, X, y, feature_names=None):
         """Fit on ``X (n_samples, n_features)``, ``y (n_samples,)``; ``feature_names`` (or a
         DataFrame's columns) name the formula's variables."""
-        if feature_names is None and hasattr(X, "columns"):
-            feature_names = [str(c) for c in X.columns]
-        if y is None:
-            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
-        X, y, names = validate_xy(X, y, feature_names, max_features=MAX_AUTO_FEATURES)
+        X, y, names = self._validated(X, y, feature_names, MAX_AUTO_FEATURES)
         self.config_ = self._build_config()
         self.names_ = safe_names(names)
         start = time.perf_counter()
@@ -85,17 +81,9 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator):
         self.equations_ = result.equations
         self.decomposition_ = result.decomposition
         self.variables_ = result.variables
-        self.feature_names_in_ = np.asarray(names, dtype=object)
         self.n_features_in_ = len(names)
         self._predict_fn = to_callable(self.expression_, self.variables_)
         return self
-
-    def predict(self, X) -> np.ndarray:
-        """Evaluate the chosen formula on ``X``: shape ``(n_samples,)``."""
-        check_is_fitted(self, "expression_")
-        X, _, _ = validate_xy(X, None, list(self.feature_names_in_), min_rows=1)
-        with np.errstate(all="ignore"):
-            return np.broadcast_to(self._predict_fn(X), (len(X),)).astype(np.float64)
 
     def sympy(self, index: int | None = None) -> sp.Expr:
         """The chosen formula, or candidate ``index`` of ``equations_``."""

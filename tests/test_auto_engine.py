@@ -208,3 +208,20 @@ def test_symbolic_regressor_sklearn_api_on_a_sum():
     assert est.fit_result_.method == "auto" and "solver" in est.equations_
     with pytest.raises(ValueError, match="max_terms"):
         SymbolicRegressor(max_terms=0).fit(X, y)
+
+
+def test_the_summary_names_each_split_of_the_decomposition():
+    import io
+
+    from keras_symbolic.results.fit_result import FitResult
+    from keras_symbolic.results.printer import print_result
+
+    a, b, c = sp.symbols("a b c")
+    log = [{"test": "mul", "groups": [["a"], ["b", "c"]]}, {"test": "add of reciprocal", "groups": [["b"], ["c"]]},
+           {"test": "symmetry difference", "pair": ["b", "c"]}, {"solved_by": "basis"}]
+    result = FitResult(method="auto", expressions=[a / (1 / b + 1 / c)], variables=[a, b, c],
+                       details={"solver": "decomposition", "decomposition": log})
+    out = io.StringIO()
+    print_result(result, file=out)
+    assert ("splits      : product {a}|{b, c} > sum of the reciprocal {b}|{c} > difference of b, c"
+            in out.getvalue())

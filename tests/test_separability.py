@@ -96,3 +96,4 @@ def test_all_splits_gives_each_kind_and_the_square_splits_only_where_it_holds():
     group, violation, _ = all_splits(square(has), X, range(4), offset=False)["add"]
     assert violation < 1e-12 and set(group) in ({0}, {0, 3}, {0, 1, 2}, {1, 2}, {3}, {1, 2, 3})
     assert all_splits(square(lacks), X, range(4), offset=False)["add"][1] > 1e-2
+

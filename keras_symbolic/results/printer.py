@@ -90,9 +90,11 @@ def _engine_lines(result: FitResult) -> list[str]:
     splits = []
     for step in result.details.get("decomposition") or []:
         test = step.get("test", "")
-        if test in ("mul", "add"):
+        kind, _, transform = test.partition(" of ")  # "add of square": a sum split of the square
+        if kind in ("mul", "add"):
             a, b = step["groups"]
-            splits.append(f"{'product' if test == 'mul' else 'sum'} {{{', '.join(a)}}}|{{{', '.join(b)}}}")
+            name = ("product" if kind == "mul" else "sum") + (f" of the {transform}" if transform else "")
+            splits.append(f"{name} {{{', '.join(a)}}}|{{{', '.join(b)}}}")
         elif test.startswith("symmetry"):
             splits.append(f"{test.split()[1]} of {', '.join(step['pair'])}")
     if splits:

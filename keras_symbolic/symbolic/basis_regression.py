@@ -22,7 +22,7 @@ import sympy as sp
 from keras_symbolic.symbolic.description_length import REL_FLOOR, description_length, simple_fraction
 from keras_symbolic.symbolic.evaluation import to_callable
 
-__all__ = ["TermLibrary", "build_library", "sparse_fit", "round_coefficients"]
+__all__ = ["TermLibrary", "NormalEquations", "build_library", "sparse_fit", "round_coefficients"]
 
 #: Features whose values exceed this are dropped (they would swamp the least squares).
 MAX_ABS = 1e12
@@ -120,7 +120,7 @@ def _expression(lib: TermLibrary, chosen, coef, intercept: bool) -> sp.Expr:
     return expr
 
 
-class _Gram:
+class NormalEquations:
     """The normal equations of ``y ~ A`` once, so that each step of the search costs ``O(m k**2)``
     for ``m`` columns and ``k`` chosen ones instead of an ``O(n m k)`` projection of all rows: the
     columns centred (when there is an intercept, which projects it out exactly) and scaled to unit
@@ -159,7 +159,7 @@ def _beam_search(A, y, max_terms: int, beam: int, intercept: bool) -> list[tuple
     """Best subset found for each size 1..max_terms: a beam of the ``2 beam`` best subsets per size
     (``3 beam`` single columns at the first step, so that pairs that are poor alone but exact together
     are still tried), each extended by its ``beam`` most useful columns."""
-    gram = _Gram(A, y, intercept)
+    gram = NormalEquations(A, y, intercept)
     beams = [((), gram.yy)]
     best_per_size = []
     for size in range(min(max_terms, A.shape[1])):

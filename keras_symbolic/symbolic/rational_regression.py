@@ -23,6 +23,7 @@ import itertools
 import numpy as np
 import sympy as sp
 
+from keras_symbolic.symbolic.basis_regression import NormalEquations
 from keras_symbolic.symbolic.description_length import REL_FLOOR, description_length
 from keras_symbolic.symbolic.evaluation import to_callable
 
@@ -49,10 +50,8 @@ def _small_subsets(A: np.ndarray, t: np.ndarray, n_numerator: int, max_size: int
     constant; the ``keep`` with the smallest linear residual. Solved through the Gram matrix of the
     unit-norm columns (one tiny solve per subset), since greedy steps are misled here: ``y`` on both
     sides admits near-solutions such as ``y p = c_1 y + c_2 y p**2 + poly(p)``."""
-    norms = np.linalg.norm(A, axis=0)
-    norms[norms == 0] = 1.0
-    An = A / norms
-    G, b, tt = An.T @ An, An.T @ t, float(t @ t)
+    equations = NormalEquations(A, t, intercept=False)
+    G, b, tt = equations.G, equations.c, equations.yy
     numerator = range(1, 1 + n_numerator)
     denominator = range(1 + n_numerator, A.shape[1])
     scored = []

@@ -33,6 +33,7 @@ import numpy as np
 import sympy as sp
 
 from keras_symbolic.models.surrogate import fit_surrogate
+from keras_symbolic.pipelines.auto_group import group_candidates
 from keras_symbolic.symbolic.description_length import description_length
 from keras_symbolic.symbolic.direct_solvers import polish, solve_direct
 from keras_symbolic.symbolic.evaluation import relative_rmse, to_callable
@@ -249,11 +250,13 @@ def decompose(X, y, symbols, train, val, config, log: list, progress) -> list:
     log.append({"surrogate_error": surrogate.error, "surrogate_epochs": surrogate.epochs,
                 "surrogate_seconds": surrogate.seconds, "split_threshold": tol.split, "piece_tolerance": tol.piece})
     progress.phase_done("surrogate", f"relative error {surrogate.error:.2g} after {surrogate.epochs} epochs")
+    out = group_candidates(surrogate, X, y, symbols, train, val, config, log, progress)
+    if any(c.r2 >= 1 - config.exact_tolerance**2 for c in out):
+        return out
     rows = X[train][:MAX_PIECE_ROWS]
     anchor = _anchor(rows, surrogate)
     structures = _solve_piece(_Piece(surrogate, anchor), rows, list(range(X.shape[1])), symbols, 0, tol,
                               config, log, progress)
-    out = []
     for expr in structures:
         # the structure's terms refitted linearly on the raw rows, and the structure itself refitted
         refits = [e for _, e in refit_terms(expr, X, y, symbols, train, val)[:2]]

@@ -205,8 +205,8 @@ def sparse_fit(lib: TermLibrary, y, train, val, symbols, *, max_terms: int = 6, 
 
 def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 12,
                        refit_seconds: float = 2.0, rel_floor: float = REL_FLOOR) -> sp.Expr:
-    """Replace each float of ``expr`` by 0, a simple fraction, or a simple fraction times ``pi`` or
-    ``1/pi``, one at a time
+    """Replace each float of ``expr`` by 0, a simple fraction, or a simple fraction times ``pi``,
+    ``1/pi``, ``pi**2`` or ``1/pi**2``, one at a time
     (largest first), refitting the remaining floats after each change; a change is kept when the
     description length on ``(X, y)`` does not grow."""
     from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
@@ -226,7 +226,9 @@ def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 1
             x = float(f)
             for option in (sp.S.Zero, simple_fraction(x, max_denominator),
                            simple_fraction(x / np.pi, max_denominator) * sp.pi,
-                           simple_fraction(x * np.pi, max_denominator) / sp.pi):
+                           simple_fraction(x * np.pi, max_denominator) / sp.pi,
+                           simple_fraction(x / np.pi**2, max_denominator) * sp.pi**2,
+                           simple_fraction(x * np.pi**2, max_denominator) / sp.pi**2):
                 trial = best.xreplace({f: option})
                 if trial.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
                     continue

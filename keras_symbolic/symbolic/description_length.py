@@ -8,7 +8,8 @@
 * ``L(f) = nodes * log2(alphabet) + sum over constants of L(c)``: each node of the expression tree
   costs ``log2`` of the number of symbols it could have been (operators, variables), and each
   constant what it takes to write it down: an integer or a small fraction ``p/q`` costs
-  ``log2(1 + |p|) + log2(q) + 1`` bits (``pi`` as a factor one bit more), a fitted float
+  ``log2(1 + |p|) + log2(q) + 1`` bits (``pi`` as a factor one bit more, ``pi**k`` another
+  ``log2(1 + |k|)``), a fitted float
   ``float_bits = 1/2 * log2(n)`` plus its magnitude, as in the minimum-description-length
   derivation of BIC.
 
@@ -58,8 +59,12 @@ def constant_bits(value, n_rows: int) -> float:
 def model_bits(expr: sp.Expr, n_variables: int, n_rows: int) -> float:
     """``L(f)``: the tree's nodes and its constants (rationals cheap, floats ``~ 1/2 log2 n``)."""
     expr = sp.sympify(expr)
+    # a power of pi is one constant (written as cheaply as pi and its exponent), not three nodes
+    pi_powers = [p for p in expr.atoms(sp.Pow) if p.base is sp.pi and p.exp.is_Integer]
+    bits = sum(constant_bits(sp.pi, n_rows) + math.log2(1 + abs(int(p.exp))) for p in pi_powers)
+    expr = expr.xreplace({p: sp.pi for p in pi_powers})
     nodes = expression_complexity(expr)
-    bits = nodes * math.log2(N_OPERATORS + max(n_variables, 1))
+    bits += nodes * math.log2(N_OPERATORS + max(n_variables, 1))
     for atom in expr.atoms(sp.Number):
         if atom in (sp.S.One, sp.S.NegativeOne, sp.S.Half):
             continue

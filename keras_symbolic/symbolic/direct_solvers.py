@@ -10,7 +10,7 @@ each cheap (a second or so) and each returning candidate formulas:
   (:mod:`~keras_symbolic.symbolic.rational_regression`), for weighted averages, saturation curves,
   Lorentzians, shared denominators;
 * ``form ...``: for one variable, small forms with inner constants (``A sin(k x + phi) + C``, ...,
-  :mod:`~keras_symbolic.symbolic.one_variable_forms`);
+  :mod:`~keras_symbolic.symbolic.one_variable_forms`), and the rational solver on ``y**2``;
 * ``power law`` and ``(1 + k u)**p`` factors: ``C prod x_i**a_i`` fitted in log space
   (:func:`~keras_symbolic.symbolic.sum_factor.sum_factor_search`), for one-signed targets of positive
   variables.
@@ -175,6 +175,10 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
         raw += [("rational", e) for _, e in rational_fit(X, y, symbols, train, val, rel_floor=rel_floor)[:4]]
     if X.shape[1] == 1:
         raw += [(f"form {name}", e) for name, e in fit_one_variable_forms(X[train, 0], y[train], symbols[0])[:4]]
+        if transforms and (np.all(y > 0) or np.all(y < 0)):  # a root of a ratio: sqrt((1 + x)/(1 - x))
+            sign = int(np.sign(y[0]))
+            raw += [("rational of y**2", sign * sp.sqrt(e))
+                    for _, e in rational_fit(X, y**2, symbols, train, val, rel_floor=rel_floor)[:2]]
     if power_law and (np.all(y > 0) or np.all(y < 0)):
         used = [i for i in range(X.shape[1]) if np.all(X[:, i] > 0)]
         if used:

@@ -24,6 +24,7 @@ def _forms(x: np.ndarray):
     """``name -> (f(x, inner) -> values, sympy builder(symbol, inner), starting inner tuples, defined)``."""
     span = float(np.ptp(x)) or 1.0
     centre = float(np.mean(x))
+    typical = float(np.median(np.abs(x))) or 1.0  # the scale of a skewed x (a monomial of several columns)
     return {
         "sin": (lambda x, p: np.sin(p[0] * x + p[1]), lambda s, p: sp.sin(p[0] * s + p[1]),
                 [(k, ph) for k in _K_GRID for ph in (0.0, np.pi / 2)], True),
@@ -39,7 +40,7 @@ def _forms(x: np.ndarray):
                        lambda s, p: sp.exp(p[2] * s) * sp.sin(p[0] * s + p[1]),
                        [(k, ph, -d / span) for k in _K_GRID[1:6] for ph in (0.0, np.pi / 2) for d in (0.5, 2.0)], True),
         "tanh": (lambda x, p: np.tanh(p[0] * x + p[1]), lambda s, p: sp.tanh(p[0] * s + p[1]),
-                 [(k / span, -k * centre / span) for k in (1, 4)], True),
+                 [(k / span, -k * centre / span) for k in (1, 4)] + [(k / typical, 0.0) for k in (0.5, 1, 2)], True),
         "log": (lambda x, p: np.log(x + p[0]), lambda s, p: sp.log(s + p[0]),
                 [(b,) for b in (0.0, span / 10, span)], bool(np.all(x > 0))),
         "asin": (lambda x, p: np.arcsin(p[0] * x), lambda s, p: sp.asin(p[0] * s),

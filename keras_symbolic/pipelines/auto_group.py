@@ -1,0 +1,58 @@
+"""The discovery engine's reduction to one dimensionless group: when the surrogate has the form
+``f = x**b g(u)`` with ``u = x**a`` a single monomial
+(:func:`~keras_symbolic.symbolic.monomial_group.monomial_group`), the table becomes a problem in one
+variable, ``y / x**b`` against ``u``, solved on the raw rows by the direct solvers (the one-variable
+forms, the term library, the rational solver); each solution ``x**b g(x**a)`` is then polished on the
+raw rows like any candidate. Both orientations of the group (``u`` and ``1/u``) are tried: ``g`` may be
+simple in one and not in the other (``tanh(u)`` against ``tanh(1/u)``).
+"""
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from keras_symbolic.symbolic.direct_solvers import polish, solve_direct
+from keras_symbolic.symbolic.monomial_group import monomial_group
+
+__all__ = ["group_candidates", "MAX_OUTERS"]
+
+#: Most choices of ``b`` (each a different split of the power law between ``x**b`` and ``g``) solved.
+MAX_OUTERS = 2
+#: One-variable candidates of each solve put back together and polished on the raw rows.
+KEEP = 3
+
+_U = sp.Symbol("u_group", positive=True)
+
+
+def group_candidates(surrogate, X, y, symbols, train, val, config, log: list, progress) -> list:
+    """Candidates ``x**b g(x**a)`` when the surrogate has one dimensionless group, else ``[]``."""
+    group = monomial_group(surrogate, X[train], y[train], seed=config.seed)
+    if group is None:
+        return []
+    log.append({"depth": 0, "variables": [str(s) for s in symbols], "test": "one monomial group",
+                "violation": group.violation, "group": str(group.monomial(symbols, group.inner)),
+                "outer": [str(group.monomial(symbols, b)) for b in group.outers]})
+    progress.message(f"one group: f = x**b g(u), u = {group.monomial(symbols, group.inner)} "
+                     f"(violation {group.violation:.2g})")
+    # the choices of b with the fewest and smallest powers first
+    outers = sorted(group.outers, key=lambda b: (sum(q != 0 for q in b), sum(abs(q) for q in b)))[:MAX_OUTERS]
+    out = []
+    for outer in outers:
+        v = y / group.values(X, outer)
+        for orientation in (1, -1):
+            inner = [orientation * q for q in group.inner]
+            u = group.values(X, inner)[:, None]
+            solved = solve_direct(u, v, [_U], train, val, max_terms=config.max_terms)
+            back = {_U: group.monomial(symbols, inner)}
+            for cand in solved[:KEEP]:
+                expr = group.monomial(symbols, outer) * cand.expression.xreplace(back)
+                polished = polish(expr, X, y, symbols, train, val)
+                if polished is not None:
+                    polished.solver = f"group ({cand.solver})"
+                    out.append(polished)
+    if out:
+        best = min(out, key=lambda c: c.dl)
+        log.append({"depth": 0, "variables": [str(s) for s in symbols], "solved_by": best.solver,
+                    "expressions": [str(best.expression)]})
+        progress.phase_done("group", str(best.expression))
+    return out

@@ -1,0 +1,136 @@
+"""A test for one dimensionless group: does ``f`` have the form ``f(x) = x**b * g(x**a)``, a power law
+times a function of a single monomial ``u = prod_i x_i**a_i``? Buckingham's pi theorem makes this the
+common shape of a physical law in one dimensionless group: ``1/(exp(h w / (k T)) - 1)``,
+``n exp(-m g x / (k T))``, ``asin(l / (n d))``, ``w0 sqrt((1 + v/c) / (1 - v/c))``. Found, the problem
+of ``d`` variables becomes one of a single variable ``u``, solved on ``(u, y / x**b)``.
+
+Two steps. The *direction* ``a`` comes from any callable ``f(X (n, d)) -> (n,)`` (the engine's
+surrogate), through its logarithmic derivatives ``L[r, i] = d log|f| / d log|x_i|`` at rows ``r``
+(central differences). For ``f = x**b g(u)``, ``L[r] = b + s_r a`` with ``s_r = u g'(u) / g(u)``: the
+rows of ``L`` lie on one line, so the centred ``L`` has rank one and its first right singular vector
+is ``a`` (scaled so that its largest entry is 1, then rounded to simple fractions). A surrogate's
+derivatives are rough, so the second step judges the rounded ``a`` on the raw rows: ``log|y|`` is
+fitted by least squares as ``b . log|x| + G(a . log|x|)`` with ``G`` a cubic spline
+(:class:`sklearn.preprocessing.SplineTransformer`); the group holds when the residual is small
+(``violation``: its RMS relative to the spread of ``log|y|``) and clearly below that of a plain power
+law. ``b`` is fixed only up to a multiple of ``a`` (``x**(t a)`` is ``u**t`` and moves into ``g``):
+each ``t`` that makes one entry of ``b`` zero gives a candidate, which must round to simple fractions
+too. Columns and ``y`` must keep one sign.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable, Optional
+
+import numpy as np
+import sympy as sp
+from sklearn.preprocessing import SplineTransformer
+
+__all__ = ["MonomialGroup", "log_gradients", "group_direction", "monomial_group"]
+
+
+@dataclass
+class MonomialGroup:
+    """``f = x**b g(x**a)``: ``inner`` is ``a (d,)`` and each of ``outers`` a ``b (d,)``, as fractions;
+    ``signs (d,)`` are the columns' signs (a negative column enters as ``-x``)."""
+
+    inner: list
+    outers: list
+    signs: np.ndarray
+    violation: float
+    spread: float = 0.0
+
+    def monomial(self, symbols, exponents) -> sp.Expr:
+        """``prod (sign_i x_i)**e_i`` as a SymPy expression."""
+        return sp.Mul(*[(sp.Integer(int(s)) * x) ** sp.Rational(e.numerator, e.denominator)
+                        for x, s, e in zip(symbols, self.signs, exponents) if e != 0])
+
+    def values(self, X, exponents) -> np.ndarray:
+        """``prod |x_i|**e_i`` on the rows ``X (n, d)``."""
+        powers = np.array([float(e) for e in exponents])
+        return np.exp(np.log(np.abs(X)) @ powers)
+
+
+def log_gradients(f: Callable, X: np.ndarray, *, step: float = 0.01) -> np.ndarray:
+    """``L (n, d)``: ``d log|f| / d log|x_i|`` at the rows of ``X (n, d)``, by central differences
+    (each column scaled by ``exp(+-step)``), all ``2 n d`` points in one call of ``f``."""
+    n, d = X.shape
+    scale = np.exp(step * np.eye(d))  # (d, d): row i scales column i
+    up = (X[None, :, :] * scale[:, None, :]).reshape(-1, d)
+    down = (X[None, :, :] / scale[:, None, :]).reshape(-1, d)
+    with np.errstate(all="ignore"):
+        values = f(np.concatenate([up, down]))
+        fu, fd = values.reshape(2, d, n)
+        return ((np.log(np.abs(fu)) - np.log(np.abs(fd))) / (2 * step)).T
+
+
+def _rounded(v: np.ndarray, max_denominator: int, tolerance: float) -> Optional[list]:
+    fractions = [Fraction(float(x)).limit_denominator(max_denominator) for x in v]
+    if any(abs(float(q) - x) > tolerance for q, x in zip(fractions, v)):
+        return None
+    return fractions
+
+
+def group_direction(f: Callable, rows: np.ndarray) -> Optional[np.ndarray]:
+    """``a (d,)``, largest entry 1: the first right singular vector of the centred log-derivatives of
+    ``f`` at ``rows (m, d)``, on the rows where ``|f|`` is not small (a surrogate's relative error,
+    and so its log-derivatives, blow up near zeros of ``f``)."""
+    with np.errstate(all="ignore"):
+        values = f(rows)
+    keep = np.abs(values) > 0.1 * np.median(np.abs(values))
+    L = log_gradients(f, rows[keep])
+    L = L[np.all(np.isfinite(L), axis=1)]
+    if len(L) < 20:
+        return None
+    _, _, vt = np.linalg.svd(L - np.median(L, axis=0), full_matrices=False)
+    return vt[0] / vt[0][np.argmax(np.abs(vt[0]))]
+
+
+def _residual(design: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, float]:
+    coef, *_ = np.linalg.lstsq(design, target, rcond=None)
+    return coef, float(np.sqrt(np.mean((design @ coef - target) ** 2)))
+
+
+def monomial_group(f: Callable, X: np.ndarray, y: np.ndarray, *, n_rows: int = 1000, max_rows: int = 3000,
+                   max_violation: float = 0.03, gain: float = 3.0, max_denominator: int = 3,
+                   tolerance: float = 0.25, seed: int = 0) -> Optional[MonomialGroup]:
+    """The group ``f = x**b g(x**a)`` of the rows ``X (n, d)``, ``y (n,)``, its direction proposed by
+    ``f`` (see the module), or ``None`` when a column or ``y`` changes sign, ``a`` does not round to
+    fractions with denominators up to ``max_denominator`` (within ``tolerance``: the surrogate's
+    direction is rough), the spline fit's ``violation`` exceeds ``max_violation`` or is not ``gain``
+    times below a power law's, or no ``b`` rounds (within 0.1)."""
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    signs = np.sign(X[0])
+    if X.shape[1] < 2 or np.any(signs == 0) or np.any(np.sign(X) != signs):
+        return None
+    if not (np.all(y > 0) or np.all(y < 0)):
+        return None
+    rng = np.random.default_rng(seed)
+    direction = group_direction(f, X[rng.choice(len(X), min(n_rows, len(X)), replace=False)])
+    inner = None if direction is None else _rounded(direction, max_denominator, tolerance)
+    if inner is None or sum(q != 0 for q in inner) < 2:
+        return None
+    a = np.array([float(q) for q in inner])
+    rows = rng.choice(len(X), min(max_rows, len(X)), replace=False)
+    log_x, log_y = np.log(np.abs(X[rows])), np.log(np.abs(y[rows]))
+    spread = float(np.std(log_y))
+    if spread == 0:
+        return None
+    _, power_law = _residual(np.column_stack([log_x, np.ones(len(rows))]), log_y)
+    splines = SplineTransformer(n_knots=10, degree=3, knots="quantile").fit_transform((log_x @ a)[:, None])
+    b, grouped = _residual(np.column_stack([log_x, splines]), log_y)
+    violation = grouped / spread
+    if violation > max_violation or grouped * gain > power_law:
+        return None
+    b = b[: X.shape[1]]
+    base = b - (b @ a) / (a @ a) * a  # b up to a multiple of a
+    outers = []
+    for i in np.flatnonzero(a):
+        outer = _rounded(base - base[i] / a[i] * a, max_denominator, 0.1)
+        if outer is not None and outer not in outers:
+            outers.append(outer)
+    if not outers:
+        return None
+    return MonomialGroup(inner, outers, signs, violation, spread)

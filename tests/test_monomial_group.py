@@ -1,0 +1,73 @@
+"""The dimensionless-group test of the discovery engine (keras_symbolic.symbolic.monomial_group): on
+functions of the form ``x**b g(x**a)`` and on functions without it, with the exact function standing
+in for the surrogate; and a table solved through the group on every backend."""
+import numpy as np
+import pytest
+import sympy as sp
+
+from keras_symbolic.symbolic.monomial_group import group_direction, monomial_group
+
+RNG = np.random.default_rng(0)
+X = RNG.uniform(1.0, 4.0, size=(3000, 4))
+
+
+def _run(f, X=X):
+    return monomial_group(f, X, f(X))
+
+
+def test_a_power_law_times_a_function_of_one_monomial_is_found():
+    f = lambda X: X[:, 0] * X[:, 1] ** 2 / np.expm1(X[:, 1] * X[:, 2] / X[:, 3])  # noqa: E731
+    group = _run(f)
+    assert group is not None and group.violation < 1e-3
+    a = np.array([float(q) for q in group.inner])
+    assert np.allclose(a, [0, 1, 1, -1]) or np.allclose(a, [0, -1, -1, 1])
+    # b is fixed up to a multiple of a: every candidate reproduces f / g
+    outers = [[float(q) for q in b] for b in group.outers]
+    assert [1.0, 2.0, 0.0, 0.0] in outers
+    for b in outers:
+        assert np.allclose(np.array(b) - [1, 2, 0, 0], (b[1] - 2) * a / a[1])
+
+
+def test_direction_of_a_rough_surrogate_still_rounds():
+    """A surrogate's derivatives are rough: a 0.3 % ripple on the function leaves the direction near
+    (1, 1, -1, -1), and the raw rows confirm it."""
+    f = lambda X: 1 / np.expm1(X[:, 0] * X[:, 1] / (X[:, 2] * X[:, 3]))  # noqa: E731
+    rough = lambda X: f(X) * (1 + 0.003 * np.sin(7 * X.sum(axis=1)))  # noqa: E731
+    direction = group_direction(rough, X[:1000])
+    assert np.allclose(np.abs(direction), 1, atol=0.25)
+    group = monomial_group(rough, X, f(X))
+    assert group is not None and [float(q) for q in group.outers[0]] == [0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("f", [
+    lambda X: X[:, 0] + X[:, 1] + X[:, 2] + X[:, 3],  # a sum: two ratios, not one
+    lambda X: np.sin(X[:, 0]) * X[:, 1] + X[:, 2] * X[:, 3],
+    lambda X: X[:, 0] * X[:, 1] ** 2 / X[:, 3],  # a plain power law: the power-law solvers' job
+], ids=["sum", "sine-sum", "power-law"])
+def test_functions_without_one_group_are_refused(f):
+    assert _run(f) is None
+
+
+def test_a_column_or_target_that_changes_sign_is_refused():
+    f = lambda X: 1 / np.expm1(X[:, 0] * X[:, 1])  # noqa: E731
+    mixed = X.copy()
+    mixed[::2, 0] *= -1
+    assert monomial_group(f, mixed, f(mixed)) is None
+    assert monomial_group(f, X, f(X) - np.median(f(X))) is None
+
+
+@pytest.mark.backend
+def test_a_table_in_one_group_is_solved_through_it():
+    """Falling with quadratic drag, ``v = w tanh(g t / w)``: no term of the library, no split, one group."""
+    from keras_symbolic.pipelines.auto import AutoConfig, run_auto
+
+    X = np.random.default_rng(2).uniform(1, 5, size=(3000, 3))
+    y = X[:, 0] * np.tanh(X[:, 1] * X[:, 2] / X[:, 0])
+    config = AutoConfig(lies=False, surrogate_epochs=250, surrogate_seconds=300)
+    result = run_auto(X, y, ["w", "g", "t"], config, verbose=0)
+    w, g, t = sp.symbols("w g t")
+    found = result.expression.xreplace({s: sp.Symbol(s.name) for s in result.expression.free_symbols})
+    assert sp.simplify(found - w * sp.tanh(g * t / w)) == 0
+    chosen = result.equations[result.equations["chosen"]]
+    assert chosen["solver"].iloc[0].startswith("group")
+    assert "one monomial group" in [step.get("test") for step in result.decomposition]

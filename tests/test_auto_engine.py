@@ -11,7 +11,7 @@ from keras_symbolic.symbolic.basis_regression import build_library, round_coeffi
 from keras_symbolic.symbolic.description_length import description_length, model_bits
 from keras_symbolic.symbolic.direct_solvers import solve_direct
 from keras_symbolic.symbolic.one_variable_forms import fit_one_variable_forms
-from keras_symbolic.symbolic.term_refit import expression_terms, snap_inner_constants
+from keras_symbolic.symbolic.term_refit import expression_terms, refit_terms, snap_inner_constants, split_phases
 
 RNG = np.random.default_rng(0)
 
@@ -151,6 +151,16 @@ def test_term_refit_helpers():
     snapped = snap_inner_constants(sp.Float(3.2) * p ** sp.Float(1.0009) * sp.sin(sp.Float(1.0003) * w + sp.Float(0.0014)))
     assert snapped == sp.Float(3.2) * p * sp.sin(w)
     assert set(expression_terms(sp.Float(2.0) * (p + sp.Float(3.0)) * sp.sin(w))) == {p * sp.sin(w), sp.sin(w)}
+    # a phase left by a symmetry's anchor splits into terms a refit can drop; a phase-free term stays
+    split = split_phases(sp.sqrt(p**2 + sp.Float(1.5) * p * sp.cos(w - p + sp.Float(1.25))))
+    assert split.has(sp.cos(w - p), sp.sin(w - p)) and not split.has(sp.cos(w - p + sp.Float(1.25)))
+    assert split_phases(sp.sin(w) + sp.cos(p * w)) == sp.sin(w) + sp.cos(p * w)
+    X = RNG.uniform(1, 5, size=(1000, 2))
+    y = X[:, 0] * np.cos(X[:, 1] - X[:, 0])
+    idx = np.arange(1000)
+    refit = refit_terms(sp.Float(0.7) * p * sp.sin(w - p + sp.Float(2.2)) + sp.Float(0.3) * p * sp.cos(w - p + sp.Float(0.4)),
+                        X, y, [p, w], idx[:800], idx[800:])
+    assert any(_same(sp.nsimplify(e, tolerance=1e-9, rational=True), p * sp.cos(w - p)) for _, e in refit)
 
 
 @pytest.mark.backend
@@ -218,10 +228,11 @@ def test_the_summary_names_each_split_of_the_decomposition():
 
     a, b, c = sp.symbols("a b c")
     log = [{"test": "mul", "groups": [["a"], ["b", "c"]]}, {"test": "add of reciprocal", "groups": [["b"], ["c"]]},
-           {"test": "symmetry difference", "pair": ["b", "c"]}, {"solved_by": "basis"}]
+           {"test": "symmetry difference", "pair": ["b", "c"]}, {"solved_by": "basis"},
+           {"test": "one monomial group", "group": "b/c"}]
     result = FitResult(method="auto", expressions=[a / (1 / b + 1 / c)], variables=[a, b, c],
                        details={"solver": "decomposition", "decomposition": log})
     out = io.StringIO()
     print_result(result, file=out)
     assert ("splits      : product {a}|{b, c} > sum of the reciprocal {b}|{c} > difference of b, c"
-            in out.getvalue())
+            " > one group b/c" in out.getvalue())

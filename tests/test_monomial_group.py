@@ -39,6 +39,16 @@ def test_direction_of_a_rough_surrogate_still_rounds():
     assert group is not None and [float(q) for q in group.outers[0]] == [0, 0, 0, 0]
 
 
+def test_a_wrong_direction_is_refined_on_the_raw_rows():
+    """A surrogate that proposes ``x1**0.6`` (rounding to 2/3, which the raw rows refute) still leads to
+    the group of the rows, ``x0 x1 / (x2 x3)``."""
+    truth = lambda X: 1 / np.expm1(X[:, 0] * X[:, 1] / (X[:, 2] * X[:, 3]))  # noqa: E731
+    wrong = lambda X: 1 / np.expm1(X[:, 0] * X[:, 1] ** 0.6 / (X[:, 2] * X[:, 3]))  # noqa: E731
+    group = monomial_group(wrong, X, truth(X))
+    assert group is not None
+    assert np.allclose(np.abs([float(q) for q in group.inner]), 1)
+
+
 @pytest.mark.parametrize("f", [
     lambda X: X[:, 0] + X[:, 1] + X[:, 2] + X[:, 3],  # a sum: two ratios, not one
     lambda X: np.sin(X[:, 0]) * X[:, 1] + X[:, 2] * X[:, 3],

@@ -5,7 +5,9 @@ decomposition, LIES for products, and one description-length rule over every can
    sparse regression over a term library (also of ``y**2``, ``sqrt y``, ``1/y``, ``log y``), the power
    law and ``(1 + k u)**p`` factors. A candidate that fits the held-out rows to round-off ends the run.
 2. **Surrogate and decomposition** (:mod:`~keras_symbolic.pipelines.auto_decomposition`): a Keras MLP
-   fitted to the rows answers the tests of :mod:`~keras_symbolic.symbolic.separability`; the function
+   fitted to the rows proposes one dimensionless group, ``f = x**b g(x**a)``
+   (:mod:`~keras_symbolic.pipelines.auto_group`: the rows become a table of one variable), and answers
+   the tests of :mod:`~keras_symbolic.symbolic.separability`; the function
    is split into sums and products of functions of fewer variables, recursively, each piece solved by
    the direct solvers on the surrogate's values; the reassembled formula's constants are fitted
    jointly on the raw rows.

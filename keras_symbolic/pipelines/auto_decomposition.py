@@ -19,6 +19,8 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
    solved without it, and ``x_i`` rewritten as that combination;
 4. failing all that, the best direct candidate stands for the piece.
 
+Before the recursion, :func:`~keras_symbolic.pipelines.auto_group.group_candidates` tries the whole
+table as a power law times a function of one monomial; a candidate exact on the held-out rows ends it.
 The threshold is ``split_factor * error + split_floor`` with ``error`` the surrogate's relative error on
 held-out rows. The reassembled formula only has the right *structure*: its constants come from the
 surrogate, so the caller fits them jointly on the raw rows. Every test and every solved piece is logged
@@ -38,7 +40,7 @@ from keras_symbolic.symbolic.description_length import description_length
 from keras_symbolic.symbolic.direct_solvers import polish, solve_direct
 from keras_symbolic.symbolic.evaluation import relative_rmse, to_callable
 from keras_symbolic.symbolic.separability import SYMMETRIES, all_splits, irrelevance, symmetry_violation
-from keras_symbolic.symbolic.term_refit import refit_terms
+from keras_symbolic.symbolic.term_refit import refit_terms, split_phases
 
 __all__ = ["decompose", "MAX_PIECE_ROWS"]
 
@@ -259,9 +261,12 @@ def decompose(X, y, symbols, train, val, config, log: list, progress) -> list:
                               config, log, progress)
     for expr in structures:
         # the structure's terms refitted linearly on the raw rows, and the structure itself refitted
+        # (also with its trigonometric phases split off: a symmetry's anchor can sit inside a root)
         refits = [e for _, e in refit_terms(expr, X, y, symbols, train, val)[:2]]
         free = {r: sp.Float(r) for r in sp.sympify(expr).atoms(sp.Rational) if not r.is_integer}
-        for candidate in refits + [sp.sympify(expr).xreplace(free)]:
+        structure = sp.sympify(expr).xreplace(free)
+        split = split_phases(structure)
+        for candidate in refits + [structure] + ([split] if split != structure else []):
             cand = polish(candidate, X, y, symbols, train, val, seconds=10.0)
             if cand is None:
                 continue

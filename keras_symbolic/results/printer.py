@@ -97,6 +97,8 @@ def _engine_lines(result: FitResult) -> list[str]:
             splits.append(f"{name} {{{', '.join(a)}}}|{{{', '.join(b)}}}")
         elif test.startswith("symmetry"):
             splits.append(f"{test.split()[1]} of {', '.join(step['pair'])}")
+        elif test == "one monomial group":
+            splits.append(f"one group {step['group']}")
     if splits:
         lines.append("splits      : " + " > ".join(splits))
     return lines

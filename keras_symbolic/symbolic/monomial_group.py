@@ -25,6 +25,7 @@ from typing import Callable, Optional
 
 import numpy as np
 import sympy as sp
+from scipy.optimize import least_squares
 from sklearn.preprocessing import SplineTransformer
 
 __all__ = ["MonomialGroup", "log_gradients", "group_direction", "monomial_group"]
@@ -92,14 +93,43 @@ def _residual(design: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, float
     return coef, float(np.sqrt(np.mean((design @ coef - target) ** 2)))
 
 
+def _spline_fit(log_x: np.ndarray, log_y: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, float]:
+    """``(b (d,), RMS residual)`` of ``log|y| ~ b . log|x| + G(a . log|x|)``, ``G`` a cubic spline."""
+    splines = SplineTransformer(n_knots=10, degree=3, knots="quantile").fit_transform((log_x @ a)[:, None])
+    coef, residual = _residual(np.column_stack([log_x, splines]), log_y)
+    return coef[: log_x.shape[1]], residual
+
+
+def _refined(direction: np.ndarray, log_x: np.ndarray, log_y: np.ndarray) -> np.ndarray:
+    """The direction that minimises the spline fit's residual on the raw rows, from the surrogate's
+    (its largest entry held at 1): the surrogate's derivatives only need to land near it."""
+    top = int(np.argmax(np.abs(direction)))
+    free = [i for i in range(len(direction)) if i != top]
+
+    def full(p):
+        a = np.ones(len(direction))
+        a[free] = p
+        return a
+
+    def residual(p):
+        splines = SplineTransformer(n_knots=10, degree=3, knots="quantile").fit_transform((log_x @ full(p))[:, None])
+        design = np.column_stack([log_x, splines])
+        coef, *_ = np.linalg.lstsq(design, log_y, rcond=None)
+        return design @ coef - log_y
+
+    fit = least_squares(residual, direction[free], diff_step=1e-4, max_nfev=10 * len(free))
+    return full(fit.x)
+
+
 def monomial_group(f: Callable, X: np.ndarray, y: np.ndarray, *, n_rows: int = 1000, max_rows: int = 3000,
                    max_violation: float = 0.03, gain: float = 3.0, max_denominator: int = 3,
                    tolerance: float = 0.25, seed: int = 0) -> Optional[MonomialGroup]:
     """The group ``f = x**b g(x**a)`` of the rows ``X (n, d)``, ``y (n,)``, its direction proposed by
-    ``f`` (see the module), or ``None`` when a column or ``y`` changes sign, ``a`` does not round to
-    fractions with denominators up to ``max_denominator`` (within ``tolerance``: the surrogate's
-    direction is rough), the spline fit's ``violation`` exceeds ``max_violation`` or is not ``gain``
-    times below a power law's, or no ``b`` rounds (within 0.1)."""
+    ``f`` (see the module), or ``None`` when a column or ``y`` changes sign, the spline fit's
+    ``violation`` exceeds ``max_violation`` or is not ``gain`` times below a power law's, or ``a`` or
+    every ``b`` does not round to fractions with denominators up to ``max_denominator`` (within 0.1).
+    The surrogate's direction is taken as it rounds (within ``tolerance``: its derivatives are rough)
+    when the raw rows confirm it; otherwise it is refined on the raw rows first."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     signs = np.sign(X[0])
@@ -109,22 +139,31 @@ def monomial_group(f: Callable, X: np.ndarray, y: np.ndarray, *, n_rows: int = 1
         return None
     rng = np.random.default_rng(seed)
     direction = group_direction(f, X[rng.choice(len(X), min(n_rows, len(X)), replace=False)])
-    inner = None if direction is None else _rounded(direction, max_denominator, tolerance)
-    if inner is None or sum(q != 0 for q in inner) < 2:
+    if direction is None:
         return None
-    a = np.array([float(q) for q in inner])
     rows = rng.choice(len(X), min(max_rows, len(X)), replace=False)
     log_x, log_y = np.log(np.abs(X[rows])), np.log(np.abs(y[rows]))
     spread = float(np.std(log_y))
     if spread == 0:
         return None
     _, power_law = _residual(np.column_stack([log_x, np.ones(len(rows))]), log_y)
-    splines = SplineTransformer(n_knots=10, degree=3, knots="quantile").fit_transform((log_x @ a)[:, None])
-    b, grouped = _residual(np.column_stack([log_x, splines]), log_y)
-    violation = grouped / spread
-    if violation > max_violation or grouped * gain > power_law:
+
+    def confirmed(inner):
+        if inner is None or sum(q != 0 for q in inner) < 2:
+            return None
+        a = np.array([float(q) for q in inner])
+        b, grouped = _spline_fit(log_x, log_y, a)
+        ok = grouped <= max_violation * spread and grouped * gain <= power_law
+        return (a, b, grouped / spread) if ok else None
+
+    inner = _rounded(direction, max_denominator, tolerance)
+    found = confirmed(inner)
+    if found is None:
+        inner = _rounded(_refined(direction, log_x[:1000], log_y[:1000]), max_denominator, 0.1)
+        found = confirmed(inner)
+    if found is None:
         return None
-    b = b[: X.shape[1]]
+    a, b, violation = found
     base = b - (b @ a) / (a @ a) * a  # b up to a multiple of a
     outers = []
     for i in np.flatnonzero(a):

@@ -119,7 +119,7 @@ def print_result(result: FitResult, out_dir=None, file: Optional[TextIO] = None)
         verdict = "yes" if result.truth["symbolic_solution"] else "no"
         srbench = "yes" if result.truth["symbolic_solution_srbench"] else "no"
         lines += [f"truth       : {result.truth['truth']}", f"symbolic solution: {verdict} (SRBench rule: {srbench})"]
-    backend = result.details.get("backend") or os.environ.get("KERAS_BACKEND", "tensorflow")
+    backend = result.details.get("backend") or os.environ.get("KERAS_BACKEND") or "tensorflow"  # set but empty too
     lines.append(f"wall time   : {result.wall_seconds:.1f} s  (backend {backend})")
     if out_dir is not None:
         lines.append(f"result folder: {out_dir}")

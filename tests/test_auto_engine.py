@@ -146,6 +146,14 @@ def test_decomposition_splits_a_transformed_function(truth, test):
     assert np.sqrt(np.mean((pred - exact(X)) ** 2)) < 1e-3 * np.sqrt(np.mean(exact(X) ** 2))
 
 
+def test_whole_numbers_up_to_round_off_become_integers():
+    from keras_symbolic.symbolic.direct_solvers import whole_numbers
+
+    p, s = sp.symbols("p s")
+    assert whole_numbers(sp.Float(0.9999999999999999) * p * (s + sp.Float(2.0))) == p * (s + 2)
+    assert whole_numbers(sp.Float(1.0000001) * p) == sp.Float(1.0000001) * p  # a fitted value stays
+
+
 def test_term_refit_helpers():
     p, w = sp.symbols("p w")
     snapped = snap_inner_constants(sp.Float(3.2) * p ** sp.Float(1.0009) * sp.sin(sp.Float(1.0003) * w + sp.Float(0.0014)))

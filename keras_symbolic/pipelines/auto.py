@@ -32,7 +32,7 @@ import sympy as sp
 from keras_symbolic.pipelines.auto_decomposition import decompose
 from keras_symbolic.pipelines.progress import PhaseProgress
 from keras_symbolic.symbolic.complexity import expression_complexity
-from keras_symbolic.symbolic.direct_solvers import Candidate, polish, solve_direct
+from keras_symbolic.symbolic.direct_solvers import Candidate, polish, solve_direct, whole_numbers
 from keras_symbolic.symbolic.evaluation import relative_rmse
 
 __all__ = ["AutoConfig", "AutoResult", "run_auto"]
@@ -197,8 +197,7 @@ def _table(candidates: list[Candidate]) -> pd.DataFrame:
     expression; ``chosen`` marks the smallest description length."""
     rows, seen = [], set()
     for c in sorted(candidates, key=lambda c: c.dl):
-        whole = {f: sp.Integer(int(f)) for f in c.expression.atoms(sp.Float) if float(f).is_integer()}
-        c.expression = c.expression.xreplace(whole) if whole else c.expression  # 1.0*x -> x
+        c.expression = whole_numbers(c.expression)  # 1.0*x -> x
         key = sp.srepr(c.expression)
         if key in seen:
             continue

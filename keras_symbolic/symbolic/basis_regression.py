@@ -204,12 +204,18 @@ def sparse_fit(lib: TermLibrary, y, train, val, symbols, *, max_terms: int = 6, 
 
 
 def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 12,
-                       refit_seconds: float = 2.0, rel_floor: float = REL_FLOOR) -> sp.Expr:
+                       refit_seconds: float = 2.0, rel_floor: float = REL_FLOOR,
+                       seconds: float | None = None) -> sp.Expr:
     """Replace each float of ``expr`` by 0, a simple fraction, or a simple fraction times ``pi``,
     ``1/pi``, ``pi**2`` or ``1/pi**2``, one at a time
     (largest first), refitting the remaining floats after each change; a change is kept when the
-    description length on ``(X, y)`` does not grow."""
+    description length on ``(X, y)`` does not grow. With ``seconds``, the roundings kept by then are
+    returned when that time is up (on a loaded machine a run keeps its progress, not nothing)."""
+    import time
+
     from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
+
+    deadline = None if seconds is None else time.perf_counter() + seconds
 
     y = np.asarray(y, dtype=np.float64)
 
@@ -223,6 +229,8 @@ def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 1
         floats = sorted(best.atoms(sp.Float), key=lambda f: -abs(float(f)))
         changed = False
         for f in floats:
+            if deadline is not None and time.perf_counter() > deadline:
+                return best
             x = float(f)
             for option in (sp.S.Zero, simple_fraction(x, max_denominator),
                            simple_fraction(x / np.pi, max_denominator) * sp.pi,

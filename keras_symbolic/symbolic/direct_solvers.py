@@ -35,7 +35,7 @@ from keras_symbolic.symbolic.one_variable_forms import fit_one_variable_forms
 from keras_symbolic.symbolic.rational_regression import rational_fit
 from keras_symbolic.symbolic.sum_factor import sum_factor_search
 
-__all__ = ["Candidate", "TRANSFORMS", "score", "polish", "simplest_form", "solve_direct"]
+__all__ = ["Candidate", "TRANSFORMS", "score", "polish", "simplest_form", "whole_numbers", "solve_direct"]
 
 _Y = sp.Symbol("_y")
 #: Most variables for pair terms in the basis library (``23 d (d - 1) / 2`` of them).
@@ -78,20 +78,29 @@ def score(expr, X, y, symbols, rel_floor: float = REL_FLOOR) -> tuple[float, flo
 
 
 def polish(expr, X, y, symbols, train, val, *, seconds: float = 5.0, rel_floor: float = REL_FLOOR) -> Candidate | None:
-    """Fit the constants of ``expr`` on the training rows, round them (description length on all
-    rows), take its smallest form, score on the held-out rows; each step within ``seconds``. ``None``
-    when the formula cannot be evaluated."""
+    """Fit the constants of ``expr`` on the training rows, take its smallest form, round the constants
+    (description length on all rows), take its smallest form again, score on the held-out rows; each step within ``seconds`` (a step
+    out of time keeps the formula it was given, the next still runs). ``None`` when the formula
+    cannot be evaluated."""
+
+    def step(run, limit):
+        try:
+            with time_limit(limit):
+                return run()
+        except SymbolicTimeout:
+            return expr
+
     try:
         if expr.atoms(sp.Float):
-            with time_limit(seconds):
-                expr, _ = fit_coefficients(expr, X[train], y[train], symbols, max_nfev=300,
-                                           timeout=seconds / 2, max_samples=4000)
-        with time_limit(seconds):
-            expr = round_coefficients(expr, X, y, symbols, rel_floor=rel_floor)
-        with time_limit(seconds / 2):
-            expr = simplest_form(expr)
-    except SymbolicTimeout:
-        pass
+            expr = step(lambda: fit_coefficients(expr, X[train], y[train], symbols, max_nfev=300,
+                                                 timeout=seconds / 2, max_samples=4000)[0], seconds)
+        # merged first: constants the pieces of a decomposition left redundant (0.227 (4.4 s + ...))
+        # become one float each, fewer to round
+        expr = step(lambda: simplest_form(expr), seconds / 2)
+        # a guard at twice the time: the rounding itself stops at ``seconds`` with what it has
+        expr = step(lambda: round_coefficients(expr, X, y, symbols, rel_floor=rel_floor, seconds=seconds),
+                    2 * seconds)
+        expr = step(lambda: simplest_form(expr), seconds / 2)
     except (TypeError, ValueError, ZeroDivisionError, OverflowError, KeyError):
         return None  # the formula cannot be evaluated (e.g. a rounding divided by zero)
     dl, r2 = score(expr, X[val], y[val], symbols, rel_floor)
@@ -124,8 +133,15 @@ def simplest_form(expr: sp.Expr) -> sp.Expr:
         except (TypeError, ValueError, sp.PolynomialError):
             pass
     best = min(forms, key=expression_complexity)
-    whole = {f: sp.Integer(int(f)) for f in best.atoms(sp.Float) if float(f).is_integer()}
-    return best.xreplace(whole) if whole else best
+    return whole_numbers(best)
+
+
+def whole_numbers(expr: sp.Expr) -> sp.Expr:
+    """Floats that are whole numbers up to float round-off (``1.0``, ``0.9999999999999999`` that a
+    factorisation of exact floats leaves) as integers: ``1.0*x -> x``."""
+    whole = {f: sp.Integer(round(float(f))) for f in expr.atoms(sp.Float)
+             if abs(float(f)) < 1e15 and abs(float(f) - round(float(f))) <= 1e-12 * max(1.0, abs(float(f)))}
+    return expr.xreplace(whole) if whole else expr
 
 
 def _basis(library, y, symbols, train, val, max_terms, rel_floor) -> list[sp.Expr]:

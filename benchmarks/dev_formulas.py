@@ -129,7 +129,8 @@ def run_one(name: str, method: str, noise: float, n_rows: int, seed: int, budget
     else:
         raise ValueError(f"unknown method {method!r}")
     seconds = time.perf_counter() - start
-    expr = sp.sympify(expr).xreplace({s: sp.Symbol(str(s)) for s in sp.sympify(expr).free_symbols})
+    # in the table's names (an estimator's symbols are safe names: a column "E" is the symbol E_)
+    expr = sp.sympify(expr).xreplace({s: sp.Symbol(n) for s, n in zip(symbols, names)})
     ranges = dict(_formula(name)[1])
     checks = {rule: check_symbolic_solution(expr, truth, ranges, rule=rule, timeout=10) for rule in ("paper", "srbench")}
     with np.errstate(all="ignore"):

@@ -21,6 +21,13 @@ def test_difference_zero_with_float_constant():
     assert result == SolutionCheck(True, "paper", "difference", 0.0, "symbolic", result.detail)
 
 
+def test_hyperbolic_form_of_an_exponential_formula_counts():
+    """``(tanh(u/2) + 1)/2`` is ``1/(1 + exp(-u))``: SymPy proves it only in exponentials."""
+    box = {"K": (1, 5), "r": (0.5, 2), "t": (0.1, 4)}
+    assert check_symbolic_solution("K*(tanh(r*t/2) + 1)/2", "K/(1 + exp(-r*t))", box).is_solution
+    assert not check_symbolic_solution("K*(tanh(r*t/3) + 1)/2", "K/(1 + exp(-r*t))", box).is_solution
+
+
 def test_difference_constant():
     result = check_symbolic_solution("m*v**2/2 + 3.7", "m*v**2/2", MV)
     assert result.is_solution and result.kind == "difference"

@@ -162,8 +162,15 @@ def _bind_found(found, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
 
 
 def _simplify(expr: sp.Expr) -> sp.Expr:
-    """``sympy.simplify`` (a module-level hook so that tests can slow it down)."""
-    return sp.simplify(expr)
+    """``sympy.simplify``, and when that leaves variables and the expression has hyperbolic functions,
+    ``simplify`` of it rewritten in exponentials (``(tanh(u/2) + 1)/2 - 1/(1 + exp(-u))`` is 0 only
+    there). A module-level hook so that tests can slow it down."""
+    simplified = sp.simplify(expr)
+    if simplified.free_symbols and expr.has(sp.tanh, sp.sinh, sp.cosh, sp.coth, sp.sech, sp.csch):
+        rewritten = sp.simplify(expr.rewrite(sp.exp))
+        if not rewritten.free_symbols or rewritten == 0:
+            return rewritten
+    return simplified
 
 
 def _constant_value(expr: sp.Expr) -> float | None:

@@ -34,7 +34,8 @@ __all__ = ["MonomialGroup", "log_gradients", "group_direction", "monomial_group"
 @dataclass
 class MonomialGroup:
     """``f = x**b g(x**a)``: ``inner`` is ``a (d,)`` and each of ``outers`` a ``b (d,)``, as fractions;
-    ``signs (d,)`` are the columns' signs (a negative column enters as ``-x``)."""
+    ``signs (d,)`` are the columns' signs (a negative column enters as ``-x``); ``violation`` is the
+    spline fit's RMS residual relative to ``spread``, the standard deviation of ``log|y|``."""
 
     inner: list
     outers: list

@@ -29,23 +29,24 @@ def group_candidates(surrogate, X, y, symbols, train, val, config, log: list, pr
     group = monomial_group(surrogate, X[train], y[train], seed=config.seed)
     if group is None:
         return []
+    u_expr = group.monomial(symbols, group.inner)
     log.append({"depth": 0, "variables": [str(s) for s in symbols], "test": "one monomial group",
-                "violation": group.violation, "group": str(group.monomial(symbols, group.inner)),
+                "violation": group.violation, "group": str(u_expr),
                 "outer": [str(group.monomial(symbols, b)) for b in group.outers]})
-    progress.message(f"one group: f = x**b g(u), u = {group.monomial(symbols, group.inner)} "
-                     f"(violation {group.violation:.2g})")
+    progress.message(f"one group: f = x**b g(u), u = {u_expr} (violation {group.violation:.2g})")
     # the choices of b with the fewest and smallest powers first
     outers = sorted(group.outers, key=lambda b: (sum(q != 0 for q in b), sum(abs(q) for q in b)))[:MAX_OUTERS]
     out = []
     for outer in outers:
         v = y / group.values(X, outer)
+        outer_expr = group.monomial(symbols, outer)
         for orientation in (1, -1):
             inner = [orientation * q for q in group.inner]
             u = group.values(X, inner)[:, None]
             solved = solve_direct(u, v, [_U], train, val, max_terms=config.max_terms)
             back = {_U: group.monomial(symbols, inner)}
             for cand in solved[:KEEP]:
-                expr = group.monomial(symbols, outer) * cand.expression.xreplace(back)
+                expr = outer_expr * cand.expression.xreplace(back)
                 polished = polish(expr, X, y, symbols, train, val)
                 if polished is not None:
                     polished.solver = f"group ({cand.solver})"

@@ -14,6 +14,7 @@ Shapes: ``X (n_rows, n_variables)``, ``y (n_rows,)``; a library is ``(names, exp
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,8 @@ from keras_symbolic.symbolic.evaluation import to_callable
 
 __all__ = ["TermLibrary", "NormalEquations", "build_library", "sparse_fit", "round_coefficients"]
 
+#: Powers of ``pi`` a rounded constant may carry, in the order tried.
+PI_POWERS = (1, -1, 2, -2)
 #: Features whose values exceed this are dropped (they would swamp the least squares).
 MAX_ABS = 1e12
 
@@ -211,8 +214,6 @@ def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 1
     (largest first), refitting the remaining floats after each change; a change is kept when the
     description length on ``(X, y)`` does not grow. With ``seconds``, the roundings kept by then are
     returned when that time is up (on a loaded machine a run keeps its progress, not nothing)."""
-    import time
-
     from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
 
     deadline = None if seconds is None else time.perf_counter() + seconds
@@ -232,11 +233,9 @@ def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 1
             if deadline is not None and time.perf_counter() > deadline:
                 return best
             x = float(f)
-            for option in (sp.S.Zero, simple_fraction(x, max_denominator),
-                           simple_fraction(x / np.pi, max_denominator) * sp.pi,
-                           simple_fraction(x * np.pi, max_denominator) / sp.pi,
-                           simple_fraction(x / np.pi**2, max_denominator) * sp.pi**2,
-                           simple_fraction(x * np.pi**2, max_denominator) / sp.pi**2):
+            options = [sp.S.Zero, simple_fraction(x, max_denominator)]
+            options += [simple_fraction(x / np.pi**k, max_denominator) * sp.pi**k for k in PI_POWERS]
+            for option in options:
                 trial = best.xreplace({f: option})
                 if trial.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
                     continue

@@ -79,9 +79,9 @@ def score(expr, X, y, symbols, rel_floor: float = REL_FLOOR) -> tuple[float, flo
 
 def polish(expr, X, y, symbols, train, val, *, seconds: float = 5.0, rel_floor: float = REL_FLOOR) -> Candidate | None:
     """Fit the constants of ``expr`` on the training rows, take its smallest form, round the constants
-    (description length on all rows), take its smallest form again, score on the held-out rows; each step within ``seconds`` (a step
-    out of time keeps the formula it was given, the next still runs). ``None`` when the formula
-    cannot be evaluated."""
+    (description length on all rows), take its smallest form again, score on the held-out rows. Each
+    step has its own time (``seconds``): one out of time keeps the formula it was given and the next
+    still runs. ``None`` when the formula cannot be evaluated."""
 
     def step(run, limit):
         try:

@@ -94,10 +94,15 @@ def _residual(design: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, float
     return coef, float(np.sqrt(np.mean((design @ coef - target) ** 2)))
 
 
-def _spline_fit(log_x: np.ndarray, log_y: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, float]:
-    """``(b (d,), RMS residual)`` of ``log|y| ~ b . log|x| + G(a . log|x|)``, ``G`` a cubic spline."""
+def _spline_design(log_x: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """The columns of ``b . log|x| + G(a . log|x|)``, ``G`` a cubic spline: ``[log|x|, splines]``."""
     splines = SplineTransformer(n_knots=10, degree=3, knots="quantile").fit_transform((log_x @ a)[:, None])
-    coef, residual = _residual(np.column_stack([log_x, splines]), log_y)
+    return np.column_stack([log_x, splines])
+
+
+def _spline_fit(log_x: np.ndarray, log_y: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, float]:
+    """``(b (d,), RMS residual)`` of ``log|y| ~ b . log|x| + G(a . log|x|)``."""
+    coef, residual = _residual(_spline_design(log_x, a), log_y)
     return coef[: log_x.shape[1]], residual
 
 
@@ -113,8 +118,7 @@ def _refined(direction: np.ndarray, log_x: np.ndarray, log_y: np.ndarray) -> np.
         return a
 
     def residual(p):
-        splines = SplineTransformer(n_knots=10, degree=3, knots="quantile").fit_transform((log_x @ full(p))[:, None])
-        design = np.column_stack([log_x, splines])
+        design = _spline_design(log_x, full(p))
         coef, *_ = np.linalg.lstsq(design, log_y, rcond=None)
         return design @ coef - log_y
 

@@ -9,7 +9,8 @@ the formula found, test R^2 on clean rows, whether it is a symbolic solution (SR
 paper's, ``keras_symbolic.symbolic.equivalence``), wall seconds. The engine is judged on these, never
 tuned to the Feynman table. ``--summary`` prints the table of a finished file. ``--set holdout`` runs
 twelve more formulas kept aside: they are run to report, never to tune the engine; ``--set groups`` ten
-laws in one dimensionless group.
+laws in one dimensionless group; ``--set general`` 47 general formulas written down before the
+open-ended expression search was built (issue 20's development set).
 """
 from __future__ import annotations
 
@@ -77,7 +78,74 @@ GROUP_SET = {
     "hill": ("a*(b/c)**2/(1 + (b/c)**2)", {"a": (1, 3), "b": (0.5, 3), "c": (0.5, 3)}),
     "radiance": ("T**4*(1 - exp(-s/T))", {"T": (1, 3), "s": (0.5, 5)}),
 }
-SETS = {"dev": DEV_SET, "holdout": HOLDOUT_SET, "groups": GROUP_SET}
+# The general set (``--set general``), written down (2026-12-05) before the engine's open-ended
+# expression search was built, and never tuned on: compositions of sums, differences and linear
+# combinations; ratios and products of trigonometric pieces; tan, atan, tanh; nested exponentials and
+# powers whose exponent is an input; polynomials of degree 4 and 5; potentials; right-hand sides of
+# textbook dynamical systems (our own constants); tables of 4 to 6 variables. None is an AI Feynman
+# equation or an entry of another benchmark table in this project.
+GENERAL_SET = {
+    # compositions
+    "sin_of_combo": ("sin(a + 2*b)", {"a": (-2, 2), "b": (-2, 2)}),
+    "gauss_of_diff": ("exp(-(x - y)**2)", {"x": (-2, 2), "y": (-2, 2)}),
+    "travelling_wave": ("a*sin(k*x - w*t + p)", {"a": (0.5, 2), "k": (0.5, 2), "x": (-2, 2), "w": (0.5, 2),
+                                                  "t": (0, 3), "p": (-1, 1)}),
+    "log_of_combo": ("log(x + 2*y + 1)", {"x": (0, 3), "y": (0, 3)}),
+    "sqrt_of_combo": ("sqrt(3*x - y + 5)", {"x": (0, 2), "y": (0, 2)}),
+    "tanh_of_diff": ("tanh(x - 2*y)", {"x": (-2, 2), "y": (-1, 1)}),
+    "cos_of_product_sum": ("cos(x*y + z)", {"x": (-2, 2), "y": (-2, 2), "z": (-2, 2)}),
+    "inverse_of_sum": ("1/(x + y**2 + 1)", {"x": (0, 3), "y": (-2, 2)}),
+    # ratios and products of trigonometric pieces
+    "sinc": ("sin(a*x)/x", {"a": (1, 3), "x": (0.2, 5)}),
+    "sin_over_cos_shift": ("sin(x)/(2 + cos(y))", {"x": (-3, 3), "y": (-3, 3)}),
+    "trig_triple": ("sin(x)*cos(y)*sin(z)", {"x": (-3, 3), "y": (-3, 3), "z": (-3, 3)}),
+    "sin_diff_plus_sin": ("sin(x - y) + sin(x)", {"x": (-3, 3), "y": (-3, 3)}),
+    "cos_squared_minus_sin": ("cos(x)**2 - sin(y)", {"x": (-3, 3), "y": (-3, 3)}),
+    "one_minus_cos_ratio": ("(1 - cos(x))/(1 + cos(y))", {"x": (-2, 2), "y": (-2, 2)}),
+    # tan, atan, tanh
+    "tan_half_plus": ("tan(x/2) + y", {"x": (-2, 2), "y": (-1, 1)}),
+    "atan_product": ("atan(x*y) + z", {"x": (-2, 2), "y": (-2, 2), "z": (-1, 1)}),
+    "tanh_scaled": ("a*tanh(b*x)", {"a": (0.5, 2), "b": (0.5, 2), "x": (-2, 2)}),
+    "x_tan_y": ("x*tan(y)", {"x": (-2, 2), "y": (-1, 1)}),
+    # nested exponentials, powers whose exponent is an input
+    "gompertz_function": ("exp(-exp(-x))", {"x": (-2, 3)}),
+    "exp_of_exp_product": ("exp(x*exp(-y))", {"x": (-1, 1), "y": (0, 2)}),
+    "power_plus_one": ("x**y + 1", {"x": (0.5, 3), "y": (0, 2)}),
+    "inverse_power": ("(1 + x)**(-y)", {"x": (0, 2), "y": (0.5, 3)}),
+    "hill_variable_n": ("x**n/(1 + x**n)", {"x": (0.1, 3), "n": (1, 4)}),
+    "two_decays": ("exp(-x) - exp(-2*x*y)", {"x": (0, 2), "y": (0.5, 2)}),
+    # polynomials of degree 4 and 5
+    "quartic_two": ("x**4 - 2*x**2*y + y**2 - x*y**3", {"x": (-2, 2), "y": (-2, 2)}),
+    "quintic_two": ("x**5 - x*y**2 + 2*y", {"x": (-1.5, 1.5), "y": (-2, 2)}),
+    "quartic_three": ("x**2*y**2 + y*z**3 - x*z", {"x": (-2, 2), "y": (-2, 2), "z": (-2, 2)}),
+    "quintic_mixed": ("x**3*y**2 - 2*x*y + y**4", {"x": (-2, 2), "y": (-2, 2)}),
+    "quartic_saddle": ("x**4 + y**4 - 3*x*y", {"x": (-2, 2), "y": (-2, 2)}),
+    # potentials
+    "pair_potential": ("e*((s/r)**12 - 2*(s/r)**6)", {"e": (1, 2), "s": (0.9, 1.1), "r": (1, 2)}),
+    "morse": ("D*(1 - exp(-a*(r - q)))**2", {"D": (1, 3), "a": (0.5, 2), "r": (0.5, 3), "q": (1, 1.5)}),
+    "screened": ("-exp(-k*r)/r", {"k": (0.5, 2), "r": (0.5, 3)}),
+    "tilted_double_well": ("x**4/4 - x**2/2 + c*x", {"x": (-2, 2), "c": (-0.5, 0.5)}),
+    "gaussian_well": ("-a*exp(-(x - m)**2/(2*s**2))", {"a": (1, 3), "x": (-3, 3), "m": (-1, 1), "s": (0.5, 2)}),
+    "pendulum_energy": ("m*g*l*(1 - cos(th))", {"m": (1, 3), "g": (5, 10), "l": (0.5, 2), "th": (-2, 2)}),
+    # right-hand sides of dynamical systems
+    "forced_duffing": ("-0.3*v - x - x**3 + 0.5*cos(1.2*t)", {"v": (-2, 2), "x": (-2, 2), "t": (0, 10)}),
+    "fitzhugh_nagumo": ("v - v**3/3 - w + 0.5", {"v": (-2, 2), "w": (-2, 2)}),
+    "infection_rate": ("b*s*i/(s + i + r)", {"b": (0.1, 1), "s": (1, 10), "i": (1, 10), "r": (1, 10)}),
+    "holling_type2": ("a*x*y/(1 + h*x)", {"a": (0.5, 2), "x": (0.1, 5), "y": (0.1, 5), "h": (0.1, 1)}),
+    "brusselator_x": ("1 - (b + 1)*x + x**2*y", {"b": (1, 3), "x": (0.1, 3), "y": (0.1, 3)}),
+    "gompertz_growth": ("r*n*log(K/n)", {"r": (0.5, 2), "n": (1, 10), "K": (5, 20)}),
+    "damped_pendulum": ("-sin(th) - c*w", {"th": (-3, 3), "c": (0.1, 1), "w": (-2, 2)}),
+    "convection_y": ("x*(r - z) - y", {"x": (-5, 5), "r": (10, 30), "z": (0, 30), "y": (-5, 5)}),
+    "competitive_inhibition": ("V*s/(K*(1 + i/J) + s)", {"V": (1, 5), "s": (0.1, 10), "K": (0.5, 3),
+                                                          "i": (0, 5), "J": (0.5, 3)}),
+    "competition_growth": ("r*x*(1 - (x + a*y)/K)", {"r": (0.5, 2), "x": (0.1, 5), "a": (0.2, 1), "y": (0.1, 5),
+                                                      "K": (5, 10)}),
+    # wider tables
+    "six_mixed": ("a*sin(b) + c*d/e - f", {"a": (-2, 2), "b": (-3, 3), "c": (-2, 2), "d": (-2, 2), "e": (1, 3),
+                                          "f": (-2, 2)}),
+    "five_ratio": ("(a - b)*(c + d)/e", {"a": (-2, 2), "b": (-2, 2), "c": (0, 2), "d": (0, 2), "e": (1, 3)}),
+}
+SETS = {"dev": DEV_SET, "holdout": HOLDOUT_SET, "groups": GROUP_SET, "general": GENERAL_SET}
 
 
 def _formula(name: str) -> tuple:
@@ -155,7 +223,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--methods", default="auto")
     p.add_argument("--noise", default="0")
-    p.add_argument("--set", choices=sorted(SETS), default="dev", help="the development set, the held-out set or the one-group laws")
+    p.add_argument("--set", choices=sorted(SETS), default="dev", help="the development set, the held-out set, the one-group laws or the general set")
     p.add_argument("--only", default="")
     p.add_argument("--rows", type=int, default=5000)
     p.add_argument("--seed", type=int, default=0)

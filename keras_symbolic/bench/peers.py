@@ -31,7 +31,8 @@ from typing import Any, Mapping, Optional, Sequence
 
 import numpy as np
 import sympy as sp
-from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transformations
+
+from keras_symbolic.search.operon_conversion import operon_to_sympy, placeholders
 
 __all__ = [
     "PEERS",
@@ -106,58 +107,6 @@ def _own_options(method: str, options: Mapping[str, Any]) -> dict:
 # ----------------------------------------------------------------------------------------------
 # Conversions
 # ----------------------------------------------------------------------------------------------
-def _placeholders(n: int) -> list[str]:
-    return [f"ksvar{i}_" for i in range(n)]
-
-
-def _operon_functions() -> dict:
-    return {
-        "square": lambda a: a**2,
-        "cube": lambda a: a**3,
-        "cbrt": sp.cbrt,
-        "aq": lambda a, b: a / sp.sqrt(1 + b**2),
-        "pow": lambda a, b: a**b,
-        "logabs": lambda a: sp.log(sp.Abs(a)),
-        "sqrtabs": lambda a: sp.sqrt(sp.Abs(a)),
-        "log1p": lambda a: sp.log(1 + a),
-        "abs": sp.Abs,
-        "exp": sp.exp,
-        "log": sp.log,
-        "sqrt": sp.sqrt,
-        "sin": sp.sin,
-        "cos": sp.cos,
-        "tan": sp.tan,
-        "tanh": sp.tanh,
-        "asin": sp.asin,
-        "acos": sp.acos,
-        "atan": sp.atan,
-        "sinh": sp.sinh,
-        "cosh": sp.cosh,
-        "fmin": sp.Min,
-        "fmax": sp.Max,
-        "min": sp.Min,
-        "max": sp.Max,
-    }
-
-
-def operon_to_sympy(text: str, symbols: Sequence[sp.Symbol], names: Optional[Sequence[str]] = None) -> sp.Expr:
-    """SymPy expression of an operon infix string whose variables are ``names`` (default the
-    placeholders :func:`fit_operon` uses) standing for ``symbols``, in column order."""
-    names = list(names) if names is not None else _placeholders(len(symbols))
-    if len(names) != len(symbols):
-        raise ValueError(f"{len(names)} names for {len(symbols)} symbols")
-    local = _operon_functions()
-    local.update(dict(zip(names, symbols)))
-    try:
-        expr = parse_expr(text, local_dict=local, transformations=standard_transformations + (convert_xor,))
-    except Exception as exc:  # noqa: BLE001 - parse_expr raises many types
-        raise ValueError(f"cannot convert operon model {text[:200]!r}: {exc}") from None
-    stray = sorted(str(s) for s in expr.free_symbols if s not in set(symbols))
-    if stray:
-        raise ValueError(f"operon model uses unknown names {stray}")
-    return expr
-
-
 _GPLEARN = {
     "add": (2, lambda a, b: a + b),
     "sub": (2, lambda a, b: a - b),
@@ -247,7 +196,7 @@ def fit_operon(X, y, n_vars: int, seed: int, population: int, evaluations: int,
     params.update(_own_options("operon", options))
     estimator = SymbolicRegressor(**params)
     estimator.fit(np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64))
-    text = estimator.get_model_string(estimator.model_, 17, names=_placeholders(n_vars))
+    text = estimator.get_model_string(estimator.model_, 17, names=placeholders(n_vars))
     settings = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
     return {"estimator": estimator, "text": text, "settings": settings, "generations_run": None}
 

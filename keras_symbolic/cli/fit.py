@@ -58,6 +58,12 @@ def add_fit_parser(subparsers) -> argparse.ArgumentParser:
                           "a surrogate's decomposition, LIES; see ARCHITECTURE.md); lies; symbolnet. "
                           "Without --method, a LIES option (--schedule, --epochs-scale, --restarts, --ablate, "
                           "--linear-space) selects lies")
+    fit.add_argument("--operators", default=None,
+                     help="operators a formula may use (--method auto), e.g. '+,-,*,/,sin,exp'; from "
+                          "+ - * / ^ square cube sqrt sin cos tan exp log abs tanh atan asin (default: all)")
+    fit.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
+                     help="seconds the engine's search may take (--method auto; default 60): turned into a "
+                          "fixed amount of work, so a seed gives the same formula on any machine load")
     fit.add_argument("--schedule", choices=["reference", "paper"], default="reference",
                      help="ADMM schedule: the authors' code values (default) or the paper's")
     fit.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every phase's epochs (quick runs)")
@@ -127,6 +133,8 @@ def run_fit(args) -> int:
     if noise and args.method == "symbolnet":
         raise CLIError("--noise applies to --method lies and auto only")
     args.method = resolve_method(args)
+    if args.method != "auto" and (args.operators is not None or args.time_budget is not None):
+        raise CLIError("--operators and --time-budget apply to --method auto only")
     if args.method == "auto":
         return run_auto_fit(args, load_table, noise, 0 if args.quiet else 1)
     if args.method == "symbolnet":

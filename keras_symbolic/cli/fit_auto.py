@@ -27,7 +27,11 @@ def run_auto_fit(args, load_table, noise: float, verbose: int) -> int:
     for option, (attribute, unset) in LIES_ONLY.items():
         if getattr(args, attribute, unset) != unset:
             raise CLIError(f"{option} applies to --method lies only")
-    config = AutoConfig(seed=int(args.seed))
+    budget = {} if args.time_budget is None else {"time_budget": float(args.time_budget)}
+    try:
+        config = AutoConfig(seed=int(args.seed), operators=args.operators or "", **budget)
+    except ValueError as exc:
+        raise CLIError(f"--operators/--time-budget: {exc}") from None
     try:
         if args.feynman:
             result = fit_feynman_auto(args.feynman, args.seed, args.samples, args.test_samples, config, verbose,

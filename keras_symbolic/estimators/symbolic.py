@@ -30,6 +30,10 @@ class SymbolicRegressor(FormulaRegressor):
         lies: run LIES where the table allows log space and nothing fits exactly yet.
         surrogate_seconds: wall-clock budget of the surrogate's training.
         max_terms: most terms of a sparse-regression candidate.
+        operators: the operators a formula may use, as PySR's operator lists: ``"+,-,*,/,sin,exp"`` or
+            a list of names (:mod:`keras_symbolic.search.operators`); ``None`` allows all.
+        time_budget: seconds for the engine's open-ended search (a fixed amount of work derived from
+            them, so the same seed gives the same formula at any machine load).
         seed: seed of the whole run.
         verbose: 0 silent, 1 one line per phase and per decomposition step.
         config: a full :class:`~keras_symbolic.pipelines.auto.AutoConfig`; the arguments above are
@@ -47,11 +51,14 @@ class SymbolicRegressor(FormulaRegressor):
     """
 
     def __init__(self, decomposition: bool = True, lies: bool = True, surrogate_seconds: float = 30.0,
-                 max_terms: int = 6, seed: int = 0, verbose: int = 0, config: AutoConfig | None = None):
+                 max_terms: int = 6, operators=None, time_budget: float = 60.0, seed: int = 0, verbose: int = 0,
+                 config: AutoConfig | None = None):
         self.decomposition = decomposition
         self.lies = lies
         self.surrogate_seconds = surrogate_seconds
         self.max_terms = max_terms
+        self.operators = operators
+        self.time_budget = time_budget
         self.seed = seed
         self.verbose = verbose
         self.config = config
@@ -63,9 +70,12 @@ class SymbolicRegressor(FormulaRegressor):
             raise ValueError(f"`max_terms` must be a positive integer, got {self.max_terms!r}")
         if not self.surrogate_seconds > 0:
             raise ValueError(f"`surrogate_seconds` must be > 0, got {self.surrogate_seconds!r}")
+        operators = self.operators
+        if operators is not None and not isinstance(operators, str):
+            operators = ",".join(operators)
         return replace(self.config or AutoConfig(), decomposition=bool(self.decomposition), lies=bool(self.lies),
                        surrogate_seconds=float(self.surrogate_seconds), max_terms=int(self.max_terms),
-                       seed=int(self.seed))
+                       operators=operators or "", time_budget=float(self.time_budget), seed=int(self.seed))
 
     def fit(self, X, y, feature_names=None):
         """Fit on ``X (n_samples, n_features)``, ``y (n_samples,)``; ``feature_names`` (or a

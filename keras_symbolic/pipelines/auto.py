@@ -30,12 +30,15 @@ import pandas as pd
 import sympy as sp
 
 from keras_symbolic.pipelines.auto_decomposition import decompose
+from keras_symbolic.pipelines.auto_search import baseline_candidates, needs_search, search_candidates
 from keras_symbolic.pipelines.progress import PhaseProgress
+from keras_symbolic.search.operators import parse_operators
 from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.symbolic.direct_solvers import Candidate, polish, solve_direct, whole_numbers
+from keras_symbolic.symbolic.description_length import REL_FLOOR
 from keras_symbolic.symbolic.evaluation import relative_rmse
 
-__all__ = ["AutoConfig", "AutoResult", "run_auto"]
+__all__ = ["AutoConfig", "AutoResult", "run_auto", "choose"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,17 @@ class AutoConfig:
             on the raw rows and judged there, so an imprecise surrogate need not pick the one.
         lies: run LIES when the table allows log space and no candidate is exact yet.
         lies_epochs_scale: epochs scale of that LIES run.
+        operators: the operators a formula may use (:func:`~keras_symbolic.search.operators.parse_operators`;
+            ``""`` is every one): the search draws only on them and every candidate using another is
+            dropped from the table.
+        search: run the open-ended expression search (on the table when no candidate reaches the noise
+            floor, and on pieces of the decomposition the catalogue does not solve).
+        time_budget: seconds the run should take on the reference machine. The search's shares of it
+            (``search_share`` for the table, ``piece_search_share`` per piece) are turned into fixed
+            evaluation counts before it starts, so the same seed gives the same formula at any load;
+            the budget's end is also a guard that cuts a search on an overloaded machine.
+        search_share: share of ``time_budget`` for the search on the whole table.
+        piece_search_share: share of ``time_budget`` for the search on one piece.
     """
 
     seed: int = 0
@@ -78,6 +92,16 @@ class AutoConfig:
     keep_per_piece: int = 4
     lies: bool = True
     lies_epochs_scale: float = 1.0
+    operators: str = ""
+    search: bool = True
+    time_budget: float = 60.0
+    search_share: float = 0.5
+    piece_search_share: float = 0.1
+
+    def __post_init__(self):
+        parse_operators(self.operators)  # a ValueError naming an unknown operator, before any work
+        if not (np.isfinite(self.time_budget) and self.time_budget > 0):
+            raise ValueError(f"time_budget must be a positive number of seconds, got {self.time_budget!r}")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -158,16 +182,23 @@ def run_auto(X, y, names, config: Optional[AutoConfig] = None, verbose: int = 1)
 
 def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoResult:
     progress = PhaseProgress(verbose)
+    ops = parse_operators(config.operators)
     rng = np.random.default_rng(config.seed)
     order = rng.permutation(len(y))
     n_val = max(2, int(config.validation_fraction * len(y)))
     val, train = np.sort(order[:n_val]), np.sort(order[n_val:])
     seconds, log = {}, []
+    start = time.perf_counter()
+
+    def left() -> str:
+        return f"{max(0.0, config.time_budget - (time.perf_counter() - start)):.0f} s of {config.time_budget:.0f} s left"
+
     t0 = time.perf_counter()
     candidates = solve_direct(X, y, symbols, train, val, max_terms=config.max_terms)
+    candidates += baseline_candidates(X, y, symbols, train, val, REL_FLOOR)
     seconds["direct"] = time.perf_counter() - t0
-    best = min(candidates, key=lambda c: c.dl) if candidates else None
-    progress.phase_done("direct solvers", f"{len(candidates)} candidates, best {best.expression if best else '-'}")
+    best = _best(candidates)
+    progress.phase_done("direct solvers", f"{len(candidates)} candidates, best {best.expression if best else '-'}; {left()}")
 
     def exact() -> bool:
         return best is not None and relative_rmse(best.expression, symbols, X[val], y[val]) <= config.exact_tolerance
@@ -177,24 +208,51 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoRes
         found = decompose(X, y, symbols, train, val, config, log, progress)
         candidates += found
         seconds["decomposition"] = time.perf_counter() - t0
-        best = min(candidates, key=lambda c: c.dl) if candidates else None
+        best = _best(candidates)
     model = None
     if config.lies and not exact() and _log_space_ok(X, y):
         t0 = time.perf_counter()
         found, model = _lies_candidates(X, y, list(names), symbols, train, val, config, verbose)
         candidates += found
         seconds["lies"] = time.perf_counter() - t0
-        progress.phase_done("lies", ", ".join(str(c.expression) for c in found) or "no formula")
-    if not candidates:
+        progress.phase_done("lies", f"{', '.join(str(c.expression) for c in found) or 'no formula'}; {left()}")
+        best = _best(candidates)
+    if config.search and not exact():
+        allowed = [c for c in candidates if ops.allows(c.expression)]
+        run, structure = needs_search(_best(allowed), X, y, symbols, train, val)
+        if run:
+            t0 = time.perf_counter()
+            share = config.search_share * config.time_budget
+            guard = max(config.time_budget - (time.perf_counter() - start), share / 2)
+            found, entry = search_candidates(X, y, symbols, train, val, operators=ops, seed=config.seed,
+                                             seconds=share, wall_guard=guard, rel_floor=REL_FLOOR,
+                                             progress=progress)
+            entry["residual_structure"] = structure
+            log.append(entry)
+            candidates += found
+            seconds["search"] = time.perf_counter() - t0
+            progress.phase_done("search", f"{len(found)} candidates; {left()}")
+        else:
+            log.append({"stage": "search", "skipped": f"residuals hold no structure (R^2 {structure:.3f})"})
+            progress.message(f"search: skipped, the best formula's residuals look like noise "
+                             f"(neighbours explain {max(structure, 0):.1%} of them)")
+    kept = [c for c in candidates if ops.allows(c.expression)]
+    if len(kept) < len(candidates):
+        log.append({"operators": str(ops), "dropped": len(candidates) - len(kept)})
+    if not kept:
         raise RuntimeError("no solver produced a formula that can be evaluated on these rows")
-    table = _table(candidates)
+    table = _table(kept)
     chosen = table.index[table["chosen"]][0]
     return AutoResult(table.loc[chosen, "expression"], table, symbols, log, seconds, config, model)
 
 
+def _best(candidates: list[Candidate]) -> Optional[Candidate]:
+    return min(candidates, key=lambda c: c.dl) if candidates else None
+
+
 def _table(candidates: list[Candidate]) -> pd.DataFrame:
     """One row per distinct formula: solver, complexity, description length and R^2 (held-out rows),
-    expression; ``chosen`` marks the smallest description length."""
+    expression; ``chosen`` marks the choice (:func:`choose`)."""
     rows, seen = [], set()
     for c in sorted(candidates, key=lambda c: c.dl):
         c.expression = whole_numbers(c.expression)  # 1.0*x -> x
@@ -206,5 +264,20 @@ def _table(candidates: list[Candidate]) -> pd.DataFrame:
                      "description_length": c.dl, "r2": c.r2, "expression": c.expression})
     table = pd.DataFrame(rows)
     table["chosen"] = False
-    table.loc[0, "chosen"] = True
+    table.loc[choose(table), "chosen"] = True
     return table
+
+
+def choose(table: pd.DataFrame) -> int:
+    """The row to answer with: the smallest description length among the formulas that predict the
+    held-out rows better than a constant (R^2 > 0) and are not themselves constants; when no formula
+    does, the constant that predicts them best (the training mean). The description length alone could otherwise pick a constant (cheap to write)
+    over a law, or a formula worse than the mean, on small noisy tables."""
+    constant = np.array([not sp.sympify(e).free_symbols for e in table["expression"]])
+    r2 = table["r2"].to_numpy(dtype=float)
+    useful = (r2 > 0) & ~constant
+    if useful.any():
+        return int(table.loc[table.index[useful], "description_length"].idxmin())
+    # nothing beats the mean: the constant that predicts the held-out rows best (the training mean)
+    pool = table.index[constant] if constant.any() else table.index
+    return int(table.loc[pool, "r2"].idxmax())

@@ -17,7 +17,8 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
    ``g_A``, ``g_B`` are pieces again (depth + 1); else, if the piece depends on a pair only through
    ``x_i - x_j``, ``x_i + x_j``, ``x_i x_j`` or ``x_i / x_j``, ``x_j`` is held at the anchor, the piece
    solved without it, and ``x_i`` rewritten as that combination;
-4. failing all that, the best direct candidate stands for the piece.
+4. failing all that, the open-ended expression search runs on the piece (one to three variables,
+   :mod:`~keras_symbolic.pipelines.auto_search`); else the best direct candidate stands for it.
 
 Before the recursion, :func:`~keras_symbolic.pipelines.auto_group.group_candidates` tries the whole
 table as a power law times a function of one monomial; a candidate exact on the held-out rows ends it.
@@ -36,6 +37,8 @@ import sympy as sp
 
 from keras_symbolic.models.surrogate import fit_surrogate
 from keras_symbolic.pipelines.auto_group import group_candidates
+from keras_symbolic.pipelines.auto_search import search_candidates
+from keras_symbolic.search.operators import parse_operators
 from keras_symbolic.symbolic.description_length import description_length
 from keras_symbolic.symbolic.direct_solvers import polish, solve_direct
 from keras_symbolic.symbolic.evaluation import relative_rmse, to_callable
@@ -46,6 +49,9 @@ __all__ = ["decompose", "MAX_PIECE_ROWS"]
 
 #: Rows on which a piece is evaluated and solved.
 MAX_PIECE_ROWS = 3000
+#: Most variables of a piece the expression search is run on (a wider piece is the whole-table
+#: search's job).
+MAX_SEARCH_PIECE_VARIABLES = 3
 
 
 class _Piece:
@@ -213,11 +219,33 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
                 return [e.xreplace({xi: moved}) for e in inner]
     if solved:
         return solved
+    found = _search_piece(Z, values, syms, train, val, depth, tol, config, log, progress)
+    if found:
+        return found
     fallback = sorted(direct, key=lambda c: c.dl)[:2]
     if fallback:
         log.append({"depth": depth, "variables": [str(s) for s in syms], "approximated_by": fallback[0].solver,
                     "expression": str(fallback[0].expression)})
     return [c.expression for c in fallback]
+
+
+def _search_piece(Z, values, syms, train, val, depth, tol, config, log, progress) -> list:
+    """The expression search on a piece the catalogue did not solve (one to three variables): the
+    candidates as accurate as the surrogate, simplest first; ``[]`` when none is."""
+    if not config.search or len(syms) > MAX_SEARCH_PIECE_VARIABLES:
+        return []
+    share = config.piece_search_share * config.time_budget
+    found, entry = search_candidates(Z, values, syms, train, val, operators=parse_operators(config.operators),
+                                     seed=config.seed + depth, seconds=share, wall_guard=2 * share,
+                                     rel_floor=tol.piece, label="search")
+    good = [c for c in found if relative_rmse(c.expression, syms, Z[val], values[val]) <= tol.piece]
+    ranked = sorted(good, key=lambda c: _piece_dl(c.expression, syms, Z[val], values[val], tol.piece))
+    entry.update({"depth": depth, "variables": [str(s) for s in syms],
+                  "expressions": [str(c.expression) for c in ranked[: tol.keep]]})
+    log.append(entry)
+    if ranked:
+        progress.message(f"{'  ' * depth}piece {', '.join(map(str, syms))}: search -> {ranked[0].expression}")
+    return [c.expression for c in ranked[: tol.keep]]
 
 
 def _interleave(first: list, second: list, keep: int) -> list:

@@ -1,0 +1,157 @@
+"""The open-ended expression search (issue 20): it reaches compositions no catalogue entry holds, the
+operator set restricts every formula, the time budget holds, a seed gives the same front under CPU
+load, and the engine never answers with a constant when a formula explains the target."""
+import multiprocessing
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+import sympy as sp
+
+from keras_symbolic.pipelines.auto import AutoConfig, choose, run_auto
+from keras_symbolic.search.expression_search import evaluations_for, search_expressions
+from keras_symbolic.search.lack_of_fit import residual_structure
+from keras_symbolic.search.operators import parse_operators
+from keras_symbolic.symbolic.equivalence import check_symbolic_solution
+
+x, y, z = sp.symbols("x y z")
+
+
+def _rows(f, n=3000, seed=0, low=-3, high=3, d=2):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(low, high, (n, d))
+    return X, f(*X.T)
+
+
+def test_operator_set_parses_checks_and_refuses():
+    ops = parse_operators("+,-,*,/,sin")
+    assert ops.allows(sp.sin(x) * y - 3 * x / (1 + y))
+    assert ops.missing(sp.exp(x) + sp.cos(y)) == {"exp", "cos"}
+    assert ops.missing(x**y) == {"^"}
+    assert ops.missing(sp.sqrt(x)) == {"sqrt"}
+    assert parse_operators("+,*,^").allows(sp.sqrt(x) * x**2)  # a power covers roots and squares
+    assert parse_operators("+,*").allows(x**3 + 2 * x)  # whole powers are products
+    assert not parse_operators("+").allows(x * y)
+    assert parse_operators("+").allows(2.5 * x + 1)  # a scaling is a constant, not a product
+    assert "sin" in parse_operators(None).names and "atan" in parse_operators("").names
+    assert parse_operators("add,MUL,pow").names == frozenset({"+", "*", "^"})
+    with pytest.raises(ValueError, match="unknown operator 'sinh'"):
+        parse_operators("+,sinh")
+    with pytest.raises(ValueError, match="at least one of"):
+        parse_operators("sin,exp")
+    with pytest.raises(ValueError, match="unknown operator"):
+        AutoConfig(operators="+,gamma")
+
+
+def test_search_finds_a_composition_the_catalogue_does_not_hold():
+    """``z + atan(x y)``: the catalogue (direct solvers alone) approximates it; with the search the
+    engine returns the formula itself."""
+    X, target = _rows(lambda a, b, c: np.arctan(a * b) + c, d=3, low=-2, high=2)
+    names = ["x", "y", "z"]
+    truth = sp.atan(x * y) + z
+    ranges = {n: (-2, 2) for n in names}
+    base = dict(decomposition=False, lies=False, time_budget=20, seed=0)
+    without = run_auto(X, target, names, AutoConfig(search=False, **base), verbose=0)
+    assert not check_symbolic_solution(without.expression, truth, ranges, rule="srbench", timeout=10).is_solution
+    found = run_auto(X, target, names, AutoConfig(**base), verbose=0)
+    assert check_symbolic_solution(found.expression, truth, ranges, rule="srbench", timeout=10).is_solution, found.expression
+    assert found.equations.loc[found.equations["chosen"], "solver"].item() == "search"
+    assert any(e.get("stage") == "search" for e in found.decomposition)
+
+
+def test_operators_restrict_every_formula_of_the_table():
+    X, target = _rows(lambda a, b: np.sin(a) + a * b, n=1500)
+    result = run_auto(X, target, ["x", "y"], AutoConfig(operators="+,-,*,/", decomposition=False, lies=False,
+                                                       time_budget=10), verbose=0)
+    ops = parse_operators("+,-,*,/")
+    assert all(ops.allows(e) for e in result.equations["expression"])
+    assert not result.expression.has(sp.sin)
+    # the same table with sin allowed finds it
+    free = run_auto(X, target, ["x", "y"], AutoConfig(decomposition=False, lies=False, time_budget=10), verbose=0)
+    assert free.expression.has(sp.sin)
+
+
+def test_cli_refuses_an_unknown_operator(tmp_path):
+    data = tmp_path / "t.csv"
+    X, target = _rows(lambda a, b: a + b, n=50)
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": target}).to_csv(data, index=False)
+    run = subprocess.run([sys.executable, "-m", "keras_symbolic", "fit", str(data), "--operators", "+,gamma"],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2
+    assert "unknown operator 'gamma'" in run.stderr
+    lies = subprocess.run([sys.executable, "-m", "keras_symbolic", "fit", str(data), "--method", "lies",
+                           "--time-budget", "5"], capture_output=True, text=True, timeout=300)
+    assert lies.returncode == 2 and "apply to --method auto only" in lies.stderr
+
+
+def test_time_budget_is_respected():
+    """A hard table (nothing in the catalogue, a search that would like more) under a 12 s budget:
+    the whole run stays within the budget plus the direct solvers' and polishing's own seconds."""
+    X, target = _rows(lambda a, b: np.exp(np.sin(a * b)) / (1 + a**2), n=2000)
+    start = time.perf_counter()
+    result = run_auto(X, target, ["x", "y"], AutoConfig(decomposition=False, lies=False, time_budget=12), verbose=0)
+    wall = time.perf_counter() - start
+    assert "search" in result.phase_seconds
+    assert result.phase_seconds["search"] <= 12 + 10  # the search's share, its guard, then polishing
+    assert wall <= 12 + 30
+    assert evaluations_for(10, 1000) == 2 * evaluations_for(5, 1000)
+
+
+def _burn(seconds):
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+def test_same_seed_same_front_under_cpu_load():
+    X, target = _rows(lambda a, b: np.sin(a - b) * b, n=800)
+    run = dict(operators="+,-,*,sin", seed=3, evaluations=40_000, max_length=15)
+    quiet = search_expressions(X, target, [x, y], **run)
+    burners = [multiprocessing.Process(target=_burn, args=(30,)) for _ in range(3)]
+    for b in burners:
+        b.start()
+    try:
+        loaded = search_expressions(X, target, [x, y], **run)
+    finally:
+        for b in burners:
+            b.terminate()
+    assert [sp.srepr(e) for e in quiet.expressions] == [sp.srepr(e) for e in loaded.expressions]
+    assert quiet.evaluations == loaded.evaluations and not loaded.guard_hit
+
+
+def test_choice_is_never_a_constant_or_worse_than_one_when_a_formula_explains_the_target():
+    table = pd.DataFrame({
+        "solver": ["rational", "constant", "basis", "search"],
+        "description_length": [10.0, 20.0, 35.0, 30.0],
+        "r2": [-50.0, -0.01, 0.94, -0.2],
+        "expression": [sp.Integer(0), sp.Float(3.1), 0.002 * x**2 * y, x - y],
+    })
+    assert choose(table) == 2
+    # nothing beats the mean: the constant with the smallest description length answers
+    table["r2"] = [-50.0, -0.01, -0.3, -0.2]
+    assert choose(table) == 1
+
+
+def test_small_noisy_law_beats_the_constant():
+    """31 rows of a product law with 5 % noise: the answer explains the held-out rows."""
+    rng = np.random.default_rng(1)
+    g, h = rng.uniform(8, 20, 31), rng.uniform(60, 90, 31)
+    v = 0.002 * g**2 * h * (1 + 0.05 * rng.standard_normal(31))
+    result = run_auto(np.column_stack([g, h]), v, ["g", "h"],
+                      AutoConfig(decomposition=False, lies=False, time_budget=10), verbose=0)
+    chosen = result.equations.loc[result.equations["chosen"]].iloc[0]
+    assert chosen["r2"] > 0.5 and result.expression.free_symbols
+
+
+def test_residual_structure_tells_noise_from_a_missed_term():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-2, 2, (4000, 2))
+    train, val = np.arange(3000), np.arange(3000, 4000)
+    noise = 0.1 * rng.standard_normal(4000)
+    structure, sigma = residual_structure(X, noise, train, val)
+    assert structure < 0.02 and 0.05 < sigma < 0.2
+    missed = np.sin(2 * X[:, 0]) * 0.3 + noise
+    assert residual_structure(X, missed, train, val)[0] > 0.3

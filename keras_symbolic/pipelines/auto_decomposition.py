@@ -295,7 +295,7 @@ def decompose(X, y, symbols, train, val, config, log: list, progress) -> list:
         structure = sp.sympify(expr).xreplace(free)
         split = split_phases(structure)
         for candidate in refits + [structure] + ([split] if split != structure else []):
-            cand = polish(candidate, X, y, symbols, train, val, seconds=10.0)
+            cand = polish(candidate, X, y, symbols, train, val)
             if cand is None:
                 continue
             cand.solver = "decomposition"

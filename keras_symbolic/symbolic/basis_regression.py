@@ -102,6 +102,18 @@ def build_library(X, symbols, *, pairs: bool = True, triples: bool = True) -> Te
     return TermLibrary(kept, values)
 
 
+def polynomial_library(X, symbols, degree: int) -> TermLibrary:
+    """Every monomial ``prod x_i**k_i`` with ``1 <= sum k_i <= degree`` (scikit-learn's
+    ``PolynomialFeatures`` exponents): the library of the polynomial solver."""
+    from sklearn.preprocessing import PolynomialFeatures
+
+    X = np.asarray(X, dtype=np.float64)
+    powers = PolynomialFeatures(degree=degree, include_bias=False).fit(X[:1]).powers_
+    exprs = [sp.Mul(*[s**int(k) for s, k in zip(symbols, row)]) for row in powers]
+    values = np.column_stack([np.prod(X ** row[None, :], axis=1) for row in powers])
+    return TermLibrary(exprs, values)
+
+
 def _lstsq(A: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     coef, *_ = np.linalg.lstsq(A, y, rcond=None)
     r = y - A @ coef
@@ -208,12 +220,13 @@ def sparse_fit(lib: TermLibrary, y, train, val, symbols, *, max_terms: int = 6, 
 
 def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 12,
                        refit_seconds: float = 2.0, rel_floor: float = REL_FLOOR,
-                       seconds: float | None = None) -> sp.Expr:
+                       seconds: float | None = None, max_refits: int = 40) -> sp.Expr:
     """Replace each float of ``expr`` by 0, a simple fraction, or a simple fraction times ``pi``,
     ``1/pi``, ``pi**2`` or ``1/pi**2``, one at a time
     (largest first), refitting the remaining floats after each change; a change is kept when the
-    description length on ``(X, y)`` does not grow. With ``seconds``, the roundings kept by then are
-    returned when that time is up (on a loaded machine a run keeps its progress, not nothing)."""
+    description length on ``(X, y)`` does not grow. The work is bounded by counts (each float tried
+    once per pass, at most ``max_refits`` refits of the others), so the result does not depend on the
+    machine's load; ``seconds`` is only a safety net: the roundings kept by then are returned."""
     from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
 
     deadline = None if seconds is None else time.perf_counter() + seconds
@@ -226,6 +239,7 @@ def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 1
         return description_length(e, y, pred, len(symbols), rel_floor)
 
     best, best_dl = expr, dl(expr)
+    refits = 0
     for _ in range(len(expr.atoms(sp.Float))):
         floats = sorted(best.atoms(sp.Float), key=lambda f: -abs(float(f)))
         changed = False
@@ -241,7 +255,8 @@ def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 1
                     continue
                 d = dl(trial)
                 close = abs(float(option) - x) <= 0.05 * abs(x)
-                if d > best_dl and close and trial.atoms(sp.Float):
+                if d > best_dl and close and trial.atoms(sp.Float) and refits < max_refits:
+                    refits += 1
                     # the other constants may absorb the change: refit them (only for nearby values,
                     # a distant one is not worth a fit)
                     trial, _ = fit_coefficients(trial, X, y, symbols, max_nfev=100, timeout=refit_seconds, max_samples=2000)

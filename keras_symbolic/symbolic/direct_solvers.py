@@ -6,6 +6,7 @@ each cheap (a second or so) and each returning candidate formulas:
 * ``basis of T(y)``: the same on a transform of the target, ``y**2``, ``sqrt(y)``, ``1/y``, ``log(y)``,
   ``exp(y)``, ``sin(y)`` (where defined on every row and invertible there), inverted afterwards:
   ``y = T^-1(sum_k c_k t_k)``;
+* ``polynomial``: sparse regression over every monomial up to degree five (up to three variables);
 * ``rational``: a ratio of two sparse polynomials of degree two, ``N(x)/D(x)``
   (:mod:`~keras_symbolic.symbolic.rational_regression`), for weighted averages, saturation curves,
   Lorentzians, shared denominators;
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from keras_symbolic.symbolic.basis_regression import build_library, round_coefficients, sparse_fit
+from keras_symbolic.symbolic.basis_regression import build_library, polynomial_library, round_coefficients, sparse_fit
 from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
 from keras_symbolic.symbolic.description_length import REL_FLOOR, description_length
 from keras_symbolic.symbolic.evaluation import to_callable
@@ -35,11 +36,17 @@ from keras_symbolic.symbolic.one_variable_forms import fit_one_variable_forms
 from keras_symbolic.symbolic.rational_regression import rational_fit
 from keras_symbolic.symbolic.sum_factor import sum_factor_search
 
-__all__ = ["Candidate", "TRANSFORMS", "score", "polish", "simplest_form", "whole_numbers", "solve_direct"]
+__all__ = ["Candidate", "TRANSFORMS", "score", "polish", "simplest_form", "normalised_ratio", "whole_numbers",
+           "solve_direct"]
 
 _Y = sp.Symbol("_y")
 #: Most variables for pair terms in the basis library (``23 d (d - 1) / 2`` of them).
 MAX_PAIR_VARIABLES = 12
+#: Formulas larger than this (nodes) are not expanded or factorised (work bounded by size).
+MAX_REWRITE_NODES = 300
+#: The polynomial solver: every monomial up to this degree, for up to this many variables.
+POLYNOMIAL_DEGREE = 5
+MAX_POLYNOMIAL_VARIABLES = 3
 #: Most variables for the rational solver (its search is exhaustive over small subsets).
 MAX_RATIONAL_VARIABLES = 6
 #: Target transforms: name -> (forward on arrays, defined on y?, inverse as a SymPy expression of _y).
@@ -77,11 +84,16 @@ def score(expr, X, y, symbols, rel_floor: float = REL_FLOOR) -> tuple[float, flo
     return description_length(expr, y, pred, len(symbols), rel_floor), r2
 
 
-def polish(expr, X, y, symbols, train, val, *, seconds: float = 5.0, rel_floor: float = REL_FLOOR) -> Candidate | None:
+def polish(expr, X, y, symbols, train, val, *, seconds: float = 30.0, rel_floor: float = REL_FLOOR) -> Candidate | None:
     """Fit the constants of ``expr`` on the training rows, take its smallest form, round the constants
-    (description length on all rows), take its smallest form again, score on the held-out rows. Each
-    step has its own time (``seconds``): one out of time keeps the formula it was given and the next
-    still runs. ``None`` when the formula cannot be evaluated."""
+    (description length on all rows), take its smallest form again, score on the held-out rows.
+
+    Every step is bounded by work, so the same formula comes out on an idle or a loaded machine: the
+    fit by its function evaluations (300), the rounding by its counts
+    (:func:`~keras_symbolic.symbolic.basis_regression.round_coefficients`), the rewrites by the size of
+    the formula (:func:`simplest_form`). ``seconds`` is a safety net per step, far above what the work
+    takes: a step out of time keeps the formula it was given and the next still runs. ``None`` when
+    the formula cannot be evaluated."""
 
     def step(run, limit):
         try:
@@ -127,13 +139,30 @@ def simplest_form(expr: sp.Expr) -> sp.Expr:
     from keras_symbolic.symbolic.complexity import expression_complexity
 
     forms = [expr]
-    for rewrite in (sp.expand, sp.factor, _exp_of_log_to_power):
+    if expression_complexity(expr) > MAX_REWRITE_NODES:  # expand/factor can explode; a bound by size
+        return whole_numbers(expr)
+    for rewrite in (sp.expand, sp.factor, _exp_of_log_to_power, normalised_ratio):
         try:
             forms.append(rewrite(expr))
         except (TypeError, ValueError, sp.PolynomialError):
             pass
     best = min(forms, key=expression_complexity)
     return whole_numbers(best)
+
+
+def normalised_ratio(expr: sp.Expr) -> sp.Expr:
+    """A ratio ``N/D`` with a common factor taken out: numerator and denominator divided by the
+    denominator's constant term (else its first term's coefficient), so ``5034.9/(5034.9 x**2 + 5034.9)``
+    reads ``1/(x**2 + 1)`` and its floats round to simple numbers."""
+    num, den = sp.fraction(sp.together(expr))
+    if den == 1 or not den.is_Add:
+        return expr
+    terms = sp.Add.make_args(den)
+    numbers = [t for t in terms if t.is_Number]
+    c = numbers[0] if numbers else terms[0].as_coeff_Mul()[0]
+    if c == 0 or not c.is_Number:
+        return expr
+    return whole_numbers(sp.expand(num / c) / sp.Add(*[t / c for t in terms]))
 
 
 def whole_numbers(expr: sp.Expr) -> sp.Expr:
@@ -187,6 +216,9 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
             for e in _basis(library, t, symbols, train, val, max(2, max_terms - 2), rel_floor):
                 back = sign * sp.sqrt(e) if inverse is None else inverse.xreplace({_Y: e})
                 raw.append((f"basis of {name}", back))
+    if X.shape[1] <= MAX_POLYNOMIAL_VARIABLES:
+        poly = polynomial_library(X, symbols, POLYNOMIAL_DEGREE)
+        raw += [("polynomial", e) for e in _basis(poly, y, symbols, train, val, max_terms + 2, rel_floor)]
     if X.shape[1] <= MAX_RATIONAL_VARIABLES:
         raw += [("rational", e) for _, e in rational_fit(X, y, symbols, train, val, rel_floor=rel_floor)[:4]]
     if X.shape[1] == 1:

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from keras_symbolic.symbolic.basis_regression import build_library, round_coefficients, sparse_fit
-from keras_symbolic.symbolic.description_length import description_length, model_bits
-from keras_symbolic.symbolic.direct_solvers import solve_direct
-from keras_symbolic.symbolic.one_variable_forms import fit_one_variable_forms
-from keras_symbolic.symbolic.term_refit import expression_terms, refit_terms, snap_inner_constants, split_phases
+from keras_symbolic.search.basis_regression import build_library, round_coefficients, sparse_fit
+from keras_symbolic.search.description_length import description_length, model_bits
+from keras_symbolic.search.direct_solvers import solve_direct
+from keras_symbolic.search.one_variable_forms import fit_one_variable_forms
+from keras_symbolic.search.term_refit import expression_terms, refit_terms, snap_inner_constants, split_phases
 
 RNG = np.random.default_rng(0)
 
@@ -93,7 +93,7 @@ def test_direct_solvers_take_mixed_signs_and_transforms():
     ("a*b**2/(a*c + b)", (0.5, 4)),  # a cubic numerator, normalised by a variable
 ])
 def test_rational_regression_recovers_ratios_of_sums(truth, box):
-    from keras_symbolic.symbolic.rational_regression import rational_fit
+    from keras_symbolic.search.rational_regression import rational_fit
 
     expr = sp.sympify(truth)
     syms = sorted(expr.free_symbols, key=str)
@@ -105,7 +105,7 @@ def test_rational_regression_recovers_ratios_of_sums(truth, box):
 
 
 def test_rational_regression_only_approximates_a_function_that_is_no_ratio():
-    from keras_symbolic.symbolic.rational_regression import rational_fit
+    from keras_symbolic.search.rational_regression import rational_fit
 
     syms = sp.symbols("a b")
     X = RNG.uniform(0.5, 3, size=(2000, 2))
@@ -147,7 +147,7 @@ def test_decomposition_splits_a_transformed_function(truth, test):
 
 
 def test_whole_numbers_up_to_round_off_become_integers():
-    from keras_symbolic.symbolic.direct_solvers import whole_numbers
+    from keras_symbolic.search.direct_solvers import whole_numbers
 
     p, s = sp.symbols("p s")
     assert whole_numbers(sp.Float(0.9999999999999999) * p * (s + sp.Float(2.0))) == p * (s + 2)

@@ -1,11 +1,11 @@
-"""The dimensionless-group test of the discovery engine (keras_symbolic.symbolic.monomial_group): on
+"""The dimensionless-group test of the discovery engine (keras_symbolic.search.monomial_group): on
 functions of the form ``x**b g(x**a)`` and on functions without it, with the exact function standing
 in for the surrogate; and a table solved through the group on every backend."""
 import numpy as np
 import pytest
 import sympy as sp
 
-from keras_symbolic.symbolic.monomial_group import group_direction, monomial_group
+from keras_symbolic.search.monomial_group import group_direction, monomial_group
 
 RNG = np.random.default_rng(0)
 X = RNG.uniform(1.0, 4.0, size=(3000, 4))

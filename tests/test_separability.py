@@ -1,10 +1,10 @@
-"""Decomposition tests of the discovery engine (keras_symbolic.symbolic.separability), each on a
+"""Decomposition tests of the discovery engine (keras_symbolic.search.separability), each on a
 function that has the property and on one that lacks it. Exact functions stand in for the surrogate
 here, so a violation is ~0 (round-off) or clearly not."""
 import numpy as np
 import pytest
 
-from keras_symbolic.symbolic.separability import best_split, irrelevance, split_violation, symmetry_violation
+from keras_symbolic.search.separability import best_split, irrelevance, split_violation, symmetry_violation
 
 RNG = np.random.default_rng(0)
 X = RNG.uniform(0.5, 3.0, size=(2000, 4))
@@ -85,7 +85,7 @@ def test_product_up_to_a_constant_is_found_with_its_offset():
 
 
 def test_all_splits_gives_each_kind_and_the_square_splits_only_where_it_holds():
-    from keras_symbolic.symbolic.separability import all_splits
+    from keras_symbolic.search.separability import all_splits
 
     has = lambda X: np.sqrt(X[:, 0] ** 2 + X[:, 1] * X[:, 2] + np.sin(X[:, 3]) + 2)  # noqa: E731
     lacks = lambda X: np.sqrt(X[:, 0] * X[:, 1] + X[:, 2] * X[:, 3] + X[:, 0] * X[:, 3])  # noqa: E731 - a chain

@@ -1,20 +1,20 @@
 """The discovery engine (``method="auto"``): direct solvers, a neural surrogate and a recursive
 decomposition, LIES for products, and one description-length rule over every candidate.
 
-1. **Direct solvers** on the table (:func:`~keras_symbolic.symbolic.direct_solvers.solve_direct`):
+1. **Direct solvers** on the table (:func:`~keras_symbolic.search.direct_solvers.solve_direct`):
    sparse regression over a term library (also of ``y**2``, ``sqrt y``, ``1/y``, ``log y``), the power
    law and ``(1 + k u)**p`` factors. A candidate that fits the held-out rows to round-off ends the run.
 2. **Surrogate and decomposition** (:mod:`~keras_symbolic.pipelines.auto_decomposition`): a Keras MLP
    fitted to the rows proposes one dimensionless group, ``f = x**b g(x**a)``
    (:mod:`~keras_symbolic.pipelines.auto_group`: the rows become a table of one variable), and answers
-   the tests of :mod:`~keras_symbolic.symbolic.separability`; the function
+   the tests of :mod:`~keras_symbolic.search.separability`; the function
    is split into sums and products of functions of fewer variables, recursively, each piece solved by
    the direct solvers on the surrogate's values; the reassembled formula's constants are fitted
    jointly on the raw rows.
 3. **LIES** (:func:`~keras_symbolic.pipelines.lies.run_lies`) when the table allows log space (one
    sign per column) and nothing fits to round-off yet: the best tool for products and powers.
 4. **Selection**: the candidate with the smallest description length on the held-out rows
-   (:mod:`~keras_symbolic.symbolic.description_length`), which weighs error against size and so holds
+   (:mod:`~keras_symbolic.search.description_length`), which weighs error against size and so holds
    under noise.
 
 Any signs, zeros and noisy rows are ordinary input: each solver only runs where it is defined.
@@ -34,8 +34,8 @@ from keras_symbolic.pipelines.auto_search import baseline_candidates, needs_sear
 from keras_symbolic.pipelines.progress import PhaseProgress
 from keras_symbolic.search.operators import parse_operators
 from keras_symbolic.symbolic.complexity import expression_complexity
-from keras_symbolic.symbolic.direct_solvers import Candidate, polish, solve_direct, whole_numbers
-from keras_symbolic.symbolic.description_length import REL_FLOOR
+from keras_symbolic.search.direct_solvers import Candidate, polish, solve_direct, whole_numbers
+from keras_symbolic.search.description_length import REL_FLOOR
 from keras_symbolic.symbolic.evaluation import relative_rmse
 
 __all__ = ["AutoConfig", "AutoResult", "run_auto", "choose"]

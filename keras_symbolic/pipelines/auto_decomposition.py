@@ -9,7 +9,7 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
    surrogate's own errors);
 3. otherwise the best bipartition ``V = A | B`` is sought for a product, a sum, a sum of ``g_V**2`` and
    of ``1/g_V`` (AI Feynman's transforms of the target: ``sqrt(x**2 + y**2)``, ``1/(1/a + 1/b)``)
-   (:func:`~keras_symbolic.symbolic.separability.all_splits`), and the one with the smallest violation
+   (:func:`~keras_symbolic.search.separability.all_splits`), and the one with the smallest violation
    under the threshold is taken; a product up to a constant ``c`` only when none of those holds (its
    extra fitted number always fits a little better). The split piece is
    ``g_V = c + (g_A - c)(g_B - c) / (g(x0) - c)`` (``c = 0`` for a plain product) or
@@ -39,11 +39,11 @@ from keras_symbolic.models.surrogate import fit_surrogate
 from keras_symbolic.pipelines.auto_group import group_candidates
 from keras_symbolic.pipelines.auto_search import search_candidates
 from keras_symbolic.search.operators import parse_operators
-from keras_symbolic.symbolic.description_length import description_length
-from keras_symbolic.symbolic.direct_solvers import polish, solve_direct
+from keras_symbolic.search.description_length import description_length
+from keras_symbolic.search.direct_solvers import polish, solve_direct
 from keras_symbolic.symbolic.evaluation import relative_rmse, to_callable
-from keras_symbolic.symbolic.separability import SYMMETRIES, all_splits, irrelevance, symmetry_violation
-from keras_symbolic.symbolic.term_refit import refit_terms, split_phases
+from keras_symbolic.search.separability import SYMMETRIES, all_splits, irrelevance, symmetry_violation
+from keras_symbolic.search.term_refit import refit_terms, split_phases
 
 __all__ = ["decompose", "MAX_PIECE_ROWS"]
 

@@ -1,6 +1,6 @@
 """The discovery engine's reduction to one dimensionless group: when the surrogate has the form
 ``f = x**b g(u)`` with ``u = x**a`` a single monomial
-(:func:`~keras_symbolic.symbolic.monomial_group.monomial_group`), the table becomes a problem in one
+(:func:`~keras_symbolic.search.monomial_group.monomial_group`), the table becomes a problem in one
 variable, ``y / x**b`` against ``u``, solved on the raw rows by the direct solvers (the one-variable
 forms, the term library, the rational solver); each solution ``x**b g(x**a)`` is then polished on the
 raw rows like any candidate. Both orientations of the group (``u`` and ``1/u``) are tried: ``g`` may be
@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from keras_symbolic.symbolic.direct_solvers import polish, solve_direct
-from keras_symbolic.symbolic.monomial_group import monomial_group
+from keras_symbolic.search.direct_solvers import polish, solve_direct
+from keras_symbolic.search.monomial_group import monomial_group
 
 __all__ = ["group_candidates", "MAX_OUTERS"]
 

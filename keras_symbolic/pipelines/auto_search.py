@@ -17,7 +17,7 @@ import sympy as sp
 
 from keras_symbolic.search.expression_search import evaluations_for, search_expressions
 from keras_symbolic.search.lack_of_fit import STRUCTURE_THRESHOLD, residual_structure
-from keras_symbolic.symbolic.direct_solvers import Candidate, polish, score
+from keras_symbolic.search.direct_solvers import Candidate, polish, score
 from keras_symbolic.symbolic.evaluation import to_callable
 
 __all__ = ["search_candidates", "baseline_candidates", "needs_search", "raw_search_front"]

@@ -23,8 +23,8 @@ import itertools
 import numpy as np
 import sympy as sp
 
-from keras_symbolic.symbolic.basis_regression import NormalEquations
-from keras_symbolic.symbolic.description_length import REL_FLOOR, description_length
+from keras_symbolic.search.basis_regression import NormalEquations
+from keras_symbolic.search.description_length import REL_FLOOR, description_length
 from keras_symbolic.symbolic.evaluation import to_callable
 
 __all__ = ["polynomial_terms", "rational_fit", "MAX_CUBIC_VARIABLES"]

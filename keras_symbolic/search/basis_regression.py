@@ -5,7 +5,7 @@ This is the solver for sums: polynomials, sums of sines, weighted averages, quad
 pieces an additive decomposition leaves. Selection is greedy forward (at each step the few terms best
 correlated with the residual are each tried with a least-squares refit of all coefficients, and the
 one that leaves the smallest residual is kept), up to ``max_terms``; every size is a candidate, judged
-by its description length on held-out rows (:mod:`~keras_symbolic.symbolic.description_length`), and
+by its description length on held-out rows (:mod:`~keras_symbolic.search.description_length`), and
 its coefficients are rounded to simple fractions (or fractions of ``pi``) where that shortens the
 description.
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from keras_symbolic.symbolic.description_length import REL_FLOOR, description_length, simple_fraction
+from keras_symbolic.search.description_length import REL_FLOOR, description_length, simple_fraction
 from keras_symbolic.symbolic.evaluation import to_callable
 
 __all__ = ["TermLibrary", "NormalEquations", "build_library", "sparse_fit", "round_coefficients"]

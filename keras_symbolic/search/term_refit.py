@@ -6,7 +6,7 @@ formula is ``sum_k w_k T_k(x)`` with terms ``T_k`` free of outer constants (``p 
 Here the inner constants (exponents, arguments of functions) are first snapped to nearby simple
 fractions, phases split off trigonometric terms (``sin(u + c)`` is a sum of ``sin u`` and ``cos u``),
 the terms are collected, and the weights ``w_k`` are chosen again by the sparse regression
-of :mod:`~keras_symbolic.symbolic.basis_regression` on the raw rows: if the structure is right the fit
+of :mod:`~keras_symbolic.search.basis_regression` on the raw rows: if the structure is right the fit
 is exact and the spurious terms drop out; if it is wrong the description length says so.
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from keras_symbolic.symbolic.basis_regression import TermLibrary, sparse_fit
-from keras_symbolic.symbolic.description_length import simple_fraction
+from keras_symbolic.search.basis_regression import TermLibrary, sparse_fit
+from keras_symbolic.search.description_length import simple_fraction
 from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.limits import SymbolicTimeout, time_limit
 

@@ -1,23 +1,23 @@
 """The solvers the discovery engine tries on a table (or on a piece of one) before any decomposition,
 each cheap (a second or so) and each returning candidate formulas:
 
-* ``basis``: sparse regression over a term library (:mod:`~keras_symbolic.symbolic.basis_regression`),
+* ``basis``: sparse regression over a term library (:mod:`~keras_symbolic.search.basis_regression`),
   the solver for sums, polynomials and trigonometric sums;
 * ``basis of T(y)``: the same on a transform of the target, ``y**2``, ``sqrt(y)``, ``1/y``, ``log(y)``,
   ``exp(y)``, ``sin(y)`` (where defined on every row and invertible there), inverted afterwards:
   ``y = T^-1(sum_k c_k t_k)``;
 * ``polynomial``: sparse regression over every monomial up to degree five (up to three variables);
 * ``rational``: a ratio of two sparse polynomials of degree two, ``N(x)/D(x)``
-  (:mod:`~keras_symbolic.symbolic.rational_regression`), for weighted averages, saturation curves,
+  (:mod:`~keras_symbolic.search.rational_regression`), for weighted averages, saturation curves,
   Lorentzians, shared denominators;
 * ``form ...``: for one variable, small forms with inner constants (``A sin(k x + phi) + C``, ...,
-  :mod:`~keras_symbolic.symbolic.one_variable_forms`), and the rational solver on ``y**2``;
+  :mod:`~keras_symbolic.search.one_variable_forms`), and the rational solver on ``y**2``;
 * ``power law`` and ``(1 + k u)**p`` factors: ``C prod x_i**a_i`` fitted in log space
   (:func:`~keras_symbolic.symbolic.sum_factor.sum_factor_search`), for one-signed targets of positive
   variables.
 
 Every candidate's constants are then fitted jointly on the training rows (least squares), rounded where
-the description length allows (:func:`~keras_symbolic.symbolic.basis_regression.round_coefficients`),
+the description length allows (:func:`~keras_symbolic.search.basis_regression.round_coefficients`),
 and scored by its description length on the held-out rows.
 """
 from __future__ import annotations
@@ -27,13 +27,13 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from keras_symbolic.symbolic.basis_regression import build_library, polynomial_library, round_coefficients, sparse_fit
+from keras_symbolic.search.basis_regression import build_library, polynomial_library, round_coefficients, sparse_fit
 from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
-from keras_symbolic.symbolic.description_length import REL_FLOOR, description_length
+from keras_symbolic.search.description_length import REL_FLOOR, description_length
 from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.limits import SymbolicTimeout, time_limit
-from keras_symbolic.symbolic.one_variable_forms import fit_one_variable_forms
-from keras_symbolic.symbolic.rational_regression import rational_fit
+from keras_symbolic.search.one_variable_forms import fit_one_variable_forms
+from keras_symbolic.search.rational_regression import rational_fit
 from keras_symbolic.symbolic.sum_factor import sum_factor_search
 
 __all__ = ["Candidate", "TRANSFORMS", "score", "polish", "simplest_form", "normalised_ratio", "whole_numbers",
@@ -90,7 +90,7 @@ def polish(expr, X, y, symbols, train, val, *, seconds: float = 30.0, rel_floor:
 
     Every step is bounded by work, so the same formula comes out on an idle or a loaded machine: the
     fit by its function evaluations (300), the rounding by its counts
-    (:func:`~keras_symbolic.symbolic.basis_regression.round_coefficients`), the rewrites by the size of
+    (:func:`~keras_symbolic.search.basis_regression.round_coefficients`), the rewrites by the size of
     the formula (:func:`simplest_form`). ``seconds`` is a safety net per step, far above what the work
     takes: a step out of time keeps the formula it was given and the next still runs. ``None`` when
     the formula cannot be evaluated."""

@@ -53,7 +53,7 @@ def test_search_finds_a_composition_the_catalogue_does_not_hold():
     names = ["x", "y", "z"]
     truth = sp.atan(x * y) + z
     ranges = {n: (-2, 2) for n in names}
-    base = dict(decomposition=False, lies=False, time_budget=20, seed=0)
+    base = dict(decomposition=False, lies=False, time_budget=40, seed=0)
     without = run_auto(X, target, names, AutoConfig(search=False, **base), verbose=0)
     assert not check_symbolic_solution(without.expression, truth, ranges, rule="srbench", timeout=10).is_solution
     found = run_auto(X, target, names, AutoConfig(**base), verbose=0)

@@ -28,7 +28,7 @@ class SymbolicRegressor(FormulaRegressor):
     Args:
         decomposition: use the surrogate and the recursive decomposition.
         lies: run LIES where the table allows log space and nothing fits exactly yet.
-        surrogate_seconds: wall-clock budget of the surrogate's training.
+        surrogate_seconds: wall-clock safety net of the surrogate's training (its epochs bound it).
         max_terms: most terms of a sparse-regression candidate.
         operators: the operators a formula may use, as PySR's operator lists: ``"+,-,*,/,sin,exp"`` or
             a list of names (:mod:`keras_symbolic.search.operators`); ``None`` allows all.
@@ -50,7 +50,7 @@ class SymbolicRegressor(FormulaRegressor):
             was a DataFrame (as scikit-learn sets it).
     """
 
-    def __init__(self, decomposition: bool = True, lies: bool = True, surrogate_seconds: float = 30.0,
+    def __init__(self, decomposition: bool = True, lies: bool = True, surrogate_seconds: float = 300.0,
                  max_terms: int = 6, operators=None, time_budget: float = 60.0, seed: int = 0, verbose: int = 0,
                  config: AutoConfig | None = None):
         self.decomposition = decomposition

@@ -52,9 +52,10 @@ class AutoConfig:
         exact_tolerance: relative RMS error on the held-out rows under which a candidate counts as
             exact: the run stops there.
         decomposition: use the surrogate and the recursive decomposition.
-        surrogate_seconds: wall-clock budget of the surrogate's training.
-        surrogate_epochs: most epochs of that training (fix it, with a generous time budget, for a
-            run that does not depend on the machine's load).
+        surrogate_epochs: most epochs of the surrogate's training (early stopping on its own held-out
+            rows may end it sooner): the work that bounds it, so the run does not depend on the load.
+        surrogate_seconds: a safety net in wall-clock seconds for that training, far above what the
+            epochs take on the reference machine (only a machine many times slower reaches it).
         max_depth: depth of the decomposition's recursion.
         split_factor: a split holds when its violation is below ``split_factor`` times the surrogate's
             relative error (plus ``split_floor``).
@@ -70,10 +71,11 @@ class AutoConfig:
             dropped from the table.
         search: run the open-ended expression search (on the table when no candidate reaches the noise
             floor, and on pieces of the decomposition the catalogue does not solve).
-        time_budget: seconds the run should take on the reference machine. The search's shares of it
+        time_budget: seconds of open-ended search on the reference machine. Its shares
             (``search_share`` for the table, ``piece_search_share`` per piece) are turned into fixed
-            evaluation counts before it starts, so the same seed gives the same formula at any load;
-            the budget's end is also a guard that cuts a search on an overloaded machine.
+            evaluation counts before a search starts, so the same seed gives the same formula at any
+            load; three times a share is a guard that cuts a search only on a machine that is several
+            times slower (the log then says ``guard_hit``).
         search_share: share of ``time_budget`` for the search on the whole table.
         piece_search_share: share of ``time_budget`` for the search on one piece.
     """
@@ -83,8 +85,8 @@ class AutoConfig:
     max_terms: int = 6
     exact_tolerance: float = 1e-6
     decomposition: bool = True
-    surrogate_seconds: float = 30.0
-    surrogate_epochs: int = 2000
+    surrogate_seconds: float = 300.0
+    surrogate_epochs: int = 1000
     max_depth: int = 3
     split_factor: float = 10.0
     split_floor: float = 1e-3
@@ -139,6 +141,9 @@ def _lies_candidates(X, y, names, symbols, train, val, config: AutoConfig, verbo
 def _log_space_ok(X, y) -> bool:
     return (np.all(y > 0) or np.all(y < 0)) and all(np.all(X[:, i] > 0) or np.all(X[:, i] < 0) for i in range(X.shape[1]))
 
+
+#: A search is cut at this many times its share of the time budget (only on a much slower machine).
+GUARD_FACTOR = 3.0
 
 #: A column (or the target) whose largest magnitude is beyond ``10**±DECIMAL_LIMIT`` is divided by a
 #: power of ten before the solvers see it (values near 1e150 would overflow their squares).
@@ -223,9 +228,8 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoRes
         if run:
             t0 = time.perf_counter()
             share = config.search_share * config.time_budget
-            guard = max(config.time_budget - (time.perf_counter() - start), share / 2)
             found, entry = search_candidates(X, y, symbols, train, val, operators=ops, seed=config.seed,
-                                             seconds=share, wall_guard=guard, rel_floor=REL_FLOOR,
+                                             seconds=share, wall_guard=GUARD_FACTOR * share, rel_floor=REL_FLOOR,
                                              progress=progress)
             entry["residual_structure"] = structure
             log.append(entry)

@@ -15,25 +15,40 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from keras_symbolic.search.expression_search import evaluations_for, search_expressions
+from keras_symbolic.search.expression_search import SearchOutcome, evaluations_for, search_expressions
 from keras_symbolic.search.lack_of_fit import STRUCTURE_THRESHOLD, residual_structure
+from keras_symbolic.search.operators import operator_tiers
 from keras_symbolic.search.direct_solvers import Candidate, polish, score
 from keras_symbolic.symbolic.evaluation import to_callable
 
 __all__ = ["search_candidates", "baseline_candidates", "needs_search", "raw_search_front"]
 
+#: Independent runs per operator tier.
+RESTARTS = 2
 #: Front members polished per search (ranked by description length before polishing; the most
 #: accurate one is always among them).
 POLISH_TOP = 6
 
 
 def raw_search_front(X, y, symbols, *, operators, seed: int, seconds: float, wall_guard: float,
-                     max_length: int = 25):
-    """The search's front on all of ``(X, y)`` with the evaluations ``seconds`` buys; returns the
-    :class:`~keras_symbolic.search.expression_search.SearchOutcome`."""
-    return search_expressions(X, y, symbols, operators=operators, seed=seed,
-                              evaluations=evaluations_for(seconds, len(y)), max_length=max_length,
-                              wall_guard=wall_guard)
+                     max_length: int = 25) -> SearchOutcome:
+    """The search's front on all of ``(X, y)`` with the evaluations ``seconds`` buys, split evenly over
+    :data:`RESTARTS` independent runs (own seeds) per operator tier
+    (:func:`~keras_symbolic.search.operators.operator_tiers`: the core grammar, then the whole allowed
+    set); the fronts are merged. Independent shorter runs: a run that converges on a local optimum
+    (``cos(z) cos(x y)`` for ``cos(x y + z)``) does not take the whole budget with it."""
+    runs = [tier for tier in operator_tiers(operators) for _ in range(RESTARTS)]
+    merged = SearchOutcome()
+    for k, tier in enumerate(runs):
+        part = search_expressions(X, y, symbols, operators=tier, seed=seed + 7919 * k,
+                                  evaluations=evaluations_for(seconds / len(runs), len(y)),
+                                  max_length=max_length, wall_guard=wall_guard / len(runs))
+        merged.expressions += [e for e in part.expressions if e not in merged.expressions]
+        merged.evaluations += part.evaluations
+        merged.generations += part.generations
+        merged.seconds += part.seconds
+        merged.guard_hit = merged.guard_hit or part.guard_hit
+    return merged
 
 
 def _promising(front, X, y, symbols, keep: int, rel_floor: float) -> list:

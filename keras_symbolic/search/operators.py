@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-__all__ = ["OperatorSet", "DEFAULT_OPERATORS", "parse_operators", "KNOWN_OPERATORS"]
+__all__ = ["OperatorSet", "DEFAULT_OPERATORS", "parse_operators", "KNOWN_OPERATORS", "CORE_OPERATORS", "operator_tiers"]
 
 #: Every operator name a user may give, with the search engine's (pyoperon's) symbols for it.
 KNOWN_OPERATORS = {
@@ -38,6 +38,10 @@ KNOWN_OPERATORS = {
 ALIASES = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "^", "**": "^", "neg": "-"}
 #: The default: everything above (issue 20's declared set).
 DEFAULT_OPERATORS = tuple(KNOWN_OPERATORS)
+#: The first tier of a search: arithmetic and the classic five functions. A smaller grammar is a
+#: smaller space, and these nodes are cheap to evaluate (``pow`` is not): on the same evaluations the
+#: core set found more formulas exactly than the full set (BENCHMARKS.md, "The open-ended search").
+CORE_OPERATORS = frozenset({"+", "-", "*", "/", "sin", "cos", "exp", "log", "sqrt"})
 
 _FUNCTIONS = {sp.sin: "sin", sp.cos: "cos", sp.tan: "tan", sp.exp: "exp", sp.log: "log", sp.Abs: "abs",
               sp.tanh: "tanh", sp.atan: "atan", sp.asin: "asin"}
@@ -115,3 +119,14 @@ def parse_operators(text) -> OperatorSet:
     if not names & {"+", "-", "*", "/"}:
         raise ValueError("the operators need at least one of + - * / (a formula has to combine its inputs)")
     return OperatorSet(frozenset(names))
+
+
+def operator_tiers(ops: OperatorSet) -> list[OperatorSet]:
+    """The grammars a search runs through, smallest first: the allowed core operators
+    (:data:`CORE_OPERATORS`), then the whole allowed set; one tier when the two coincide or the core
+    part cannot combine inputs."""
+    core = ops.names & CORE_OPERATORS
+    if core == ops.names or not core & {"+", "-", "*", "/"}:
+        return [ops]
+    return [OperatorSet(frozenset(core)), ops]
+

@@ -1,7 +1,7 @@
 """A development set of general formulas of our own (not the AI Feynman table), and a sweep over it.
 
     KERAS_BACKEND=jax python benchmarks/dev_formulas.py --methods auto,lies,operon --noise 0,0.01 \
-        --out benchmarks/results/dev-formulas.jsonl [--only NAME,...] [--rows 5000]
+        --out benchmarks/results/dev-formulas.jsonl [--only NAME,...] [--rows 5000] [--peer-budget match]
 
 Twenty formulas: sums, polynomials, rational functions, trigonometry, exponentials, mixed signs, one to
 six variables; each with its own sampling box. A run appends one JSON line per (formula, method, noise):
@@ -216,7 +216,29 @@ def summary(path: Path) -> str:
     table = runs.groupby(["method", "noise"]).agg(formulas=("formula", "nunique"), solved=("solved_srbench", "sum"),
                                                   solved_paper=("solved_paper", "sum"), fitted=("r2>0.999", "sum"),
                                                   median_seconds=("seconds", "median"))
-    return table.to_markdown()
+    text = table.to_markdown()
+    if {"auto", "operon"} <= set(runs["method"]):
+        # issue 20: where the engine finds no exact formula, its held-out R^2 against pyoperon's
+        pair = runs.pivot_table(index=["formula", "noise"], columns="method", values="r2_test", aggfunc="first")
+        solved = runs[runs["method"] == "auto"].set_index(["formula", "noise"])["solved_srbench"]
+        unsolved = pair[~solved.reindex(pair.index).fillna(False).astype(bool)]
+        diff = (unsolved["auto"].fillna(-1) - unsolved["operon"].fillna(-1)).dropna()
+        if len(diff):
+            text += (f"\n\nUnsolved by the engine ({len(diff)}): R^2 engine - pyoperon, median {diff.median():+.4f}, "
+                     f"worst {diff.min():+.4f} ({diff.idxmin()[0]})")
+    return text
+
+
+def _peer_budget(option: str, out: Path, name: str, noise: float, seed: int) -> float:
+    """The peers' seconds: a number, or ``match``: the engine's wall seconds on the same run."""
+    if option != "match":
+        return float(option)
+    if out.exists():
+        for line in out.read_text().splitlines():
+            r = json.loads(line)
+            if (r["formula"], r["method"], r["noise"], r["seed"]) == (name, "auto", noise, seed) and r.get("seconds"):
+                return max(5.0, float(r["seconds"]))
+    return 60.0
 
 
 def main(argv=None) -> int:
@@ -227,7 +249,9 @@ def main(argv=None) -> int:
     p.add_argument("--only", default="")
     p.add_argument("--rows", type=int, default=5000)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--peer-budget", type=float, default=60.0, help="seconds of search for pyoperon and gplearn")
+    p.add_argument("--peer-budget", default="60",
+                   help="seconds of search for pyoperon and gplearn, or 'match': the engine's own wall seconds on "
+                        "the same formula, noise and seed (read from --out; 60 where it has no such run)")
     p.add_argument("--out", type=Path, default=Path("benchmarks/results/dev-formulas.jsonl"))
     p.add_argument("--summary", action="store_true", help="print the table of --out and stop")
     args = p.parse_args(argv)
@@ -246,8 +270,11 @@ def main(argv=None) -> int:
             for method in args.methods.split(","):
                 if (name, method, noise, args.seed) in done:
                     continue
+                budget = _peer_budget(args.peer_budget, args.out, name, noise, args.seed)
                 try:
-                    record = run_one(name, method, noise, args.rows, args.seed, args.peer_budget)
+                    record = run_one(name, method, noise, args.rows, args.seed, budget)
+                    if method in ("operon", "gplearn"):
+                        record["budget"] = budget
                 except Exception as exc:  # a failed run is a result too
                     record = {"formula": name, "method": method, "noise": noise, "seed": args.seed,
                               "error": repr(exc)[:300], "solved_paper": False, "solved_srbench": False,

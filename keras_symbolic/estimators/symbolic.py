@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+import numpy as np
 import sympy as sp
 from sklearn.utils.validation import check_is_fitted
 
@@ -42,7 +43,10 @@ class SymbolicRegressor(FormulaRegressor):
     Attributes:
         expression_: the chosen formula (SymPy, in ``variables_``).
         equations_: every candidate (solver, complexity, description length, R^2 on held-out rows,
-            expression, chosen).
+            expression, ``pareto``: on the front of R^2 against complexity, ``chosen``);
+            ``predict(X, index=k)`` evaluates row ``k``.
+        choice_rule_: the rule that chose (``"description length"``, ``"one standard error"``,
+            ``"no formula beats the mean"``).
         decomposition_: what the decomposition found (tests, splits, pieces and their solvers).
         fit_result_: the :class:`~keras_symbolic.results.fit_result.FitResult` (training rows).
         names_: the column names and the safe symbols standing for them.
@@ -89,11 +93,22 @@ class SymbolicRegressor(FormulaRegressor):
         self.fit_result_.symbols = self.names_.mapping
         self.expression_ = result.expression
         self.equations_ = result.equations
+        self.choice_rule_ = result.rule
         self.decomposition_ = result.decomposition
         self.variables_ = result.variables
         self.n_features_in_ = len(names)
         self._predict_fn = to_callable(self.expression_, self.variables_)
         return self
+
+    def predict(self, X, index: int | None = None) -> np.ndarray:
+        """Evaluate the chosen formula on ``X`` (shape ``(n_samples,)``), or the candidate of row
+        ``index`` of ``equations_`` (e.g. another point of the Pareto front, ``equations_["pareto"]``)."""
+        if index is None:
+            return super().predict(X)
+        expr = self.sympy(index)
+        X = self._check_X(X)
+        with np.errstate(all="ignore"):
+            return np.broadcast_to(np.asarray(to_callable(expr, self.variables_)(X), dtype=np.float64), (len(X),)).copy()
 
     def sympy(self, index: int | None = None) -> sp.Expr:
         """The chosen formula, or candidate ``index`` of ``equations_``."""

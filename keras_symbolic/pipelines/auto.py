@@ -13,9 +13,12 @@ decomposition, LIES for products, and one description-length rule over every can
    jointly on the raw rows.
 3. **LIES** (:func:`~keras_symbolic.pipelines.lies.run_lies`) when the table allows log space (one
    sign per column) and nothing fits to round-off yet: the best tool for products and powers.
-4. **Selection**: the candidate with the smallest description length on the held-out rows
-   (:mod:`~keras_symbolic.search.description_length`), which weighs error against size and so holds
-   under noise.
+4. **The open-ended search** (:mod:`~keras_symbolic.pipelines.auto_search`) when the best formula so
+   far leaves structure in its residuals; the training mean and a linear model join every table.
+5. **Selection** (:func:`choose`) over the table and its Pareto front: the smallest description
+   length on the held-out rows (:mod:`~keras_symbolic.search.description_length`) when a formula reaches
+   the noise floor, else the one-standard-error rule on the front; never a constant, nor a formula
+   worse than the mean, when a formula beats the mean.
 
 Any signs, zeros and noisy rows are ordinary input: each solver only runs where it is defined.
 """
@@ -38,7 +41,7 @@ from keras_symbolic.search.direct_solvers import Candidate, polish, solve_direct
 from keras_symbolic.search.description_length import REL_FLOOR
 from keras_symbolic.symbolic.evaluation import relative_rmse
 
-__all__ = ["AutoConfig", "AutoResult", "run_auto", "choose"]
+__all__ = ["AutoConfig", "AutoResult", "run_auto", "choose", "pareto_front"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ class AutoResult:
     phase_seconds: dict = field(default_factory=dict)
     config: AutoConfig = field(default_factory=AutoConfig)
     model: object = None
+    rule: str = "description length"
 
 
 def _lies_candidates(X, y, names, symbols, train, val, config: AutoConfig, verbose: int) -> tuple[list, object]:
@@ -245,18 +249,34 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoRes
         log.append({"operators": str(ops), "dropped": len(candidates) - len(kept)})
     if not kept:
         raise RuntimeError("no solver produced a formula that can be evaluated on these rows")
-    table = _table(kept)
+    table, rule = _table(kept)
     chosen = table.index[table["chosen"]][0]
-    return AutoResult(table.loc[chosen, "expression"], table, symbols, log, seconds, config, model)
+    floor, structure = _at_noise_floor(table.loc[chosen, "expression"], X, y, symbols, train, val, config)
+    if not floor:
+        row, rule = choose(table, at_noise_floor=False, n_val=len(val))
+        table["chosen"] = False
+        table.loc[row, "chosen"] = True
+        chosen = row
+    log.append({"choice": rule, "residual_structure": structure})
+    return AutoResult(table.loc[chosen, "expression"], table, symbols, log, seconds, config, model, rule)
+
+
+def _at_noise_floor(expr, X, y, symbols, train, val, config: AutoConfig) -> tuple[bool, float]:
+    """Whether ``expr`` is exact on the held-out rows or leaves no structure in its residuals."""
+    if relative_rmse(expr, symbols, X[val], y[val]) <= config.exact_tolerance:
+        return True, 0.0
+    structured, structure = needs_search(Candidate(expr, ""), X, y, symbols, train, val)
+    return not structured, structure
 
 
 def _best(candidates: list[Candidate]) -> Optional[Candidate]:
     return min(candidates, key=lambda c: c.dl) if candidates else None
 
 
-def _table(candidates: list[Candidate]) -> pd.DataFrame:
+def _table(candidates: list[Candidate]) -> tuple[pd.DataFrame, str]:
     """One row per distinct formula: solver, complexity, description length and R^2 (held-out rows),
-    expression; ``chosen`` marks the choice (:func:`choose`)."""
+    expression; ``pareto`` marks the front (:func:`pareto_front`), ``chosen`` the choice (:func:`choose`).
+    Returns the table and the rule that chose."""
     rows, seen = [], set()
     for c in sorted(candidates, key=lambda c: c.dl):
         c.expression = whole_numbers(c.expression)  # 1.0*x -> x
@@ -267,21 +287,55 @@ def _table(candidates: list[Candidate]) -> pd.DataFrame:
         rows.append({"solver": c.solver, "complexity": expression_complexity(c.expression),
                      "description_length": c.dl, "r2": c.r2, "expression": c.expression})
     table = pd.DataFrame(rows)
+    table["pareto"] = pareto_front(table)
     table["chosen"] = False
-    table.loc[choose(table), "chosen"] = True
-    return table
+    row, rule = choose(table)
+    table.loc[row, "chosen"] = True
+    return table, rule
 
 
-def choose(table: pd.DataFrame) -> int:
-    """The row to answer with: the smallest description length among the formulas that predict the
-    held-out rows better than a constant (R^2 > 0) and are not themselves constants; when no formula
-    does, the constant that predicts them best (the training mean). The description length alone could otherwise pick a constant (cheap to write)
-    over a law, or a formula worse than the mean, on small noisy tables."""
+def pareto_front(table: pd.DataFrame) -> np.ndarray:
+    """``True`` for the rows on the front of held-out R^2 against complexity: the most accurate formula
+    of its complexity, and more accurate than every simpler one."""
+    on = np.zeros(len(table), dtype=bool)
+    best = -np.inf
+    order = table.assign(_r2=table["r2"].fillna(-np.inf)).sort_values(["complexity", "_r2"], ascending=[True, False])
+    for complexity, group in order.groupby("complexity", sort=True):
+        top = group.index[0]
+        if group.loc[top, "_r2"] > best:
+            best = group.loc[top, "_r2"]
+            on[table.index.get_loc(top)] = True
+    return on
+
+
+def choose(table: pd.DataFrame, at_noise_floor: bool = True, n_val: int = 0) -> tuple[int, str]:
+    """The row to answer with, and the rule that chose it.
+
+    * Only formulas that predict the held-out rows better than a constant (R^2 > 0) and are not
+      themselves constants compete; when none does, the constant that predicts them best (the training
+      mean) answers ("no formula beats the mean").
+    * At the noise floor (an exact formula, or residuals without structure): the smallest description
+      length ("description length").
+    * Otherwise no formula reaches the floor and the description length, which trusts its data term,
+      can pick a long formula for a sliver of accuracy or a cheap one that explains little: the
+      one-standard-error rule on the front ("one standard error"): the simplest front formula whose
+      held-out mean squared error is within one standard error (over ``n_val`` rows) of the best's.
+    """
     constant = np.array([not sp.sympify(e).free_symbols for e in table["expression"]])
     r2 = table["r2"].to_numpy(dtype=float)
     useful = (r2 > 0) & ~constant
-    if useful.any():
-        return int(table.loc[table.index[useful], "description_length"].idxmin())
-    # nothing beats the mean: the constant that predicts the held-out rows best (the training mean)
-    pool = table.index[constant] if constant.any() else table.index
-    return int(table.loc[pool, "r2"].idxmax())
+    if not useful.any():
+        pool = table.index[constant] if constant.any() else table.index
+        return int(table.loc[pool, "r2"].idxmax()), "no formula beats the mean"
+    by_dl = int(table.loc[table.index[useful], "description_length"].idxmin())
+    if at_noise_floor or n_val < 2:
+        return by_dl, "description length"
+    front = table[useful & table.get("pareto", pd.Series(True, index=table.index)).to_numpy(dtype=bool)]
+    if front.empty:
+        return by_dl, "description length"
+    # 1 - R^2 is the MSE in units of the held-out variance; its standard error over n rows of squared
+    # errors is about sqrt(2/n) of it (Gaussian residuals)
+    loss = 1.0 - front["r2"].to_numpy(dtype=float)
+    limit = loss.min() * (1.0 + np.sqrt(2.0 / n_val))
+    within = front[loss <= limit]
+    return int(within.sort_values(["complexity", "r2"], ascending=[True, False]).index[0]), "one standard error"

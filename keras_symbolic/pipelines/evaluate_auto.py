@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from functools import partial
 from typing import Optional
 
 
@@ -17,7 +18,7 @@ from keras_symbolic.results.metrics import regression_scores
 from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.transform import MAX_AUTO_FEATURES, DataError, validate_xy
 
-__all__ = ["auto_fit_result", "fit_feynman_auto", "fit_table_auto", "FEYNMAN_ROWS"]
+__all__ = ["auto_fit_result", "front_records", "linear_notes", "plot_front", "fit_feynman_auto", "fit_table_auto", "FEYNMAN_ROWS"]
 
 #: Training rows drawn for a Feynman equation (as LIES's default schedule).
 FEYNMAN_ROWS = 10_000
@@ -39,6 +40,9 @@ def auto_fit_result(result: AutoResult, X_tr, y_tr, X_te=None, y_te=None, *, sec
         wall_seconds=seconds,
         phase_seconds=result.phase_seconds,
         details={"solver": str(chosen["solver"].iloc[0]) if len(chosen) else None,
+                 "choice_rule": result.rule,
+                 "pareto": front_records(result.equations),
+                 "notes": linear_notes(result.equations),
                  "decomposition": result.decomposition},
         seed=int(seed),
         data=data,
@@ -46,7 +50,37 @@ def auto_fit_result(result: AutoResult, X_tr, y_tr, X_te=None, y_te=None, *, sec
         model=result.model,
         predictions=predictions,
         native=result,
+        files={"pareto.png": partial(plot_front, table=result.equations)},
     )
+
+
+def plot_front(path, table) -> None:
+    """``pareto.png`` of a candidate table (:func:`~keras_symbolic.results.plots.pareto_plot`)."""
+    from keras_symbolic.results.plots import pareto_plot
+
+    pareto_plot(path, table["complexity"], table["r2"], table.get("pareto", table["chosen"]), table["chosen"])
+
+
+def front_records(table) -> list[dict]:
+    """The Pareto front of a candidate table as records (complexity, held-out R^2, solver, formula,
+    chosen), simplest first."""
+    front = table[table["pareto"]].sort_values("complexity") if "pareto" in table else table.iloc[:0]
+    return [{"complexity": int(r.complexity), "r2": float(r.r2), "solver": str(r.solver),
+             "expression": str(r.expression), "chosen": bool(r.chosen)} for r in front.itertuples()]
+
+
+def linear_notes(table) -> list[str]:
+    """A note when least squares on the raw columns predicts the held-out rows at least as well as the
+    chosen formula (the user should know a plain linear model is as good)."""
+    linear = table[table["solver"] == "linear"]
+    chosen = table[table["chosen"]]
+    if linear.empty or chosen.empty or chosen["solver"].iloc[0] == "linear":
+        return []
+    r_lin, r_chosen = float(linear["r2"].iloc[0]), float(chosen["r2"].iloc[0])
+    if r_lin >= r_chosen:
+        return [f"linear regression predicts the held-out rows as well as the chosen formula "
+                f"(R^2 {r_lin:.4f} against {r_chosen:.4f}): {linear['expression'].iloc[0]}"]
+    return []
 
 
 def fit_feynman_auto(name: str, seed: int = 0, samples: Optional[int] = None, test_samples: int = 10_000,

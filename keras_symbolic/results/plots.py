@@ -1,5 +1,5 @@
 """Plots of a result folder (matplotlib, PNG): predicted vs true for regression, ROC curves per class
-for classification. SymbolNet's training curves are in :mod:`keras_symbolic.results.training_curves`.
+for classification, the candidates' Pareto front (accuracy against size). SymbolNet's training curves are in :mod:`keras_symbolic.results.training_curves`.
 """
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from keras_symbolic.results.metrics import class_scores
 
-__all__ = ["parity_plot", "roc_plot"]
+__all__ = ["parity_plot", "roc_plot", "pareto_plot"]
 
 #: Points drawn per series at most (a random subset beyond).
 MAX_POINTS = 5000
@@ -58,3 +58,26 @@ def roc_plot(path, classes, y_true: np.ndarray, raw: np.ndarray) -> None:
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", fontsize=7 if len(classes) > 8 else 8)
     fig.savefig(path, dpi=120)
+
+
+def pareto_plot(path, complexity, r2, front, chosen) -> None:
+    """Every candidate's held-out error ``1 - R^2`` (log scale, clipped at 1e-16) against its complexity
+    (nodes), the front as a step line and the chosen formula as a star; ``front`` and ``chosen`` are
+    boolean masks over the candidates."""
+    complexity = np.asarray(complexity, float)
+    loss = np.clip(1.0 - np.asarray(r2, float), 1e-16, None)
+    loss[~np.isfinite(loss)] = np.nan
+    front, chosen = np.asarray(front, bool), np.asarray(chosen, bool)
+    fig = Figure(figsize=(6, 4.2), layout="constrained")
+    ax = fig.subplots()
+    ax.scatter(complexity, loss, s=14, c="0.6", label="candidates")
+    order = np.argsort(complexity[front])
+    ax.step(complexity[front][order], loss[front][order], where="post", color="C0", lw=1.5, marker="o", ms=4,
+            label="Pareto front")
+    ax.scatter(complexity[chosen], loss[chosen], marker="*", s=220, c="C3", zorder=5, label="chosen")
+    ax.set_yscale("log")
+    ax.set_xlabel("complexity (nodes)")
+    ax.set_ylabel("1 - R^2 on held-out rows")
+    ax.legend(fontsize=8)
+    fig.savefig(path, dpi=120)
+

@@ -22,12 +22,16 @@ import os
 import sys
 from typing import Optional, TextIO
 
+import numpy as np
+
 from keras_symbolic.results.fit_result import FitResult
 
 __all__ = ["print_result", "format_score", "PRINT_LIMIT"]
 
 #: Printed formulas longer than this are cut (the full ones are in result.json).
 PRINT_LIMIT = 300
+#: Rows of the Pareto front printed at most (pareto.csv has every candidate).
+FRONT_ROWS = 8
 
 
 def format_score(value, digits: int = 6) -> str:
@@ -101,6 +105,21 @@ def _engine_lines(result: FitResult) -> list[str]:
             splits.append(f"one group {step['group']}")
     if splits:
         lines.append("splits      : " + " > ".join(splits))
+    if result.details.get("choice_rule"):
+        lines.append(f"chosen by   : {result.details['choice_rule']}")
+    front = result.details.get("pareto") or []
+    if front:
+        lines.append("pareto front (held-out rows; * the answer):")
+        lines.append(f"    {'size':>5}  {'R^2':>10}  {'solver':<14} formula")
+        shown = front
+        if len(front) > FRONT_ROWS:  # evenly spread over the front, the answer always among them
+            keep = set(np.linspace(0, len(front) - 1, FRONT_ROWS - 1).round().astype(int))
+            keep |= {k for k, row in enumerate(front) if row["chosen"]}
+            shown = [front[k] for k in sorted(keep)]
+        for row in shown:
+            text = row["expression"] if len(row["expression"]) <= 90 else row["expression"][:87] + "..."
+            mark = "*" if row["chosen"] else " "
+            lines.append(f"  {mark} {row['complexity']:>5}  {format_score(row['r2'], 6):>10}  {row['solver']:<14} {text}")
     return lines
 
 

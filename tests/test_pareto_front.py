@@ -1,0 +1,79 @@
+"""The engine's answer as a Pareto front (issue 19): the front of held-out R^2 against complexity, the
+rule that chooses on it, the estimator's ``predict(X, index=k)``, and the console table and plot."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import sympy as sp
+
+from keras_symbolic.estimators import SymbolicRegressor
+from keras_symbolic.pipelines.auto import choose, pareto_front
+
+x, y = sp.symbols("x y")
+
+
+def _table():
+    return pd.DataFrame({
+        "solver": ["constant", "linear", "basis", "search", "polynomial", "search"],
+        "complexity": [1, 5, 9, 9, 15, 30],
+        "description_length": [40.0, 20.0, 12.0, 14.0, 10.0, 11.0],
+        "r2": [-0.001, 0.60, 0.90, 0.95, 0.949, 0.951],
+        "expression": [sp.Float(2.0), 2 * x + y, x**2 + y, sp.sin(x) + y, x**3 + y**2 + x * y, sp.sin(x) + y + 0.01 * x],
+    })
+
+
+def test_front_keeps_the_most_accurate_formula_of_each_size_that_beats_every_simpler_one():
+    front = pareto_front(_table())
+    assert front.tolist() == [True, True, False, True, False, True]
+
+
+def test_one_standard_error_rule_picks_the_simplest_front_formula_within_the_noise():
+    table = _table()
+    table["pareto"] = pareto_front(table)
+    # at the noise floor: the smallest description length (the degree-3 polynomial here)
+    assert choose(table, at_noise_floor=True, n_val=1000) == (4, "description length")
+    # above it: 0.951 is the best, 0.95 lies within one standard error of it, and is simpler
+    assert choose(table, at_noise_floor=False, n_val=1000) == (3, "one standard error")
+    # with few held-out rows the standard error is wider, but the linear model (0.60) stays outside it
+    assert choose(table, at_noise_floor=False, n_val=10)[0] == 3
+
+
+def _noisy_rows(n=600, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-2, 2, (n, 2))
+    target = X[:, 0] ** 2 + np.sin(3 * X[:, 1]) + 0.3 * rng.standard_normal(n)
+    return X, target
+
+
+def test_estimator_exposes_the_front_and_predicts_with_any_row():
+    X, target = _noisy_rows()
+    est = SymbolicRegressor(decomposition=False, lies=False, time_budget=8, seed=0).fit(X, target,
+                                                                                       feature_names=["a", "b"])
+    eq = est.equations_
+    assert eq["pareto"].any() and eq["chosen"].sum() == 1
+    assert est.choice_rule_ in ("description length", "one standard error")
+    assert {"constant", "linear"} <= set(eq["solver"])
+    chosen = int(eq.index[eq["chosen"]][0])
+    np.testing.assert_allclose(est.predict(X[:20], index=chosen), est.predict(X[:20]))
+    constant = int(eq.index[eq["solver"] == "constant"][0])
+    assert np.ptp(est.predict(X[:20], index=constant)) == 0
+    assert not np.allclose(est.predict(X[:20], index=constant), est.predict(X[:20]))
+
+
+def test_cli_prints_the_front_and_writes_its_plot(tmp_path):
+    X, target = _noisy_rows(300, seed=1)
+    data = tmp_path / "t.csv"
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": target}).to_csv(data, index=False)
+    out = tmp_path / "run"
+    run = subprocess.run([sys.executable, "-m", "keras_symbolic", "fit", str(data), "--target", "y", "--time-budget",
+                          "6", "--out", str(out)], capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "pareto front (held-out rows; * the answer):" in run.stdout
+    assert "chosen by   :" in run.stdout
+    assert (out / "pareto.png").stat().st_size > 1000
+    record = json.loads((out / "result.json").read_text())
+    assert record["pareto"] and any(r["chosen"] for r in record["pareto"]) and record["choice_rule"]
+    assert record["config"]["time_budget"] == 6.0
+    assert "Invalid loss" not in run.stderr and "Epoch" not in run.stdout

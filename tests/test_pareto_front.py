@@ -77,3 +77,15 @@ def test_cli_prints_the_front_and_writes_its_plot(tmp_path):
     assert record["pareto"] and any(r["chosen"] for r in record["pareto"]) and record["choice_rule"]
     assert record["config"]["time_budget"] == 6.0
     assert "Invalid loss" not in run.stderr and "Epoch" not in run.stdout
+
+
+def test_front_records_always_show_the_answer():
+    from keras_symbolic.pipelines.evaluate_auto import front_records
+
+    table = _table()
+    table["pareto"] = pareto_front(table)
+    table["chosen"] = False
+    table.loc[2, "chosen"] = True  # dominated by the search formula of the same size, chosen all the same
+    records = front_records(table)
+    assert [r["complexity"] for r in records] == [1, 5, 9, 9, 30]
+    assert [r["chosen"] for r in records] == [False, False, False, True, False]

@@ -62,8 +62,9 @@ def add_fit_parser(subparsers) -> argparse.ArgumentParser:
                      help="operators a formula may use (--method auto), e.g. '+,-,*,/,sin,exp'; from "
                           "+ - * / ^ square cube sqrt sin cos tan exp log abs tanh atan asin (default: all)")
     fit.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
-                     help="seconds the engine's search may take (--method auto; default 60): turned into a "
-                          "fixed amount of work, so a seed gives the same formula on any machine load")
+                     help="the engine's work in seconds of a 2-core reference machine (--method auto; default 60): "
+                          "the search's evaluations, the surrogate's epochs and LIES's schedule scale with it, fixed "
+                          "before each stage runs, so a seed gives the same formula on any machine load")
     fit.add_argument("--schedule", choices=["reference", "paper"], default="reference",
                      help="ADMM schedule: the authors' code values (default) or the paper's")
     fit.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every phase's epochs (quick runs)")

@@ -44,6 +44,11 @@ from keras_symbolic.symbolic.evaluation import relative_rmse
 __all__ = ["AutoConfig", "AutoResult", "run_auto", "choose", "pareto_front"]
 
 
+#: Default ``time_budget`` in seconds (the scale of every stage's work: the search's evaluations, the
+#: surrogate's epochs, LIES's schedule).
+DEFAULT_TIME_BUDGET = 60.0
+
+
 @dataclass(frozen=True)
 class AutoConfig:
     """Settings of the discovery engine.
@@ -74,11 +79,12 @@ class AutoConfig:
             dropped from the table.
         search: run the open-ended expression search (on the table when no candidate reaches the noise
             floor, and on pieces of the decomposition the catalogue does not solve).
-        time_budget: seconds of open-ended search on the reference machine. Its shares
+        time_budget: the run's work in seconds of the reference machine. The open-ended search's shares
             (``search_share`` for the table, ``piece_search_share`` per piece) are turned into fixed
             evaluation counts before a search starts, so the same seed gives the same formula at any
             load; three times a share is a guard that cuts a search only on a machine that is several
-            times slower (the log then says ``guard_hit``).
+            times slower (the log then says ``guard_hit``). The other stages scale with it too
+            (:attr:`work_scale`): the surrogate's epochs, and LIES's schedule below the default.
         search_share: share of ``time_budget`` for the search on the whole table.
         piece_search_share: share of ``time_budget`` for the search on one piece.
     """
@@ -99,7 +105,7 @@ class AutoConfig:
     lies_epochs_scale: float = 1.0
     operators: str = ""
     search: bool = True
-    time_budget: float = 60.0
+    time_budget: float = DEFAULT_TIME_BUDGET
     search_share: float = 0.5
     piece_search_share: float = 0.1
 
@@ -107,6 +113,17 @@ class AutoConfig:
         parse_operators(self.operators)  # a ValueError naming an unknown operator, before any work
         if not (np.isfinite(self.time_budget) and self.time_budget > 0):
             raise ValueError(f"time_budget must be a positive number of seconds, got {self.time_budget!r}")
+
+    @property
+    def work_scale(self) -> float:
+        """``time_budget`` against the default 60 s: the surrogate's epochs scale with it (at least a
+        fifth, at most three times), LIES's schedule shrinks with a smaller budget (never grows)."""
+        return self.time_budget / DEFAULT_TIME_BUDGET
+
+    @property
+    def surrogate_epoch_budget(self) -> int:
+        return int(np.clip(round(self.surrogate_epochs * self.work_scale), self.surrogate_epochs // 5,
+                           3 * self.surrogate_epochs))
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -131,8 +148,9 @@ def _lies_candidates(X, y, names, symbols, train, val, config: AutoConfig, verbo
     from keras_symbolic.pipelines.lies_config import LIESConfig, LIESSchedule
 
     schedule = LIESSchedule()
-    if config.lies_epochs_scale != 1.0:
-        schedule = schedule.scaled(config.lies_epochs_scale)
+    scale = config.lies_epochs_scale * min(1.0, config.work_scale)
+    if scale != 1.0:
+        schedule = schedule.scaled(scale)
     lies = run_lies(X[train], y[train], replace(LIESConfig(), schedule=schedule, seed=config.seed), names,
                     verbose=max(0, verbose - 1))
     cand = polish(lies.expression.xreplace(dict(zip(lies.variables, symbols))), X, y, symbols, train, val)
@@ -146,6 +164,9 @@ def _log_space_ok(X, y) -> bool:
     return (np.all(y > 0) or np.all(y < 0)) and all(np.all(X[:, i] > 0) or np.all(X[:, i] < 0) for i in range(X.shape[1]))
 
 
+#: Fewest training rows for the LIES stage: its schedule trains a network on ~10 000 rows, and on a few
+#: hundred it spends minutes for no formula (a 442-row table: 256 s).
+LIES_MIN_ROWS = 1000
 #: A search is cut at this many times its share of the time budget (only on a much slower machine).
 GUARD_FACTOR = 3.0
 
@@ -207,7 +228,8 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoRes
     candidates += baseline_candidates(X, y, symbols, train, val, REL_FLOOR)
     seconds["direct"] = time.perf_counter() - t0
     best = _best(candidates)
-    progress.phase_done("direct solvers", f"{len(candidates)} candidates, best {best.expression if best else '-'}; {left()}")
+    lead = _leading(candidates)
+    progress.phase_done("direct solvers", f"{len(candidates)} candidates, best {lead.expression if lead else '-'}; {left()}")
 
     def exact() -> bool:
         return best is not None and relative_rmse(best.expression, symbols, X[val], y[val]) <= config.exact_tolerance
@@ -219,7 +241,11 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoRes
         seconds["decomposition"] = time.perf_counter() - t0
         best = _best(candidates)
     model = None
-    if config.lies and not exact() and _log_space_ok(X, y):
+    if config.lies and not exact() and _log_space_ok(X, y) and len(train) < LIES_MIN_ROWS:
+        log.append({"stage": "lies", "skipped": f"{len(train)} training rows (LIES needs {LIES_MIN_ROWS})"})
+        progress.message(f"lies: skipped, {len(train)} training rows are too few to train its network "
+                         f"(it needs about {LIES_MIN_ROWS})")
+    elif config.lies and not exact() and _log_space_ok(X, y):
         t0 = time.perf_counter()
         found, model = _lies_candidates(X, y, list(names), symbols, train, val, config, verbose)
         candidates += found
@@ -228,7 +254,7 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoRes
         best = _best(candidates)
     if config.search and not exact():
         allowed = [c for c in candidates if ops.allows(c.expression)]
-        run, structure = needs_search(_best(allowed), X, y, symbols, train, val)
+        run, structure = needs_search(_leading(allowed), X, y, symbols, train, val)
         if run:
             t0 = time.perf_counter()
             share = config.search_share * config.time_budget
@@ -271,6 +297,13 @@ def _at_noise_floor(expr, X, y, symbols, train, val, config: AutoConfig) -> tupl
 
 def _best(candidates: list[Candidate]) -> Optional[Candidate]:
     return min(candidates, key=lambda c: c.dl) if candidates else None
+
+
+def _leading(candidates: list[Candidate]) -> Optional[Candidate]:
+    """The candidate :func:`choose` would answer with at the noise floor: the smallest description
+    length among formulas that beat the mean on the held-out rows (else among all)."""
+    useful = [c for c in candidates if c.r2 > 0 and sp.sympify(c.expression).free_symbols]
+    return _best(useful or candidates)
 
 
 def _table(candidates: list[Candidate]) -> tuple[pd.DataFrame, str]:

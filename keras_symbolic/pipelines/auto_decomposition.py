@@ -274,7 +274,7 @@ def decompose(X, y, symbols, train, val, config, log: list, progress) -> list:
     """Fit the surrogate on the training rows, decompose it recursively, and return the reassembled
     candidates with their constants fitted on the raw rows (polished like any candidate)."""
     surrogate = fit_surrogate(X[train], y[train], seed=config.seed, max_seconds=config.surrogate_seconds,
-                              epochs=config.surrogate_epochs)
+                              epochs=config.surrogate_epoch_budget)
     tol = _Tolerances(split=config.split_factor * surrogate.error + config.split_floor,
                       piece=config.piece_factor * surrogate.error + 1e-4, keep=config.keep_per_piece)
     log.append({"surrogate_error": surrogate.error, "surrogate_epochs": surrogate.epochs,

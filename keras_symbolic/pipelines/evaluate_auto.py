@@ -63,8 +63,10 @@ def plot_front(path, table) -> None:
 
 def front_records(table) -> list[dict]:
     """The Pareto front of a candidate table as records (complexity, held-out R^2, solver, formula,
-    chosen), simplest first."""
-    front = table[table["pareto"]].sort_values("complexity") if "pareto" in table else table.iloc[:0]
+    chosen), simplest first; the chosen formula is always among them (the description length can prefer
+    a formula with simpler constants to the most accurate one of the same size)."""
+    keep = (table["pareto"] | table["chosen"]) if "pareto" in table else table["chosen"]
+    front = table[keep].sort_values(["complexity", "r2"], ascending=[True, False])
     return [{"complexity": int(r.complexity), "r2": float(r.r2), "solver": str(r.solver),
              "expression": str(r.expression), "chosen": bool(r.chosen)} for r in front.itertuples()]
 

@@ -6,7 +6,7 @@ each cheap (a second or so) and each returning candidate formulas:
 * ``basis of T(y)``: the same on a transform of the target, ``y**2``, ``sqrt(y)``, ``1/y``, ``log(y)``,
   ``exp(y)``, ``sin(y)`` (where defined on every row and invertible there), inverted afterwards:
   ``y = T^-1(sum_k c_k t_k)``;
-* ``polynomial``: sparse regression over every monomial up to degree five (up to three variables);
+* ``polynomial``: sparse regression over every monomial up to degree five (two or three variables);
 * ``rational``: a ratio of two sparse polynomials of degree two, ``N(x)/D(x)``
   (:mod:`~keras_symbolic.search.rational_regression`), for weighted averages, saturation curves,
   Lorentzians, shared denominators;
@@ -44,7 +44,8 @@ _Y = sp.Symbol("_y")
 MAX_PAIR_VARIABLES = 12
 #: Formulas larger than this (nodes) are not expanded or factorised (work bounded by size).
 MAX_REWRITE_NODES = 300
-#: The polynomial solver: every monomial up to this degree, for up to this many variables.
+#: The polynomial solver: every monomial up to this degree, for two up to this many variables (for one
+#: variable its low-order fits would undercut the one-variable forms on a piece's surrogate values).
 POLYNOMIAL_DEGREE = 5
 MAX_POLYNOMIAL_VARIABLES = 3
 #: Most variables for the rational solver (its search is exhaustive over small subsets).
@@ -216,7 +217,7 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
             for e in _basis(library, t, symbols, train, val, max(2, max_terms - 2), rel_floor):
                 back = sign * sp.sqrt(e) if inverse is None else inverse.xreplace({_Y: e})
                 raw.append((f"basis of {name}", back))
-    if X.shape[1] <= MAX_POLYNOMIAL_VARIABLES:
+    if 2 <= X.shape[1] <= MAX_POLYNOMIAL_VARIABLES:  # one variable: the term library's powers cover it
         poly = polynomial_library(X, symbols, POLYNOMIAL_DEGREE)
         raw += [("polynomial", e) for e in _basis(poly, y, symbols, train, val, max_terms + 2, rel_floor)]
     if X.shape[1] <= MAX_RATIONAL_VARIABLES:

@@ -29,15 +29,19 @@ def test_front_keeps_the_most_accurate_formula_of_each_size_that_beats_every_sim
     assert front.tolist() == [True, True, False, True, False, True]
 
 
-def test_one_standard_error_rule_picks_the_simplest_front_formula_within_the_noise():
+def test_one_standard_error_rule_replaces_a_description_length_pick_that_explains_clearly_less():
     table = _table()
     table["pareto"] = pareto_front(table)
-    # at the noise floor: the smallest description length (the degree-3 polynomial here)
-    assert choose(table, at_noise_floor=True, n_val=1000) == (4, "description length")
-    # above it: 0.951 is the best, 0.95 lies within one standard error of it, and is simpler
-    assert choose(table, at_noise_floor=False, n_val=1000) == (3, "one standard error")
-    # with few held-out rows the standard error is wider, but the linear model (0.60) stays outside it
-    assert choose(table, at_noise_floor=False, n_val=10)[0] == 3
+    # the smallest description length (the degree-3 polynomial, 1 - R^2 = 0.051) is within one standard
+    # error of the best (0.049 over 1000 rows): it stands, exact or not
+    assert choose(table, exact=True, n_val=1000) == (4, "description length")
+    assert choose(table, exact=False, n_val=1000) == (4, "description length")
+    # a cheap formula that explains far less (the linear one, 0.40) is kept only when it is exact
+    table.loc[1, "description_length"] = 5.0
+    assert choose(table, exact=True, n_val=1000) == (1, "description length")
+    # else the simplest front formula within one standard error of the best: 0.95 at size 9
+    assert choose(table, exact=False, n_val=1000) == (3, "one standard error")
+    assert choose(table, exact=False, n_val=10)[0] == 3
 
 
 def _noisy_rows(n=600, seed=0):

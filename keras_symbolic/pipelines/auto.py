@@ -16,9 +16,9 @@ decomposition, LIES for products, and one description-length rule over every can
 4. **The open-ended search** (:mod:`~keras_symbolic.pipelines.auto_search`) when the best formula so
    far leaves structure in its residuals; the training mean and a linear model join every table.
 5. **Selection** (:func:`choose`) over the table and its Pareto front: the smallest description
-   length on the held-out rows (:mod:`~keras_symbolic.search.description_length`) when a formula reaches
-   the noise floor, else the one-standard-error rule on the front; never a constant, nor a formula
-   worse than the mean, when a formula beats the mean.
+   length on the held-out rows (:mod:`~keras_symbolic.search.description_length`) when its formula is
+   exact or as accurate as the best within one standard error, else the one-standard-error rule on the
+   front; never a constant, nor a formula worse than the mean, when a formula beats the mean.
 
 Any signs, zeros and noisy rows are ordinary input: each solver only runs where it is defined.
 """
@@ -275,24 +275,16 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoRes
         log.append({"operators": str(ops), "dropped": len(candidates) - len(kept)})
     if not kept:
         raise RuntimeError("no solver produced a formula that can be evaluated on these rows")
-    table, rule = _table(kept)
+    table, rule = _table(kept, n_val=len(val))
     chosen = table.index[table["chosen"]][0]
-    floor, structure = _at_noise_floor(table.loc[chosen, "expression"], X, y, symbols, train, val, config)
-    if not floor:
-        row, rule = choose(table, at_noise_floor=False, n_val=len(val))
+    exact_answer = relative_rmse(table.loc[chosen, "expression"], symbols, X[val], y[val]) <= config.exact_tolerance
+    if not exact_answer:
+        row, rule = choose(table, exact=False, n_val=len(val))
         table["chosen"] = False
         table.loc[row, "chosen"] = True
         chosen = row
-    log.append({"choice": rule, "residual_structure": structure})
+    log.append({"choice": rule})
     return AutoResult(table.loc[chosen, "expression"], table, symbols, log, seconds, config, model, rule)
-
-
-def _at_noise_floor(expr, X, y, symbols, train, val, config: AutoConfig) -> tuple[bool, float]:
-    """Whether ``expr`` is exact on the held-out rows or leaves no structure in its residuals."""
-    if relative_rmse(expr, symbols, X[val], y[val]) <= config.exact_tolerance:
-        return True, 0.0
-    structured, structure = needs_search(Candidate(expr, ""), X, y, symbols, train, val)
-    return not structured, structure
 
 
 def _best(candidates: list[Candidate]) -> Optional[Candidate]:
@@ -306,7 +298,7 @@ def _leading(candidates: list[Candidate]) -> Optional[Candidate]:
     return _best(useful or candidates)
 
 
-def _table(candidates: list[Candidate]) -> tuple[pd.DataFrame, str]:
+def _table(candidates: list[Candidate], n_val: int = 0) -> tuple[pd.DataFrame, str]:
     """One row per distinct formula: solver, complexity, description length and R^2 (held-out rows),
     expression; ``pareto`` marks the front (:func:`pareto_front`), ``chosen`` the choice (:func:`choose`).
     Returns the table and the rule that chose."""
@@ -322,7 +314,7 @@ def _table(candidates: list[Candidate]) -> tuple[pd.DataFrame, str]:
     table = pd.DataFrame(rows)
     table["pareto"] = pareto_front(table)
     table["chosen"] = False
-    row, rule = choose(table)
+    row, rule = choose(table, exact=True, n_val=n_val)
     table.loc[row, "chosen"] = True
     return table, rule
 
@@ -341,18 +333,22 @@ def pareto_front(table: pd.DataFrame) -> np.ndarray:
     return on
 
 
-def choose(table: pd.DataFrame, at_noise_floor: bool = True, n_val: int = 0) -> tuple[int, str]:
+def choose(table: pd.DataFrame, exact: bool = True, n_val: int = 0) -> tuple[int, str]:
     """The row to answer with, and the rule that chose it.
 
     * Only formulas that predict the held-out rows better than a constant (R^2 > 0) and are not
       themselves constants compete; when none does, the constant that predicts them best (the training
       mean) answers ("no formula beats the mean").
-    * At the noise floor (an exact formula, or residuals without structure): the smallest description
-      length ("description length").
-    * Otherwise no formula reaches the floor and the description length, which trusts its data term,
-      can pick a long formula for a sliver of accuracy or a cheap one that explains little: the
-      one-standard-error rule on the front ("one standard error"): the simplest front formula whose
-      held-out mean squared error is within one standard error (over ``n_val`` rows) of the best's.
+    * The smallest description length ("description length") when its formula is exact, or when its
+      held-out error is within one standard error of the best formula's: the data cannot tell them
+      apart, and the description length then prefers the simpler formula and simpler constants.
+    * Otherwise the description length, which trusts its data term, has picked a formula that explains
+      clearly less than another one (a cheap ``bmi*s5**2`` beside a linear model on a small noisy
+      table): the one-standard-error rule on the front ("one standard error") takes the simplest
+      front formula whose held-out error is within one standard error of the best's.
+
+    The held-out error is ``1 - R^2`` (the mean squared error in units of the held-out variance); its
+    standard error over ``n_val`` rows is about ``sqrt(2 / n_val)`` of it (Gaussian residuals).
     """
     constant = np.array([not sp.sympify(e).free_symbols for e in table["expression"]])
     r2 = table["r2"].to_numpy(dtype=float)
@@ -361,14 +357,14 @@ def choose(table: pd.DataFrame, at_noise_floor: bool = True, n_val: int = 0) -> 
         pool = table.index[constant] if constant.any() else table.index
         return int(table.loc[pool, "r2"].idxmax()), "no formula beats the mean"
     by_dl = int(table.loc[table.index[useful], "description_length"].idxmin())
-    if at_noise_floor or n_val < 2:
+    if exact or n_val < 2:
         return by_dl, "description length"
-    front = table[useful & table.get("pareto", pd.Series(True, index=table.index)).to_numpy(dtype=bool)]
-    if front.empty:
+    loss = pd.Series(1.0 - r2, index=table.index)
+    limit = loss[useful].min() * (1.0 + np.sqrt(2.0 / n_val))
+    if loss[by_dl] <= limit:
         return by_dl, "description length"
-    # 1 - R^2 is the MSE in units of the held-out variance; its standard error over n rows of squared
-    # errors is about sqrt(2/n) of it (Gaussian residuals)
-    loss = 1.0 - front["r2"].to_numpy(dtype=float)
-    limit = loss.min() * (1.0 + np.sqrt(2.0 / n_val))
-    within = front[loss <= limit]
+    on_front = table["pareto"].to_numpy(dtype=bool) if "pareto" in table else np.ones(len(table), bool)
+    within = table[useful & on_front & (loss.to_numpy() <= limit)]
+    if within.empty:  # the best formula is not on the front only when a tie hid it: take it
+        return int(loss[useful].idxmin()), "one standard error"
     return int(within.sort_values(["complexity", "r2"], ascending=[True, False]).index[0]), "one standard error"

@@ -23,6 +23,8 @@ from keras_symbolic.symbolic.evaluation import to_callable
 
 __all__ = ["search_candidates", "baseline_candidates", "needs_search", "raw_search_front"]
 
+#: Below this many training rows the search always runs when nothing is exact.
+SMALL_TABLE = 1000
 #: Independent runs per operator tier.
 RESTARTS = 2
 #: Front members polished per search (ranked by description length before polishing; the most
@@ -105,8 +107,11 @@ def baseline_candidates(X, y, symbols, train, val, rel_floor: float) -> list[Can
 
 
 def needs_search(best: Candidate | None, X, y, symbols, train, val) -> tuple[bool, float]:
-    """``(True, structure)`` when ``best`` leaves structure in its residuals (or there is no best)."""
-    if best is None:
+    """``(True, structure)`` when ``best`` leaves structure in its residuals, when there is no best, or
+    when the table has fewer than :data:`SMALL_TABLE` training rows (a neighbour test has little power
+    there: on 283 rows of 10 columns it found 1 % structure beside a formula that linear regression
+    beats)."""
+    if best is None or len(train) < SMALL_TABLE:
         return True, float("nan")
     with np.errstate(all="ignore"):
         pred = np.broadcast_to(to_callable(best.expression, symbols)(X), y.shape)

@@ -155,3 +155,23 @@ def test_residual_structure_tells_noise_from_a_missed_term():
     assert structure < 0.02 and 0.05 < sigma < 0.2
     missed = np.sin(2 * X[:, 0]) * 0.3 + noise
     assert residual_structure(X, missed, train, val)[0] > 0.3
+
+
+def test_common_factors_of_a_ratio_are_cancelled_before_showing_it():
+    from keras_symbolic.search.direct_solvers import simplest_form
+
+    m = sp.Symbol("m")
+    lorentzian = sp.Float(5034.9) / (sp.Float(5034.9) * (x - m) ** 2 + sp.Float(5034.9))
+    assert simplest_form(lorentzian) == 1 / ((x - m) ** 2 + 1)
+    assert simplest_form(sp.Float(2.0) * x / (sp.Float(4.0) * x + sp.Float(2.0))) == x / (2 * x + 1)
+
+
+def test_polynomial_solver_recovers_a_degree_four_polynomial_of_two_variables():
+    from keras_symbolic.search.direct_solvers import solve_direct
+
+    X, target = _rows(lambda a, b: a**4 - 2 * a**2 * b + b**2 - a * b**3, n=2000, low=-2, high=2)
+    train, val = np.arange(1600), np.arange(1600, 2000)
+    found = solve_direct(X, target, [x, y], train, val)
+    best = min(found, key=lambda c: c.dl)
+    assert best.solver == "polynomial"
+    assert sp.expand(best.expression - (x**4 - 2 * x**2 * y + y**2 - x * y**3)) == 0

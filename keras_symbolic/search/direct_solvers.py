@@ -23,6 +23,7 @@ and scored by its description length on the held-out rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -167,11 +168,25 @@ def normalised_ratio(expr: sp.Expr) -> sp.Expr:
 
 
 def whole_numbers(expr: sp.Expr) -> sp.Expr:
-    """Floats that are whole numbers up to float round-off (``1.0``, ``0.9999999999999999`` that a
-    factorisation of exact floats leaves) as integers: ``1.0*x -> x``."""
-    whole = {f: sp.Integer(round(float(f))) for f in expr.atoms(sp.Float)
-             if abs(float(f)) < 1e15 and abs(float(f) - round(float(f))) <= 1e-12 * max(1.0, abs(float(f)))}
-    return expr.xreplace(whole) if whole else expr
+    """Floats that are exact numbers up to float round-off as those numbers: whole numbers (``1.0``,
+    ``0.9999999999999999`` that a factorisation of exact floats leaves: ``1.0*x -> x``), and simple
+    fractions times a power of pi (``0.318309886183791 -> 1/pi``, left when a rounding moved pi into a
+    neighbouring constant, so ``0.318309886183791*pi*cos(x)`` reads ``cos(x)``)."""
+    exact = {}
+    for f in expr.atoms(sp.Float):
+        x = float(f)
+        if not (0 < abs(x) < 1e15):
+            continue
+        if abs(x - round(x)) <= 1e-12 * max(1.0, abs(x)):
+            exact[f] = sp.Integer(round(x))
+            continue
+        for k in (1, -1, 2, -2):
+            r = x / np.pi**k
+            q = Fraction(r).limit_denominator(12)
+            if abs(r - float(q)) <= 1e-12 * abs(r):
+                exact[f] = sp.Rational(q.numerator, q.denominator) * sp.pi**k
+                break
+    return expr.xreplace(exact) if exact else expr
 
 
 def _basis(library, y, symbols, train, val, max_terms, rel_floor) -> list[sp.Expr]:

@@ -196,7 +196,9 @@ def test_awkward_input(tmp_path, capsys, recwarn, name):
 @pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("name", list(ENGINE_CASES))
 def test_awkward_input_through_the_engine(tmp_path, capsys, recwarn, name):
-    _check_outcome(tmp_path, capsys, recwarn, name, ENGINE_CASES[name], ["--method", "auto", "--quiet"])
+    # a small budget: these cases are about reading the input; the search's reach has tests of its own
+    _check_outcome(tmp_path, capsys, recwarn, name, ENGINE_CASES[name],
+                   ["--method", "auto", "--quiet", "--time-budget", "2"])
 
 
 def test_default_target_is_said(tmp_path, capsys):

@@ -59,7 +59,7 @@ def _check_name(check) -> str:
 def _tiny_engine():
     from keras_symbolic.estimators.symbolic import SymbolicRegressor
 
-    return SymbolicRegressor(decomposition=False, lies=False, max_terms=2)
+    return SymbolicRegressor(decomposition=False, lies=False, max_terms=2, time_budget=2)
 
 
 def _params(estimator):

@@ -66,16 +66,22 @@ def pareto_plot(path, complexity, r2, front, chosen) -> None:
     boolean masks over the candidates."""
     complexity = np.asarray(complexity, float)
     loss = np.clip(1.0 - np.asarray(r2, float), 1e-16, None)
-    loss[~np.isfinite(loss)] = np.nan
-    front, chosen = np.asarray(front, bool), np.asarray(chosen, bool)
+    ok = np.isfinite(loss)  # a constant target gives no R^2
+    complexity, loss = complexity[ok], loss[ok]
+    front, chosen = np.asarray(front, bool)[ok], np.asarray(chosen, bool)[ok]
     fig = Figure(figsize=(6, 4.2), layout="constrained")
     ax = fig.subplots()
+    if not ok.any():
+        ax.text(0.5, 0.5, "no finite held-out R^2 (a constant target?)", ha="center", va="center")
+        fig.savefig(path, dpi=120)
+        return
     ax.scatter(complexity, loss, s=14, c="0.6", label="candidates")
     order = np.argsort(complexity[front])
     ax.step(complexity[front][order], loss[front][order], where="post", color="C0", lw=1.5, marker="o", ms=4,
             label="Pareto front")
     ax.scatter(complexity[chosen], loss[chosen], marker="*", s=220, c="C3", zorder=5, label="chosen")
     ax.set_yscale("log")
+    ax.set_ylim(loss.min() / 3, max(loss.max() * 3, loss.min() * 10))  # a range even when all are equal
     ax.set_xlabel("complexity (nodes)")
     ax.set_ylabel("1 - R^2 on held-out rows")
     ax.legend(fontsize=8)

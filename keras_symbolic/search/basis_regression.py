@@ -109,9 +109,14 @@ def polynomial_library(X, symbols, degree: int) -> TermLibrary:
 
     X = np.asarray(X, dtype=np.float64)
     powers = PolynomialFeatures(degree=degree, include_bias=False).fit(X[:1]).powers_
-    exprs = [sp.Mul(*[s**int(k) for s, k in zip(symbols, row)]) for row in powers]
-    values = np.column_stack([np.prod(X ** row[None, :], axis=1) for row in powers])
-    return TermLibrary(exprs, values)
+    exprs, columns = [], []
+    with np.errstate(all="ignore"):
+        for row in powers:
+            v = np.prod(X ** row[None, :], axis=1)
+            if np.all(np.isfinite(v)) and np.max(np.abs(v)) < MAX_ABS and np.ptp(v) > 0:  # as build_library
+                exprs.append(sp.Mul(*[s**int(k) for s, k in zip(symbols, row)]))
+                columns.append(v)
+    return TermLibrary(exprs, np.column_stack(columns) if columns else np.zeros((len(X), 0)))
 
 
 def _lstsq(A: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
@@ -165,7 +170,8 @@ class NormalEquations:
             den = 1.0 - np.einsum("kj,jk->k", B, W[:, 1:])
         else:
             sse, num, den = self.yy, self.c**2, np.ones(len(self.c))
-        red = np.where(self.usable & (den > 1e-10), num / np.maximum(den, 1e-300), 0.0)
+        with np.errstate(over="ignore", invalid="ignore"):  # huge columns of a wide-range table
+            red = np.where(self.usable & (den > 1e-10), num / np.maximum(den, 1e-300), 0.0)
         red[chosen] = 0.0
         return sse, red
 

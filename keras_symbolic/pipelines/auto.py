@@ -227,8 +227,12 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoRes
     candidates = solve_direct(X, y, symbols, train, val, max_terms=config.max_terms)
     candidates += baseline_candidates(X, y, symbols, train, val, REL_FLOOR)
     seconds["direct"] = time.perf_counter() - t0
-    best = _best(candidates)
-    lead = _leading(candidates)
+
+    def allowed(found: list[Candidate]) -> list[Candidate]:  # what --operators lets the answer use
+        return [c for c in found if ops.allows(c.expression)]
+
+    best = _best(allowed(candidates))
+    lead = _leading(allowed(candidates))
     progress.phase_done("direct solvers", f"{len(candidates)} candidates, best {lead.expression if lead else '-'}; {left()}")
 
     def exact() -> bool:
@@ -239,7 +243,7 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoRes
         found = decompose(X, y, symbols, train, val, config, log, progress)
         candidates += found
         seconds["decomposition"] = time.perf_counter() - t0
-        best = _best(candidates)
+        best = _best(allowed(candidates))
     model = None
     if config.lies and not exact() and _log_space_ok(X, y) and len(train) < LIES_MIN_ROWS:
         log.append({"stage": "lies", "skipped": f"{len(train)} training rows (LIES needs {LIES_MIN_ROWS})"})
@@ -251,10 +255,9 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoRes
         candidates += found
         seconds["lies"] = time.perf_counter() - t0
         progress.phase_done("lies", f"{', '.join(str(c.expression) for c in found) or 'no formula'}; {left()}")
-        best = _best(candidates)
+        best = _best(allowed(candidates))
     if config.search and not exact():
-        allowed = [c for c in candidates if ops.allows(c.expression)]
-        run, structure = needs_search(_leading(allowed), X, y, symbols, train, val)
+        run, structure = needs_search(_leading(allowed(candidates)), X, y, symbols, train, val)
         if run:
             t0 = time.perf_counter()
             share = config.search_share * config.time_budget
@@ -270,7 +273,7 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoRes
             log.append({"stage": "search", "skipped": f"residuals hold no structure (R^2 {structure:.3f})"})
             progress.message(f"search: skipped, the best formula's residuals look like noise "
                              f"(neighbours explain {max(structure, 0):.1%} of them)")
-    kept = [c for c in candidates if ops.allows(c.expression)]
+    kept = allowed(candidates)
     if len(kept) < len(candidates):
         log.append({"operators": str(ops), "dropped": len(candidates) - len(kept)})
     if not kept:

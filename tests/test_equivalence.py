@@ -208,3 +208,14 @@ def test_feynman_rescaled_truths(name):
     assert not is_symbolic_solution(bad, eq), bad
     assert is_symbolic_solution(eq.formula, eq)  # itself
     assert is_symbolic_solution(f"7.25*({eq.formula})", eq, rule="srbench")
+
+
+def test_ranges_give_variables_their_sign():
+    """A positive range makes a variable positive (``log(K/n) = log(K) - log(n)``); a range that
+    reaches zero or below keeps it merely real (``sqrt(x**2)`` is not ``x`` there)."""
+    r, n, K, x = sp.symbols("r n K x")
+    box = {"r": (0.5, 2), "n": (1, 10), "K": (5, 20)}
+    assert check_symbolic_solution(n * r * (sp.log(K) - sp.log(n)), "r*n*log(K/n)", box, rule="srbench",
+                                   timeout=10).is_solution
+    assert not check_symbolic_solution(x, "sqrt(x**2)", {"x": (-2, 2)}, rule="srbench", timeout=10).is_solution
+    assert check_symbolic_solution(x, "sqrt(x**2)", {"x": (1, 2)}, rule="srbench", timeout=10).is_solution

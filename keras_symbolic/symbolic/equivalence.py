@@ -127,7 +127,6 @@ def _truth_and_context(truth, variables):
     if isinstance(variables, Mapping):
         for key, bounds in variables.items():
             name = key.name if isinstance(key, sp.Symbol) else str(key)
-            declared[name] = key if isinstance(key, sp.Symbol) else sp.Symbol(name, positive=True)
             try:
                 low, high = (float(b) for b in bounds)
             except (TypeError, ValueError):
@@ -135,6 +134,10 @@ def _truth_and_context(truth, variables):
             if not (math.isfinite(low) and math.isfinite(high) and low <= high):
                 raise ValueError(f"range of {name!r} must be finite with low <= high, got {bounds!r}")
             ranges[name] = (low, high)
+            # what the range says of the variable: log(K/n) = log(K) - log(n) needs K, n > 0, and a
+            # range that reaches zero or below must not let sqrt(x**2) become x
+            declared[name] = key if isinstance(key, sp.Symbol) else sp.Symbol(name, **(
+                {"positive": True} if low > 0 else {"real": True}))
     elif variables is not None:
         if isinstance(variables, (str, sp.Basic)):
             raise TypeError("variables must be a sequence of names/Symbols or a name -> (low, high) mapping")

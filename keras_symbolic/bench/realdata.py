@@ -112,11 +112,14 @@ def run_fold(name: str, method: str, fold: int, *, folds: int = 5, seed: int = 0
     symbols = [sp.Symbol(f"x{i}") for i in range(len(names))]
     start = time.perf_counter()
     if method == "auto":
-        from keras_symbolic.estimators import SymbolicRegressor
+        from keras_symbolic.pipelines.auto import AutoConfig, run_auto
+        from keras_symbolic.symbolic.names import safe_names
 
-        est = SymbolicRegressor(seed=seed, time_budget=budget).fit(X[train], y[train], feature_names=names)
-        out = _formula_record(est.expression_, est.variables_, X[test], y[test])
-        out["choice_rule"] = est.choice_rule_
+        safe = list(safe_names(names).safe)  # column names that read back as symbols ("Air.Flow")
+        result = run_auto(X[train], y[train], safe, AutoConfig(seed=seed, time_budget=budget), verbose=0)
+        out = _formula_record(result.expression, result.variables, X[test], y[test])
+        out["expression"] = str(result.expression.xreplace({sp.Symbol(a): sp.Symbol(b) for a, b in zip(safe, names)}))
+        out["choice_rule"] = result.rule
     elif method == "linear":
         from sklearn.linear_model import LinearRegression
 

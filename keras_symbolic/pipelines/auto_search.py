@@ -1,5 +1,6 @@
 """The discovery engine's open-ended stages: the expression search on a table (or on a piece of one),
-the baselines every answer is measured against, and the operator filter.
+its trigger, and the baselines every answer is measured against (the operator filter is the engine's,
+:func:`keras_symbolic.pipelines.auto.run_auto`).
 
 * :func:`search_candidates`: :func:`~keras_symbolic.search.expression_search.search_expressions` on the
   training rows with a fixed evaluation budget (a share of the user's time budget turned into
@@ -8,7 +9,8 @@ the baselines every answer is measured against, and the operator filter.
 * :func:`baseline_candidates`: the training mean (``"constant"``) and ordinary least squares on the raw
   columns (``"linear"``, scikit-learn), so the table always says what a formula gains over them.
 * :func:`needs_search`: whether the best candidate so far leaves structure in its residuals
-  (:func:`~keras_symbolic.search.lack_of_fit.residual_structure`), i.e. is above the noise floor.
+  (:func:`~keras_symbolic.search.lack_of_fit.residual_structure`), i.e. is above the noise floor; on
+  tables of fewer than :data:`SMALL_TABLE` training rows always (the test has little power there).
 """
 from __future__ import annotations
 

@@ -65,11 +65,16 @@ class FormulaRegressor(RegressorMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """Evaluate the chosen formula on ``X``: shape ``(n_samples,)``."""
-        X = self._check_X(X)
         if getattr(self, "_predict_fn", None) is None:
+            check_is_fitted(self, "expression_")
             self._predict_fn = to_callable(self.expression_, self.variables_)
+        return self._evaluate(self._predict_fn, X)
+
+    def _evaluate(self, fn, X) -> np.ndarray:
+        """``fn`` (a compiled formula of ``variables_``) on the checked ``X``: shape ``(n_samples,)``."""
+        X = self._check_X(X)
         with np.errstate(all="ignore"):
-            return np.broadcast_to(np.asarray(self._predict_fn(X), dtype=np.float64), (len(X),)).copy()
+            return np.broadcast_to(np.asarray(fn(X), dtype=np.float64), (len(X),)).copy()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -105,10 +105,7 @@ class SymbolicRegressor(FormulaRegressor):
         ``index`` of ``equations_`` (e.g. another point of the Pareto front, ``equations_["pareto"]``)."""
         if index is None:
             return super().predict(X)
-        expr = self.sympy(index)
-        X = self._check_X(X)
-        with np.errstate(all="ignore"):
-            return np.broadcast_to(np.asarray(to_callable(expr, self.variables_)(X), dtype=np.float64), (len(X),)).copy()
+        return self._evaluate(to_callable(self.sympy(index), self.variables_), X)
 
     def sympy(self, index: int | None = None) -> sp.Expr:
         """The chosen formula, or candidate ``index`` of ``equations_``."""

@@ -167,8 +167,6 @@ def _log_space_ok(X, y) -> bool:
 #: Fewest training rows for the LIES stage: its schedule trains a network on ~10 000 rows, and on a few
 #: hundred it spends minutes for no formula (a 442-row table: 256 s).
 LIES_MIN_ROWS = 1000
-#: A search is cut at this many times its share of the time budget (only on a much slower machine).
-GUARD_FACTOR = 3.0
 
 #: A column (or the target) whose largest magnitude is beyond ``10**±DECIMAL_LIMIT`` is divided by a
 #: power of ten before the solvers see it (values near 1e150 would overflow their squares).
@@ -262,8 +260,7 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoRes
             t0 = time.perf_counter()
             share = config.search_share * config.time_budget
             found, entry = search_candidates(X, y, symbols, train, val, operators=ops, seed=config.seed,
-                                             seconds=share, wall_guard=GUARD_FACTOR * share, rel_floor=REL_FLOOR,
-                                             progress=progress)
+                                             seconds=share, rel_floor=REL_FLOOR, progress=progress)
             entry["residual_structure"] = structure
             log.append(entry)
             candidates += found
@@ -278,14 +275,11 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoRes
         log.append({"operators": str(ops), "dropped": len(candidates) - len(kept)})
     if not kept:
         raise RuntimeError("no solver produced a formula that can be evaluated on these rows")
-    table, rule = _table(kept, n_val=len(val))
-    chosen = table.index[table["chosen"]][0]
-    exact_answer = relative_rmse(table.loc[chosen, "expression"], symbols, X[val], y[val]) <= config.exact_tolerance
-    if not exact_answer:
-        row, rule = choose(table, exact=False, n_val=len(val))
-        table["chosen"] = False
-        table.loc[row, "chosen"] = True
-        chosen = row
+    table = _table(kept)
+    chosen, rule = choose(table, exact=True, n_val=len(val))  # the description length's pick
+    if relative_rmse(table.loc[chosen, "expression"], symbols, X[val], y[val]) > config.exact_tolerance:
+        chosen, rule = choose(table, exact=False, n_val=len(val))
+    table["chosen"] = table.index == chosen
     log.append({"choice": rule})
     return AutoResult(table.loc[chosen, "expression"], table, symbols, log, seconds, config, model, rule)
 
@@ -301,10 +295,9 @@ def _leading(candidates: list[Candidate]) -> Optional[Candidate]:
     return _best(useful or candidates)
 
 
-def _table(candidates: list[Candidate], n_val: int = 0) -> tuple[pd.DataFrame, str]:
+def _table(candidates: list[Candidate]) -> pd.DataFrame:
     """One row per distinct formula: solver, complexity, description length and R^2 (held-out rows),
-    expression; ``pareto`` marks the front (:func:`pareto_front`), ``chosen`` the choice (:func:`choose`).
-    Returns the table and the rule that chose."""
+    expression; ``pareto`` marks the front (:func:`pareto_front`)."""
     rows, seen = [], set()
     for c in sorted(candidates, key=lambda c: c.dl):
         c.expression = whole_numbers(c.expression)  # 1.0*x -> x
@@ -316,10 +309,7 @@ def _table(candidates: list[Candidate], n_val: int = 0) -> tuple[pd.DataFrame, s
                      "description_length": c.dl, "r2": c.r2, "expression": c.expression})
     table = pd.DataFrame(rows)
     table["pareto"] = pareto_front(table)
-    table["chosen"] = False
-    row, rule = choose(table, exact=True, n_val=n_val)
-    table.loc[row, "chosen"] = True
-    return table, rule
+    return table
 
 
 def pareto_front(table: pd.DataFrame) -> np.ndarray:

@@ -236,8 +236,7 @@ def _search_piece(Z, values, syms, train, val, depth, tol, config, log, progress
         return []
     share = config.piece_search_share * config.time_budget
     found, entry = search_candidates(Z, values, syms, train, val, operators=parse_operators(config.operators),
-                                     seed=config.seed + depth, seconds=share, wall_guard=3 * share,
-                                     rel_floor=tol.piece, label="search")
+                                     seed=config.seed + depth, seconds=share, rel_floor=tol.piece, label="search")
     good = [c for c in found if relative_rmse(c.expression, syms, Z[val], values[val]) <= tol.piece]
     ranked = sorted(good, key=lambda c: _piece_dl(c.expression, syms, Z[val], values[val], tol.piece))
     entry.update({"depth": depth, "variables": [str(s) for s in syms],

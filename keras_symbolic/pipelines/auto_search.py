@@ -25,6 +25,8 @@ from keras_symbolic.symbolic.evaluation import to_callable
 
 __all__ = ["search_candidates", "baseline_candidates", "needs_search", "raw_search_front"]
 
+#: A search is cut at this many times its share of the time budget (only on a much slower machine).
+GUARD_FACTOR = 3.0
 #: Below this many training rows the search always runs when nothing is exact.
 SMALL_TABLE = 1000
 #: Independent runs per operator tier.
@@ -69,12 +71,13 @@ def _promising(front, X, y, symbols, keep: int, rel_floor: float) -> list:
     return chosen
 
 
-def search_candidates(X, y, symbols, train, val, *, operators, seed: int, seconds: float, wall_guard: float,
+def search_candidates(X, y, symbols, train, val, *, operators, seed: int, seconds: float,
                       rel_floor: float, progress=None, label: str = "search") -> tuple[list[Candidate], dict]:
-    """Search the training rows, polish the most promising front members, score them on ``val``.
-    Returns the candidates and a log entry (evaluations, generations, seconds, whether the guard cut it)."""
+    """Search the training rows with the work ``seconds`` buys (cut at :data:`GUARD_FACTOR` times them
+    of wall clock), polish the most promising front members, score them on ``val``. Returns the
+    candidates and a log entry (evaluations, generations, seconds, whether the guard cut it)."""
     outcome = raw_search_front(X[train], y[train], symbols, operators=operators, seed=seed, seconds=seconds,
-                               wall_guard=wall_guard)
+                               wall_guard=GUARD_FACTOR * seconds)
     out = []
     for expr in _promising(outcome.expressions, X[val], y[val], symbols, POLISH_TOP, rel_floor):
         cand = polish(expr, X, y, symbols, train, val, rel_floor=rel_floor)

@@ -81,3 +81,39 @@ def test_a_table_in_one_group_is_solved_through_it():
     chosen = result.equations[result.equations["chosen"]]
     assert chosen["solver"].iloc[0].startswith("group")
     assert "one monomial group" in [step.get("test") for step in result.decomposition]
+
+
+def _noisy(values, level, seed=1):
+    rms = np.sqrt(np.mean(values**2))
+    return values + np.random.default_rng(seed).normal(0.0, level * rms, values.shape)
+
+
+# An exponential decay in one group: many rows of small |y|, so noise flips some of their signs and
+# dominates their logarithms (the reason the unweighted test refused every noisy table).
+_DECAY = lambda X: X[:, 0] * np.exp(-X[:, 1] * X[:, 2] / X[:, 3])  # noqa: E731
+
+
+@pytest.mark.parametrize("level", [0.01, 0.1])
+def test_noisy_rows_of_one_group_are_still_found(level):
+    y = _noisy(_DECAY(X), level)
+    group = monomial_group(_DECAY, X, y, noise=level)
+    assert group is not None
+    assert np.allclose(np.abs([float(q) for q in group.inner]), [0, 1, 1, 1])
+    assert [1.0, 0.0, 0.0, 0.0] in [[float(q) for q in b] for b in group.outers]
+    assert 0.5 < group.confidence <= 1.0
+
+
+@pytest.mark.parametrize("level", [0.01, 0.1])
+def test_noisy_rows_without_one_group_are_still_refused(level):
+    f = lambda X: np.exp(-X[:, 0] / X[:, 1]) + X[:, 2] / X[:, 3]  # noqa: E731  two groups, a sum
+    assert monomial_group(f, X, _noisy(f(X), level), noise=level) is None
+
+
+def test_sign_flips_beyond_the_noise_are_refused():
+    """A row of the minority sign that noise cannot explain (|y| far above the noise) refuses the
+    table; with no noise level every such row does, as before."""
+    y = _noisy(_DECAY(X), 0.01)
+    assert np.any(y < 0)
+    assert monomial_group(_DECAY, X, y) is None  # noise=0: any flipped row refuses
+    y[0] = -np.max(np.abs(y))
+    assert monomial_group(_DECAY, X, y, noise=0.01) is None

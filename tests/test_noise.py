@@ -116,6 +116,21 @@ def test_bench_dry_run_at_noise_lists_new_keys(tmp_path, capsys):
     assert "noise 0.1" in out and "/noise=0.1" in out
 
 
+def test_bench_runs_several_levels_one_after_the_other(tmp_path, capsys):
+    """``--noise 0,0.001,0.01,0.1``: every run of a level before the next level's, keys apart."""
+    from keras_symbolic.bench.feynman import FeynmanBench, feynman_tasks
+
+    tasks = feynman_tasks(FeynmanBench(equations=["I.12.1", "I.14.3"], methods=["auto"], noise=(0, 0.001, 0.01, 0.1)))
+    assert [t.spec["noise"] for t in tasks] == [0, 0, 0.001, 0.001, 0.01, 0.01, 0.1, 0.1]
+    assert len({t.key for t in tasks}) == 8
+    assert main(["bench", "feynman", "--subset", "I.12.1", "--method", "auto", "--trials", "1", "--noise",
+                 "0,0.001,0.01,0.1", "--dry-run", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "4 runs" in out and "x 4 noise levels" in out and "noise 0, 0.001, 0.01, 0.1" in out and "/noise=0.1" in out
+    assert main(["bench", "feynman", "--subset", "I.12.1", "--noise", "0,x", "--dry-run", "--out", str(tmp_path)]) == 2
+    assert "--noise must be a finite number >= 0" in capsys.readouterr().err
+
+
 # ---------------------------------------------------------------------------------------------- SRBench's rates
 def test_srbench_paper_rates_by_noise():
     frame = srbench_rates_by_noise()
@@ -158,5 +173,6 @@ def test_summary_side_by_side_with_srbench_by_noise_level(tmp_path):
     text = files["summary.md"].read_text()
     assert "## Side by side with SRBench at each noise level" in text
     assert "Feynman and Strogatz problems together" in text
-    assert "| lies | AI Feynman (2 equations) | 100.0 ± 0.0 (paper rule 100.0 ± 0.0) | 50.0 ± 0.0 (paper rule 50.0 ± 0.0) |" in text
+    assert ("| lies | AI Feynman (2 equations) | 100.0 ± 0.0 (paper rule 100.0 ± 0.0; R² > 0.999 100.0 %, median size 3.0) "
+            "| 50.0 ± 0.0 (paper rule 50.0 ± 0.0; R² > 0.999 100.0 %, median size 3.0) |") in text
     assert "| AIFeynman (SRBench paper) | feynman+strogatz (130) | 52.6 | 12.6 | read |" in text

@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+import pytest
 import sympy as sp
 
 from keras_symbolic.estimators import SymbolicRegressor
@@ -74,7 +75,7 @@ def test_cli_prints_the_front_and_writes_its_plot(tmp_path):
     run = subprocess.run([sys.executable, "-m", "keras_symbolic", "fit", str(data), "--target", "y", "--time-budget",
                           "6", "--out", str(out)], capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-2000:]
-    assert "pareto front (held-out rows; * the answer):" in run.stdout
+    assert "pareto front (R^2 on 5-fold cross-validation; * the answer):" in run.stdout  # 240 rows: 5-fold
     assert "chosen by   :" in run.stdout
     assert (out / "pareto.png").stat().st_size > 1000
     record = json.loads((out / "result.json").read_text())
@@ -93,3 +94,49 @@ def test_front_records_always_show_the_answer():
     records = front_records(table)
     assert [r["complexity"] for r in records] == [1, 5, 9, 9, 30]
     assert [r["chosen"] for r in records] == [False, False, False, True, False]
+
+
+def test_small_tables_are_judged_by_cross_validation():
+    """Below 2000 rows every formula is judged out of fold: 5-fold, and leave-one-out below 30 rows;
+    a formula with as many constants as a fold has rows cannot be judged and never wins."""
+    from keras_symbolic.pipelines.auto_validation import cross_validated, validation_scheme
+
+    assert validation_scheme(5000) is None and validation_scheme(442) == "5-fold"
+    assert validation_scheme(6) == "leave-one-out"
+    a = sp.Symbol("a")
+    X = np.array([[0.387], [0.723], [1.0], [1.524], [5.203], [9.537]])  # Kepler's six planets
+    y = np.array([0.241, 0.615, 1.0, 1.881, 11.862, 29.457])
+    table = pd.DataFrame({"expression": [sp.Float(1.0) * a**sp.Rational(3, 2), a**sp.Rational(3, 2),
+                                         sum(sp.Float(0.1 * k) * a**k for k in range(6)), sp.Float(7.5)],
+                          "r2": [1.0] * 4, "description_length": [0.0] * 4})
+    judged = cross_validated(table, X, y, [a])
+    assert judged["r2"][0] > 0.999 and judged["r2"][1] > 0.999
+    assert judged["r2"][2] == -np.inf  # six constants, five rows per fold
+    assert judged["r2"][3] < 0  # the mean predicts a left-out planet worse than the mean of all
+    assert abs(float(judged["expression"][0].coeff(a ** sp.Rational(3, 2))) - 1) < 0.01  # refitted on all rows
+
+
+@pytest.mark.backend
+def test_six_rows_are_accepted_and_say_so(capsys):
+    X = np.array([[0.387], [0.723], [1.0], [1.524], [5.203], [9.537]])
+    y = np.array([0.241, 0.615, 1.0, 1.881, 11.862, 29.457])
+    est = SymbolicRegressor(time_budget=2, verbose=1).fit(X, y, feature_names=["a"])
+    assert est.validation_ == "leave-one-out"
+    assert "only 6 rows: every formula is judged by leave-one-out" in capsys.readouterr().err
+    assert np.allclose(est.predict(X), y, rtol=0.02)
+    with pytest.raises(ValueError, match="at least 6"):
+        SymbolicRegressor(time_budget=2).fit(X[:5], y[:5])
+
+
+def test_a_table_too_small_for_a_test_split_keeps_every_row(tmp_path, capsys):
+    from keras_symbolic.cli import main
+
+    x = np.arange(1.0, 13.0)
+    data = tmp_path / "small.csv"
+    pd.DataFrame({"x": x, "y": 2.5 * x**2 + np.random.default_rng(0).normal(0, 0.5, 12)}).to_csv(data, index=False)
+    assert main(["fit", str(data), "--time-budget", "2", "--out", str(tmp_path / "o")]) == 0
+    captured = capsys.readouterr()
+    assert "only 12 rows: none held out for a test R^2" in captured.out + captured.err
+    record = json.loads((tmp_path / "o" / "result.json").read_text())
+    assert record["validation"] == "leave-one-out" and record["r2_test"] is None
+    assert sp.simplify(sp.sympify(record["expression"]) - sp.Rational(5, 2) * sp.Symbol("x") ** 2) == 0

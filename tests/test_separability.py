@@ -97,3 +97,26 @@ def test_all_splits_gives_each_kind_and_the_square_splits_only_where_it_holds():
     assert violation < 1e-12 and set(group) in ({0}, {0, 3}, {0, 1, 2}, {1, 2}, {3}, {1, 2, 3})
     assert all_splits(square(lacks), X, range(4), offset=False)["add"][1] > 1e-2
 
+
+
+@pytest.mark.backend
+@pytest.mark.parametrize("level", [0.01, 0.1])
+def test_on_noisy_rows_the_threshold_follows_the_surrogate_error(level):
+    """On noisy rows the tests judge a surrogate fitted to them, and a split holds below
+    ``split_factor * error + split_floor``, ``error`` the surrogate's error less the estimated noise
+    (the engine's threshold): at 1 % and 10 % noise a sum splits under it and a product does not."""
+    from keras_symbolic.models.surrogate import fit_surrogate
+    from keras_symbolic.pipelines.auto import AutoConfig
+    from keras_symbolic.pipelines.auto_decomposition import tolerances
+    from keras_symbolic.search.noise_floor import noise_floor
+
+    config = AutoConfig()
+    rng = np.random.default_rng(4)
+    for f, separable in ((f_sum, True), (f_product, False)):
+        clean = f(X)
+        y = clean + rng.normal(0, level * np.sqrt(np.mean(clean**2)), len(clean))
+        surrogate = fit_surrogate(X, y, seed=0, epochs=150)
+        noise = noise_floor(X, y) / np.sqrt(np.mean(y**2))
+        threshold = tolerances(config, surrogate.error, noise).split
+        _, violation, _ = best_split(surrogate, X, range(4), "add")
+        assert (violation <= threshold) == separable, (f.__name__, violation, threshold)

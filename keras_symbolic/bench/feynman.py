@@ -29,6 +29,7 @@ drawn from a third stream of the seed, so the clean rows are those of a noise-0 
 sees the same noisy rows; the test R^2 and the symbolic check use clean rows. The level is in every
 record (``noise``) and, above 0, in the run's key (``.../noise=0.01``): sweeps at several levels share
 one results folder without colliding, and noise-0 keys are those of runs made before the option.
+``--noise 0,0.001,0.01,0.1`` runs SRBench's four levels in one sweep, one level after the other.
 """
 from __future__ import annotations
 
@@ -236,7 +237,8 @@ class FeynmanBench:
         deadline: per-run wall-clock limit (seconds) enforced by the runner.
         solution_timeout: SymPy seconds per symbolic-solution check (as in ``fit_feynman``).
         noise: SRBench's target noise level on the training rows (``>= 0``; 0.001, 0.01 and 0.1 in
-            SRBench's paper); see the module docstring.
+            SRBench's paper), or a sequence of levels: the sweep then runs one level after the other
+            (every run of a level before the next level's); see the module docstring.
         network_cache: folder where LIES runs store their trained networks (``run_lies``'s
             ``network_cache``), so runs that differ only after training (the rounding, coefficient
             fit and gradient pruning ablations) reuse the full run's network; ``None``: no cache. With
@@ -259,13 +261,23 @@ class FeynmanBench:
     deadline: Optional[float] = None
     solution_timeout: float = 10.0
     network_cache: Optional[str] = None
-    noise: float = 0.0
+    noise: float | Sequence[float] = 0.0
+
+    @property
+    def noise_levels(self) -> tuple:
+        """The noise levels of the sweep, in the order given, each once."""
+        levels = self.noise if isinstance(self.noise, (list, tuple)) else (self.noise,)
+        return tuple(dict.fromkeys(float(v) for v in levels))
 
     def validate(self) -> None:
         """Raise ``ValueError`` (one readable line) for an impossible setting."""
         from keras_symbolic.datasets.noise import check_noise_level
 
-        check_noise_level(self.noise)
+        levels = self.noise if isinstance(self.noise, (list, tuple)) else (self.noise,)
+        if not levels:
+            raise ValueError("noise: give at least one level")
+        for level in levels:
+            check_noise_level(level)
         unknown = sorted(set(self.methods) - set(METHODS))
         if unknown or not self.methods:
             raise ValueError(f"unknown method(s) {unknown or '(none given)'}; choose from {', '.join(METHODS)}")
@@ -296,14 +308,14 @@ class FeynmanBench:
 
 
 def feynman_tasks(bench: FeynmanBench) -> list[Task]:
-    """The sweep's tasks, trial-major (every equation's trial 0 first, so that an early look at the
-    results covers all equations), then equation (table order), method, ablation. Within a trial,
+    """The sweep's tasks, noise-level-major (a level's runs all come before the next level's), then
+    trial (every equation's trial 0 first, so that an early look at the results covers all
+    equations), then equation (table order), method, ablation. Within a trial,
     ablations that change only post-training steps come after all the others, so that with a
     network cache they find the full run's trained network already stored."""
     bench.validate()
     samples = bench.n_samples()
     budget = peer_time_budget(bench.deadline, bench.solution_timeout)
-    noise = float(bench.noise)
     late = {a for a in bench.ablations if "lies" in bench.methods and _post_training_only(bench, a)}
 
     def ablations_of(method: str, late_group: bool) -> list[str]:
@@ -312,7 +324,7 @@ def feynman_tasks(bench: FeynmanBench) -> list[Task]:
         return [a for a in bench.ablations if (a in late) == late_group]
 
     tasks = []
-    for trial, late_group in itertools.product(range(bench.trials), (False, True)):
+    for noise, trial, late_group in itertools.product(bench.noise_levels, range(bench.trials), (False, True)):
         seed = trial_seed(trial, bench.seed)
         for name in bench.equations:
             for method in bench.methods:

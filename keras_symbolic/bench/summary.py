@@ -118,7 +118,9 @@ def _noise_md(table: pd.DataFrame) -> pd.DataFrame:
             elif ours:
                 r = hit.iloc[0]
                 row[f"SSR % at noise {level:g}"] = (f"{_pm(r['ssr_%'], r['ssr_std'])} "
-                                                    f"(paper rule {_pm(r['ssr_paper_rule_%'], r['ssr_paper_rule_std'])})")
+                                                    f"(paper rule {_pm(r['ssr_paper_rule_%'], r['ssr_paper_rule_std'])}; "
+                                                    f"R² > 0.999 {_fmt(r['r2_gt_0.999_%'])} %, "
+                                                    f"median size {_fmt(r['median_size'])})")
             else:
                 row[f"SSR % at noise {level:g}"] = _fmt(hit.iloc[0]["ssr_%"])
         row["how read"] = "this run" if ours else first["how_read"]

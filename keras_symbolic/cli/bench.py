@@ -24,7 +24,7 @@ from pathlib import Path
 from keras_symbolic.cli.bench_realdata import add_realdata_parser, run_realdata_bench
 from keras_symbolic.cli.bench_symbolnet import add_symbolnet_parser, run_symbolnet_bench
 from keras_symbolic.cli.errors import EXIT_INTERRUPTED, CLIError
-from keras_symbolic.cli.noise_option import add_noise_argument, noise_level
+from keras_symbolic.cli.noise_option import add_noise_argument, noise_levels
 from keras_symbolic.cli.sweep import check_jobs_and_retry, execute_tasks, finished_line, pending_tasks
 
 __all__ = ["add_bench_parser", "run_bench"]
@@ -51,7 +51,8 @@ def add_bench_parser(subparsers) -> argparse.ArgumentParser:
     fey.add_argument("--seed", type=int, default=0, help="base seed")
     fey.add_argument("--samples", type=int, default=None, help="training rows (default: the schedule's, 10000)")
     fey.add_argument("--test-samples", type=int, default=10_000, help="held-out rows for the test R^2")
-    add_noise_argument(fey, "every run's training rows (one level per command; levels share one --out)")
+    add_noise_argument(fey, "every run's training rows; several levels separated by commas run one after the "
+                            "other (0,0.001,0.01,0.1) and share one --out")
     fey.add_argument("--jobs", type=int, default=1, help="runs at once on this machine")
     fey.add_argument("--scheduler", metavar="ADDRESS", default=None,
                      help="Dask scheduler address (tcp://host:8786): run on that cluster instead of locally")
@@ -131,7 +132,7 @@ def _bench_from_args(args):
     except ValueError as exc:
         raise CLIError(str(exc)) from None
     methods = [m.strip().lower() for m in args.method.split(",") if m.strip()]
-    noise = noise_level(args)
+    noise = noise_levels(args)
     try:
         bench = FeynmanBench(
             equations=equations, methods=list(dict.fromkeys(methods)), trials=args.trials, seed=args.seed,
@@ -139,7 +140,8 @@ def _bench_from_args(args):
             schedule=args.schedule, epochs_scale=args.epochs_scale,
             lies_options=parse_options(args.lies_option), peer_population=args.peer_population,
             peer_evaluations=args.peer_evaluations, peer_options=parse_options(args.peer_option),
-            deadline=args.deadline, solution_timeout=args.solution_timeout, noise=noise,
+            deadline=args.deadline, solution_timeout=args.solution_timeout,
+            noise=noise[0] if len(noise) == 1 else tuple(noise),
             network_cache=None if args.no_network_cache else str((args.network_cache or args.out / "network-cache").resolve()),
         )
         bench.validate()
@@ -172,7 +174,8 @@ def _log_invocation(out: Path, argv, bench, n_tasks, n_todo, args) -> None:
         "argv": ["keras-symbolic", *argv], "started": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "host": socket.gethostname(), "keras_backend": os.environ.get("KERAS_BACKEND", "tensorflow"),
         "tasks": n_tasks, "to_run": n_todo, "deadline": bench.deadline, "jobs": args.jobs,
-        "scheduler": args.scheduler, "noise": bench.noise,
+        "scheduler": args.scheduler,
+        "noise": bench.noise_levels[0] if len(bench.noise_levels) == 1 else list(bench.noise_levels),
     }
     with open(out / "invocations.jsonl", "a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry) + "\n")
@@ -202,8 +205,11 @@ def _cmd_feynman(args, argv) -> int:
     runs = out / RUNS_FILE
     if args.dry_run:
         todo = pending_tasks(tasks, runs, retry)
+        levels = len(bench.noise_levels)
         print(f"{len(tasks)} runs ({len(bench.equations)} equations x {len(bench.methods)} method(s) x "
-              f"{bench.trials} trial(s), ablations {', '.join(bench.ablations)}, noise {bench.noise:g}); "
+              f"{bench.trials} trial(s){f' x {levels} noise levels' if levels > 1 else ''}, "
+              f"ablations {', '.join(bench.ablations)}, "
+              f"noise {', '.join(f'{v:g}' for v in bench.noise_levels)}); "
               f"{len(tasks) - len(todo)} recorded in {runs}, {len(todo)} to run")
         for task in todo[:20]:
             print("  " + task.key)

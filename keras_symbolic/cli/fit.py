@@ -47,6 +47,9 @@ def add_fit_parser(subparsers) -> argparse.ArgumentParser:
     fit.add_argument("data", nargs="?", type=Path,
                      help="table with a header row (delimiter ',', ';', tab or whitespace, sniffed; see --sep)")
     fit.add_argument("--target", help="name of the target column of DATA (default: the last column)")
+    fit.add_argument("--weights", metavar="COLUMN",
+                     help="column of DATA holding per-row weights (--method auto; e.g. 1/sigma^2 of measurement "
+                          "errors): every constant fit and score is weighted; the column is not a feature")
     fit.add_argument("--sep", help="delimiter of DATA: ',', ';', 'tab', 'whitespace' or '|' (default: sniffed)")
     fit.add_argument("--feynman", metavar="NAME", help="use AI Feynman equation NAME (e.g. I.12.1) instead of a CSV")
     fit.add_argument("--samples", type=int, help="training rows drawn for --feynman (default 10000)")
@@ -87,7 +90,8 @@ def load_table(args):
     """The :class:`~keras_symbolic.cli.table.Table` of ``DATA`` for ``fit`` (``--target``, ``--sep``),
     sampled down to :data:`~keras_symbolic.cli.table.MAX_ROWS` rows; its notes go to stderr unless
     ``--quiet``. Every method reads its table here, so every method gets the same checks."""
-    table = sample_rows(read_table(args.data, args.target, parse_sep(args.sep)), args.seed)
+    table = sample_rows(read_table(args.data, args.target, parse_sep(args.sep), getattr(args, "weights", None)),
+                        args.seed)
     if not args.quiet:
         for note in table.notes:
             print(f"note: {note}", file=sys.stderr, flush=True)
@@ -126,16 +130,16 @@ def run_fit(args) -> int:
         raise CLIError("give either DATA.csv [--target COLUMN] or --feynman NAME")
     if args.samples is not None and args.samples < 10:
         raise CLIError(f"--samples must be at least 10, got {args.samples}")
-    if args.feynman and (args.target or args.sep):
-        raise CLIError("--target and --sep are for a DATA file, not --feynman")
+    if args.feynman and (args.target or args.sep or args.weights):
+        raise CLIError("--target, --sep and --weights are for a DATA file, not --feynman")
     noise = noise_level(args)
     if noise and args.feynman is None:
         raise CLIError("--noise applies to --feynman only (a DATA file keeps the noise it has)")
     if noise and args.method == "symbolnet":
         raise CLIError("--noise applies to --method lies and auto only")
     args.method = resolve_method(args)
-    if args.method != "auto" and (args.operators is not None or args.time_budget is not None):
-        raise CLIError("--operators and --time-budget apply to --method auto only")
+    if args.method != "auto" and (args.operators is not None or args.time_budget is not None or args.weights):
+        raise CLIError("--operators, --time-budget and --weights apply to --method auto only")
     if args.method == "auto":
         return run_auto_fit(args, load_table, noise, 0 if args.quiet else 1)
     if args.method == "symbolnet":

@@ -38,7 +38,8 @@ def run_auto_fit(args, load_table, noise: float, verbose: int) -> int:
                                       noise=noise)
         else:
             table = load_table(args)
-            result = fit_table_auto(table.X, table.y, table.names, args.seed, args.test_size, config, verbose)
+            result = fit_table_auto(table.X, table.y, table.names, args.seed, args.test_size, config, verbose,
+                                    sample_weight=table.weights)
     except (DataError, UnknownEquationError) as exc:
         raise CLIError(str(exc)) from None
     return finish(result, args.out)

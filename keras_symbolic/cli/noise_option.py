@@ -11,7 +11,7 @@ import argparse
 
 from keras_symbolic.cli.errors import CLIError
 
-__all__ = ["add_noise_argument", "noise_level"]
+__all__ = ["add_noise_argument", "noise_level", "noise_levels"]
 
 
 def add_noise_argument(parser: argparse.ArgumentParser, what: str = "the training rows") -> None:
@@ -30,3 +30,19 @@ def noise_level(args) -> float:
         return check_noise_level(raw)
     except ValueError:
         raise CLIError(f"--noise must be a finite number >= 0 (SRBench's levels: 0.001, 0.01, 0.1), got {raw!r}") from None
+
+
+def noise_levels(args) -> list[float]:
+    """The checked levels of a comma-separated ``--noise`` (``0,0.001,0.01,0.1``); :class:`CLIError`
+    unless each is a finite number >= 0."""
+    from keras_symbolic.datasets.noise import check_noise_level
+
+    raw = str(getattr(args, "noise", 0.0))
+    try:
+        levels = [check_noise_level(part) for part in raw.split(",") if part.strip()]
+    except ValueError:
+        raise CLIError(f"--noise must be a finite number >= 0, or several separated by commas (SRBench's "
+                       f"levels: 0,0.001,0.01,0.1), got {raw!r}") from None
+    if not levels:
+        raise CLIError(f"--noise: give at least one level, got {raw!r}")
+    return levels

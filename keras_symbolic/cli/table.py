@@ -40,6 +40,7 @@ class Table:
     target: str
     sep: str
     notes: list = field(default_factory=list)
+    weights: np.ndarray | None = None
 
 
 def parse_sep(text: str | None) -> str | None:
@@ -93,12 +94,12 @@ def _to_number(column, name: str, path: Path) -> np.ndarray:
     return values.to_numpy(dtype=np.float64)
 
 
-def read_table(path: Path, target: str | None = None, sep: str | None = None) -> Table:
+def read_table(path: Path, target: str | None = None, sep: str | None = None, weights: str | None = None) -> Table:
     """Read ``path`` (header row, then one row per sample) into a :class:`Table`.
 
     ``sep`` is a delimiter from :func:`parse_sep` (``None``: sniffed among ``,`` ``;`` tab ``|`` and
-    whitespace). ``target`` defaults to the last column (a note says so). Bad input raises
-    :class:`CLIError`.
+    whitespace). ``target`` defaults to the last column (a note says so). ``weights`` names a column
+    of per-row weights (not a feature; finite and >= 0). Bad input raises :class:`CLIError`.
     """
     import pandas as pd
 
@@ -140,10 +141,19 @@ def read_table(path: Path, target: str | None = None, sep: str | None = None) ->
     if target not in names:
         how = f" (delimiter read as {_SEP_WORDS.get(sep, sep)}; pass --sep if that is wrong)" if sniffed else ""
         raise CLIError(f"target column '{target}' not in {path.name}; columns are: {', '.join(names)}{how}")
+    if weights is not None and (weights not in names or weights == target):
+        raise CLIError(f"weights column '{weights}' not in {path.name} (besides the target); columns are: {', '.join(names)}")
     columns = {n: _to_number(body[i], n, path) for i, n in enumerate(names)}
-    features = [n for n in names if n != target]
+    features = [n for n in names if n not in (target, weights)]
+    if not features:
+        raise CLIError(f"{path.name} has no feature columns besides the target and the weights")
+    w = None
+    if weights is not None:
+        w = columns[weights]
+        if not np.all(np.isfinite(w)) or np.any(w < 0) or not np.any(w > 0):
+            raise CLIError(f"weights column '{weights}' must hold finite numbers >= 0, at least one > 0")
     X = np.column_stack([columns[n] for n in features])
-    return Table(X=X, y=columns[target], names=features, target=target, sep=sep, notes=notes)
+    return Table(X=X, y=columns[target], names=features, target=target, sep=sep, notes=notes, weights=w)
 
 
 def sample_rows(table: Table, seed: int, max_rows: int = MAX_ROWS) -> Table:
@@ -154,4 +164,4 @@ def sample_rows(table: Table, seed: int, max_rows: int = MAX_ROWS) -> Table:
     keep = np.sort(np.random.default_rng(seed).choice(n, size=max_rows, replace=False))
     note = f"rows: {n} in the file; fitting on {max_rows} drawn at random (seed {seed}), enough for the method (LIES trains on about 10 000)"
     return Table(X=table.X[keep], y=table.y[keep], names=table.names, target=table.target, sep=table.sep,
-                 notes=table.notes + [note])
+                 notes=table.notes + [note], weights=None if table.weights is None else table.weights[keep])

@@ -16,7 +16,7 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from keras_symbolic.symbolic.evaluation import to_callable
-from keras_symbolic.symbolic.transform import validate_xy
+from keras_symbolic.symbolic.transform import MIN_ROWS, validate_xy
 
 __all__ = ["FormulaRegressor"]
 
@@ -34,6 +34,9 @@ def _ndim(X) -> int:
 class FormulaRegressor(RegressorMixin, BaseEstimator):
     """Base of the estimators whose model is one formula ``expression_`` in ``variables_``."""
 
+    #: Fewest rows ``fit`` accepts.
+    _min_rows = MIN_ROWS
+
     def _validated(self, X, y, feature_names, max_features: int):
         """``(X (n, d) float64, y (n,) float64, names)`` after the package's checks (``ValueError`` with
         the command line's words); also sets ``n_features_in_`` (and ``feature_names_in_`` for a
@@ -47,7 +50,7 @@ class FormulaRegressor(RegressorMixin, BaseEstimator):
             warnings.warn("A column-vector y was passed when a 1d array was expected; it is raveled to (n_samples,).",
                           DataConversionWarning, stacklevel=3)
         frame = X
-        X, y, names = validate_xy(X, y, feature_names, max_features=max_features)
+        X, y, names = validate_xy(X, y, feature_names, min_rows=self._min_rows, max_features=max_features)
         validate_data(self, frame, skip_check_array=True, reset=True)
         return X, y, names
 

@@ -16,7 +16,7 @@ from keras_symbolic.pipelines.lies_training import TrainingDivergedError
 from keras_symbolic.results.writer import write_result_folder
 from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.names import safe_names
-from keras_symbolic.symbolic.transform import MAX_LIES_FEATURES
+from keras_symbolic.symbolic.transform import MAX_LIES_FEATURES, check_sample_weight
 
 __all__ = ["LIESRegressor"]
 
@@ -116,12 +116,20 @@ class LIESRegressor(FormulaRegressor):
         )
         return cfg
 
-    def fit(self, X, y, feature_names=None):
+    def fit(self, X, y, feature_names=None, sample_weight=None):
         """Fit on ``X (n_samples, n_features)``, ``y (n_samples,)``.
 
-        ``feature_names`` (or a DataFrame's columns) name the formula's variables.
+        ``feature_names`` (or a DataFrame's columns) name the formula's variables. ``sample_weight
+        (n_samples,)``: the rows' weights. LIES trains on a weighted resample of the rows (as many rows,
+        drawn with probability proportional to the weight, with the seed): its loss is then the weighted
+        loss in expectation, with every stage (log space, oversampling, pruning, the coefficient fit)
+        unchanged.
         """
         X, y, names = self._validated(X, y, feature_names, MAX_LIES_FEATURES)
+        weights = check_sample_weight(sample_weight, len(y))
+        if weights is not None:
+            rows = np.sort(np.random.default_rng(self.seed).choice(len(y), size=len(y), p=weights / weights.sum()))
+            X, y = X[rows], y[rows]
         self.config_ = self._build_config()
         self.names_ = safe_names(names)
         start = time.perf_counter()

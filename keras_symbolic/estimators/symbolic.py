@@ -14,7 +14,7 @@ from keras_symbolic.pipelines.evaluate_auto import auto_fit_result
 from keras_symbolic.results.writer import write_result_folder
 from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.names import safe_names
-from keras_symbolic.symbolic.transform import MAX_AUTO_FEATURES
+from keras_symbolic.symbolic.transform import AUTO_MIN_ROWS, MAX_AUTO_FEATURES, check_sample_weight
 
 __all__ = ["SymbolicRegressor"]
 
@@ -47,12 +47,18 @@ class SymbolicRegressor(FormulaRegressor):
             ``predict(X, index=k)`` evaluates row ``k``.
         choice_rule_: the rule that chose (``"description length"``, ``"one standard error"``,
             ``"no formula beats the mean"``).
+        noise_floor_: the estimated noise level of the training rows, a fraction of RMS(y)
+            (:func:`~keras_symbolic.search.noise_floor.noise_floor`; ``None`` on too few rows).
+        validation_: how ``equations_``'s R^2 was measured: ``"held-out split"``, ``"5-fold"`` or
+            ``"leave-one-out"`` (:mod:`~keras_symbolic.pipelines.auto_validation`).
         decomposition_: what the decomposition found (tests, splits, pieces and their solvers).
         fit_result_: the :class:`~keras_symbolic.results.fit_result.FitResult` (training rows).
         names_: the column names and the safe symbols standing for them.
         n_features_in_: the number of columns seen in ``fit``; feature_names_in_: their names, when ``X``
             was a DataFrame (as scikit-learn sets it).
     """
+
+    _min_rows = AUTO_MIN_ROWS  # small tables are judged by leave-one-out
 
     def __init__(self, decomposition: bool = True, lies: bool = True, surrogate_seconds: float = 300.0,
                  max_terms: int = 6, operators=None, time_budget: float = 60.0, seed: int = 0, verbose: int = 0,
@@ -81,19 +87,24 @@ class SymbolicRegressor(FormulaRegressor):
                        surrogate_seconds=float(self.surrogate_seconds), max_terms=int(self.max_terms),
                        operators=operators or "", time_budget=float(self.time_budget), seed=int(self.seed))
 
-    def fit(self, X, y, feature_names=None):
+    def fit(self, X, y, feature_names=None, sample_weight=None):
         """Fit on ``X (n_samples, n_features)``, ``y (n_samples,)``; ``feature_names`` (or a
-        DataFrame's columns) name the formula's variables."""
+        DataFrame's columns) name the formula's variables; ``sample_weight (n_samples,)`` weighs the
+        rows in every constant fit and score (e.g. ``1 / sigma**2`` of measurement errors; see
+        :func:`~keras_symbolic.pipelines.auto.run_auto`)."""
         X, y, names = self._validated(X, y, feature_names, MAX_AUTO_FEATURES)
+        weights = check_sample_weight(sample_weight, len(y))
         self.config_ = self._build_config()
         self.names_ = safe_names(names)
         start = time.perf_counter()
-        result = run_auto(X, y, list(self.names_.safe), self.config_, verbose=self.verbose)
+        result = run_auto(X, y, list(self.names_.safe), self.config_, verbose=self.verbose, sample_weight=weights)
         self.fit_result_ = auto_fit_result(result, X, y, seconds=time.perf_counter() - start, seed=self.seed)
         self.fit_result_.symbols = self.names_.mapping
         self.expression_ = result.expression
         self.equations_ = result.equations
         self.choice_rule_ = result.rule
+        self.noise_floor_ = result.noise_floor
+        self.validation_ = result.validation or "held-out split"
         self.decomposition_ = result.decomposition
         self.variables_ = result.variables
         self.n_features_in_ = len(names)

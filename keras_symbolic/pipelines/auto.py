@@ -13,12 +13,22 @@ decomposition, LIES for products, and one description-length rule over every can
    jointly on the raw rows.
 3. **LIES** (:func:`~keras_symbolic.pipelines.lies.run_lies`) when the table allows log space (one
    sign per column) and nothing fits to round-off yet: the best tool for products and powers.
-4. **The open-ended search** (:mod:`~keras_symbolic.pipelines.auto_search`) when the best formula so
-   far leaves structure in its residuals; the training mean and a linear model join every table.
-5. **Selection** (:func:`choose`) over the table and its Pareto front: the smallest description
+4. **The open-ended search** (:mod:`~keras_symbolic.pipelines.auto_search`) when nothing is exact: its
+   whole share of the budget when the best formula so far leaves structure in its residuals or is
+   large, a third of it when a compact formula already leaves only noise (a simpler one may fit as
+   well); the training mean and a linear model join every table.
+5. **Judging on small tables**: below 2000 rows every formula of the table is judged by
+   cross-validation on all rows, leave-one-out below 30 (:mod:`~keras_symbolic.pipelines.auto_validation`),
+   and its constants are refitted on all rows.
+6. **Selection** (:func:`choose`) over the table and its Pareto front: the smallest description
    length on the held-out rows (:mod:`~keras_symbolic.search.description_length`) when its formula is
    exact or as accurate as the best within one standard error, else the one-standard-error rule on the
    front; never a constant, nor a formula worse than the mean, when a formula beats the mean.
+
+Before any stage, the noise level of the rows is estimated from local linear fits
+(:func:`~keras_symbolic.search.noise_floor.noise_floor`), printed and recorded: the one-group test
+allows for it, and on clearly noisy rows (a floor of at least 2 % of RMS(y)) a formula that reaches it
+skips or ends the open-ended search.
 
 Any signs, zeros and noisy rows are ordinary input: each solver only runs where it is defined.
 """
@@ -33,13 +43,16 @@ import pandas as pd
 import sympy as sp
 
 from keras_symbolic.pipelines.auto_decomposition import decompose
-from keras_symbolic.pipelines.auto_search import baseline_candidates, needs_search, search_candidates
+from keras_symbolic.pipelines.auto_search import COMPACT, baseline_candidates, needs_search, search_candidates
+from keras_symbolic.pipelines.auto_validation import cross_validated, validation_scheme
 from keras_symbolic.pipelines.progress import PhaseProgress
 from keras_symbolic.search.operators import parse_operators
 from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.search.direct_solvers import Candidate, polish, solve_direct, whole_numbers
 from keras_symbolic.search.description_length import REL_FLOOR
+from keras_symbolic.search.noise_floor import NOISY, noise_floor
 from keras_symbolic.symbolic.evaluation import relative_rmse
+from keras_symbolic.symbolic.transform import check_sample_weight
 
 __all__ = ["AutoConfig", "AutoResult", "run_auto", "choose", "pareto_front"]
 
@@ -68,6 +81,8 @@ class AutoConfig:
         split_factor: a split holds when its violation is below ``split_factor`` times the surrogate's
             relative error (plus ``split_floor``).
         split_floor: see ``split_factor``.
+        noisy_split_factor: ``split_factor`` on clearly noisy rows, where the surrogate's error is
+            taken less the noise (:func:`~keras_symbolic.pipelines.auto_decomposition.function_error`).
         piece_factor: a piece is solved by the simplest candidate whose relative error on the
             surrogate's values is below ``piece_factor`` times the surrogate's error.
         keep_per_piece: candidates kept per piece (simplest first); their combinations are refitted
@@ -99,6 +114,7 @@ class AutoConfig:
     max_depth: int = 3
     split_factor: float = 10.0
     split_floor: float = 1e-3
+    noisy_split_factor: float = 3.0
     piece_factor: float = 3.0
     keep_per_piece: int = 4
     lies: bool = True
@@ -141,9 +157,12 @@ class AutoResult:
     config: AutoConfig = field(default_factory=AutoConfig)
     model: object = None
     rule: str = "description length"
+    noise_floor: Optional[float] = None
+    validation: Optional[str] = None
 
 
-def _lies_candidates(X, y, names, symbols, train, val, config: AutoConfig, verbose: int) -> tuple[list, object]:
+def _lies_candidates(X, y, names, symbols, train, val, config: AutoConfig, verbose: int,
+                     weights=None) -> tuple[list, object]:
     from keras_symbolic.pipelines.lies import run_lies
     from keras_symbolic.pipelines.lies_config import LIESConfig, LIESSchedule
 
@@ -153,7 +172,8 @@ def _lies_candidates(X, y, names, symbols, train, val, config: AutoConfig, verbo
         schedule = schedule.scaled(scale)
     lies = run_lies(X[train], y[train], replace(LIESConfig(), schedule=schedule, seed=config.seed), names,
                     verbose=max(0, verbose - 1))
-    cand = polish(lies.expression.xreplace(dict(zip(lies.variables, symbols))), X, y, symbols, train, val)
+    cand = polish(lies.expression.xreplace(dict(zip(lies.variables, symbols))), X, y, symbols, train, val,
+                  weights=weights)
     if cand is None:
         return [], lies.model
     cand.solver = "lies"
@@ -163,6 +183,13 @@ def _lies_candidates(X, y, names, symbols, train, val, config: AutoConfig, verbo
 def _log_space_ok(X, y) -> bool:
     return (np.all(y > 0) or np.all(y < 0)) and all(np.all(X[:, i] > 0) or np.all(X[:, i] < 0) for i in range(X.shape[1]))
 
+
+#: Share of the search's budget when the best formula already leaves only noise (a search for a simpler
+#: formula at the same error, not for a better fit).
+NOISE_SEARCH_FRACTION = 1 / 3
+
+#: Fewest training rows for the decomposition: its surrogate network needs some rows to learn from.
+DECOMPOSITION_MIN_ROWS = 50
 
 #: Fewest training rows for the LIES stage: its schedule trains a network on ~10 000 rows, and on a few
 #: hundred it spends minutes for no formula (a 442-row table: 256 s).
@@ -188,27 +215,34 @@ def _unscaled(expr: sp.Expr, symbols, x_exponents, y_exponent: int) -> sp.Expr:
     return ten**y_exponent * inner
 
 
-def run_auto(X, y, names, config: Optional[AutoConfig] = None, verbose: int = 1) -> AutoResult:
+def run_auto(X, y, names, config: Optional[AutoConfig] = None, verbose: int = 1, sample_weight=None) -> AutoResult:
     """Discover a formula for ``y (n,)`` from ``X (n, d)`` with columns ``names`` (see the module).
     Columns and a target of extreme magnitude are scaled by powers of ten inside and the formulas
-    scaled back exactly; the decomposition log speaks of the scaled values."""
+    scaled back exactly; the decomposition log speaks of the scaled values.
+
+    ``sample_weight (n,)``: the rows' weights (e.g. ``1 / sigma_i**2`` of measurement errors). Every
+    constant fit minimises the weighted squared error, and every score (description length, R^2 on the
+    held-out rows, the baselines) is weighted; the stages that only propose a formula's shape (the
+    solvers' libraries, the surrogate and its tests, LIES's network, the expression search) read the
+    rows unweighted."""
     config = config or AutoConfig()
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
+    weights = check_sample_weight(sample_weight, len(y))
     symbols = [sp.Symbol(str(n)) for n in names]
     x_exponents = [_decimal_exponent(X[:, i]) for i in range(X.shape[1])]
     y_exponent = _decimal_exponent(y)
     if not any(x_exponents) and not y_exponent:
-        return _run_auto(X, y, names, symbols, config, verbose)
+        return _run_auto(X, y, names, symbols, config, verbose, weights)
     result = _run_auto(X / 10.0 ** np.array(x_exponents, dtype=float), y / 10.0**y_exponent, names, symbols,
-                       config, verbose)
+                       config, verbose, weights)
     result.equations["expression"] = [_unscaled(e, symbols, x_exponents, y_exponent)
                                       for e in result.equations["expression"]]
     result.expression = _unscaled(result.expression, symbols, x_exponents, y_exponent)
     return result
 
 
-def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoResult:
+def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=None) -> AutoResult:
     progress = PhaseProgress(verbose)
     ops = parse_operators(config.operators)
     rng = np.random.default_rng(config.seed)
@@ -216,14 +250,31 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoRes
     n_val = max(2, int(config.validation_fraction * len(y)))
     val, train = np.sort(order[:n_val]), np.sort(order[n_val:])
     seconds, log = {}, []
+    scheme = validation_scheme(len(y))
+    if scheme == "leave-one-out":  # too few rows to hold any out: the stages see all, leave-one-out judges
+        train = val = np.arange(len(y))
+    if scheme is not None:
+        log.append({"validation": scheme, "rows": len(y)})
+        progress.message(f"only {len(y)} rows: every formula is judged by {scheme} cross-validation"
+                         + (" (estimates from so few rows are rough)" if scheme == "leave-one-out" else ""))
     start = time.perf_counter()
 
     def left() -> str:
         return f"{max(0.0, config.time_budget - (time.perf_counter() - start)):.0f} s of {config.time_budget:.0f} s left"
 
+    rms = float(np.sqrt(np.mean(y[train] ** 2))) or 1.0
+    floor = noise_floor(X[train], y[train], seed=config.seed) / rms
+    estimated = None if np.isnan(floor) else floor
+    log.append({"noise_floor": estimated})
+    if estimated is None:
+        progress.message(f"noise floor: not estimated, {len(train)} rows are too few")
+        floor = 0.0
+    else:
+        progress.message(f"noise floor ~ {floor:.2%} of RMS(y)" + (
+            "" if floor >= NOISY else " (at most: on clean rows this is the curvature the neighbours see)"))
     t0 = time.perf_counter()
-    candidates = solve_direct(X, y, symbols, train, val, max_terms=config.max_terms)
-    candidates += baseline_candidates(X, y, symbols, train, val, REL_FLOOR)
+    candidates = solve_direct(X, y, symbols, train, val, max_terms=config.max_terms, weights=weights)
+    candidates += baseline_candidates(X, y, symbols, train, val, REL_FLOOR, weights)
     seconds["direct"] = time.perf_counter() - t0
 
     def allowed(found: list[Candidate]) -> list[Candidate]:  # what --operators lets the answer use
@@ -236,9 +287,13 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoRes
     def exact() -> bool:
         return best is not None and relative_rmse(best.expression, symbols, X[val], y[val]) <= config.exact_tolerance
 
-    if config.decomposition and not exact() and X.shape[1] >= 2:
+    if config.decomposition and not exact() and X.shape[1] >= 2 and len(train) < DECOMPOSITION_MIN_ROWS:
+        log.append({"stage": "decomposition", "skipped": f"{len(train)} training rows"})
+        progress.message(f"decomposition: skipped, {len(train)} rows are too few to train its surrogate "
+                         f"(it needs {DECOMPOSITION_MIN_ROWS})")
+    elif config.decomposition and not exact() and X.shape[1] >= 2:
         t0 = time.perf_counter()
-        found = decompose(X, y, symbols, train, val, config, log, progress)
+        found = decompose(X, y, symbols, train, val, config, log, progress, noise=floor, weights=weights)
         candidates += found
         seconds["decomposition"] = time.perf_counter() - t0
         best = _best(allowed(candidates))
@@ -249,39 +304,59 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int) -> AutoRes
                          f"(it needs about {LIES_MIN_ROWS})")
     elif config.lies and not exact() and _log_space_ok(X, y):
         t0 = time.perf_counter()
-        found, model = _lies_candidates(X, y, list(names), symbols, train, val, config, verbose)
+        found, model = _lies_candidates(X, y, list(names), symbols, train, val, config, verbose, weights)
         candidates += found
         seconds["lies"] = time.perf_counter() - t0
         progress.phase_done("lies", f"{', '.join(str(c.expression) for c in found) or 'no formula'}; {left()}")
         best = _best(allowed(candidates))
     if config.search and not exact():
-        run, structure = needs_search(_leading(allowed(candidates)), X, y, symbols, train, val)
-        if run:
-            t0 = time.perf_counter()
-            share = config.search_share * config.time_budget
-            found, entry = search_candidates(X, y, symbols, train, val, operators=ops, seed=config.seed,
-                                             seconds=share, rel_floor=REL_FLOOR, progress=progress)
-            entry["residual_structure"] = structure
-            log.append(entry)
-            candidates += found
-            seconds["search"] = time.perf_counter() - t0
-            progress.phase_done("search", f"{len(found)} candidates; {left()}")
-        else:
-            log.append({"stage": "search", "skipped": f"residuals hold no structure (R^2 {structure:.3f})"})
-            progress.message(f"search: skipped, the best formula's residuals look like noise "
-                             f"(neighbours explain {max(structure, 0):.1%} of them)")
+        lead = _leading(allowed(candidates))
+        run, structure = needs_search(lead, X, y, symbols, train, val)
+        # on clearly noisy rows a compact formula at the noise floor is as good as the data can tell
+        at_floor = (floor >= NOISY and lead is not None and expression_complexity(lead.expression) <= COMPACT
+                    and _held_out_rmse(lead, X, y, symbols, val) <= floor * rms)
+        share = config.search_share * config.time_budget
+        if not run or at_floor:
+            # the leader leaves only noise, but a simpler formula may fit as well (x tan(y) beside a
+            # rational approximation of tan): a shorter search looks for one
+            share *= NOISE_SEARCH_FRACTION
+            reason = "is at the noise floor" if at_floor else (
+                f"leaves residuals that look like noise (neighbours explain {max(structure, 0):.1%} of them)")
+            progress.message(f"search: {lead.expression} {reason}; a shorter search for a simpler formula")
+        t0 = time.perf_counter()
+        found, entry = search_candidates(X, y, symbols, train, val, operators=ops, seed=config.seed,
+                                         seconds=share, rel_floor=REL_FLOOR, progress=progress,
+                                         stop_rmse=floor * rms if floor >= NOISY else 0.0, weights=weights)
+        entry["residual_structure"] = structure
+        entry["short"] = bool(not run or at_floor)
+        log.append(entry)
+        candidates += found
+        seconds["search"] = time.perf_counter() - t0
+        progress.phase_done("search", f"{len(found)} candidates; {left()}")
     kept = allowed(candidates)
     if len(kept) < len(candidates):
         log.append({"operators": str(ops), "dropped": len(candidates) - len(kept)})
     if not kept:
         raise RuntimeError("no solver produced a formula that can be evaluated on these rows")
     table = _table(kept)
-    chosen, rule = choose(table, exact=True, n_val=len(val))  # the description length's pick
+    n_judged = len(val)
+    if scheme is not None:
+        t0 = time.perf_counter()
+        table = cross_validated(table, X, y, symbols, weights=weights, seed=config.seed)
+        table["pareto"] = pareto_front(table)
+        n_judged = len(y)
+        seconds["validation"] = time.perf_counter() - t0
+    chosen, rule = choose(table, exact=True, n_val=n_judged)  # the description length's pick
     if relative_rmse(table.loc[chosen, "expression"], symbols, X[val], y[val]) > config.exact_tolerance:
-        chosen, rule = choose(table, exact=False, n_val=len(val))
+        chosen, rule = choose(table, exact=False, n_val=n_judged)
     table["chosen"] = table.index == chosen
     log.append({"choice": rule})
-    return AutoResult(table.loc[chosen, "expression"], table, symbols, log, seconds, config, model, rule)
+    return AutoResult(table.loc[chosen, "expression"], table, symbols, log, seconds, config, model, rule, estimated,
+                      scheme)
+
+
+def _held_out_rmse(candidate: Candidate, X, y, symbols, val) -> float:
+    return relative_rmse(candidate.expression, symbols, X[val], y[val]) * float(np.sqrt(np.mean(y[val] ** 2)))
 
 
 def _best(candidates: list[Candidate]) -> Optional[Candidate]:

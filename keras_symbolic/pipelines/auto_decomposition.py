@@ -23,7 +23,10 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
 Before the recursion, :func:`~keras_symbolic.pipelines.auto_group.group_candidates` tries the whole
 table as a power law times a function of one monomial; a candidate exact on the held-out rows ends it.
 The threshold is ``split_factor * error + split_floor`` with ``error`` the surrogate's relative error on
-held-out rows. The reassembled formula only has the right *structure*: its constants come from the
+held-out rows; on clearly noisy rows the error less the noise (:func:`function_error`) and the
+factor ``noisy_split_factor``: the error of a surrogate fitted to noise is a smooth bias, shared by the
+four points of a split test, so a true split's violation stays well below it (10 % noise, a sum of four
+variables: 0.02 against an error of 0.04; a product's additive violation 0.15). The reassembled formula only has the right *structure*: its constants come from the
 surrogate, so the caller fits them jointly on the raw rows. Every test and every solved piece is logged
 (``log``: a list of dicts) for the result folder and the progress output.
 """
@@ -42,10 +45,11 @@ from keras_symbolic.search.operators import parse_operators
 from keras_symbolic.search.description_length import description_length
 from keras_symbolic.search.direct_solvers import polish, solve_direct
 from keras_symbolic.symbolic.evaluation import relative_rmse, to_callable
+from keras_symbolic.search.noise_floor import NOISY
 from keras_symbolic.search.separability import SYMMETRIES, all_splits, irrelevance, symmetry_violation
 from keras_symbolic.search.term_refit import refit_terms, split_phases
 
-__all__ = ["decompose", "MAX_PIECE_ROWS"]
+__all__ = ["decompose", "tolerances", "function_error", "MAX_PIECE_ROWS"]
 
 #: Rows on which a piece is evaluated and solved.
 MAX_PIECE_ROWS = 3000
@@ -262,6 +266,17 @@ def _anchor(rows: np.ndarray, surrogate) -> np.ndarray:
     return rows[near[int(np.argmax(np.abs(surrogate(rows[near]))))]].copy()
 
 
+def function_error(surrogate_error: float, noise: float) -> float:
+    """The surrogate's relative error against the function, from its held-out error against noisy rows:
+    ``sqrt(e**2 - noise**2)`` on clearly noisy rows (a floor of at least
+    :data:`~keras_symbolic.search.noise_floor.NOISY`: a 10 % noise would otherwise raise every threshold
+    tenfold, and a split test would accept anything), never below a quarter of ``e``. On cleaner rows
+    the floor is only an upper bound of the noise and ``e`` is kept."""
+    if noise < NOISY:
+        return surrogate_error
+    return max(float(np.sqrt(max(surrogate_error**2 - noise**2, 0.0))), surrogate_error / 4)
+
+
 @dataclass(frozen=True)
 class _Tolerances:
     split: float  # a split holds below this violation
@@ -269,17 +284,29 @@ class _Tolerances:
     keep: int  # candidates kept per piece
 
 
-def decompose(X, y, symbols, train, val, config, log: list, progress) -> list:
+def tolerances(config, surrogate_error: float, noise: float) -> _Tolerances:
+    """The split threshold and piece tolerance from the surrogate's held-out error and the relative
+    noise floor (see the module)."""
+    error = function_error(surrogate_error, noise)
+    factor = config.noisy_split_factor if noise >= NOISY else config.split_factor
+    return _Tolerances(split=factor * error + config.split_floor, piece=config.piece_factor * error + 1e-4,
+                       keep=config.keep_per_piece)
+
+
+def decompose(X, y, symbols, train, val, config, log: list, progress, noise: float = 0.0, weights=None) -> list:
     """Fit the surrogate on the training rows, decompose it recursively, and return the reassembled
-    candidates with their constants fitted on the raw rows (polished like any candidate)."""
+    candidates with their constants fitted on the raw rows (polished like any candidate). ``noise`` is
+    the table's relative noise floor (of RMS(y)), for the one-group test; ``weights`` the rows' weights
+    (the surrogate and the tests are unweighted: they look for the function's shape; the reassembled
+    formulas are polished with them)."""
     surrogate = fit_surrogate(X[train], y[train], seed=config.seed, max_seconds=config.surrogate_seconds,
                               epochs=config.surrogate_epoch_budget)
-    tol = _Tolerances(split=config.split_factor * surrogate.error + config.split_floor,
-                      piece=config.piece_factor * surrogate.error + 1e-4, keep=config.keep_per_piece)
-    log.append({"surrogate_error": surrogate.error, "surrogate_epochs": surrogate.epochs,
+    tol = tolerances(config, surrogate.error, noise)
+    log.append({"surrogate_error": surrogate.error, "surrogate_function_error": function_error(surrogate.error, noise), "surrogate_epochs": surrogate.epochs,
                 "surrogate_seconds": surrogate.seconds, "split_threshold": tol.split, "piece_tolerance": tol.piece})
     progress.phase_done("surrogate", f"relative error {surrogate.error:.2g} after {surrogate.epochs} epochs")
-    out = group_candidates(surrogate, X, y, symbols, train, val, config, log, progress)
+    out = group_candidates(surrogate, X, y, symbols, train, val, config, log, progress, noise=noise,
+                           weights=weights)
     if any(c.r2 >= 1 - config.exact_tolerance**2 for c in out):
         return out
     rows = X[train][:MAX_PIECE_ROWS]
@@ -294,7 +321,7 @@ def decompose(X, y, symbols, train, val, config, log: list, progress) -> list:
         structure = sp.sympify(expr).xreplace(free)
         split = split_phases(structure)
         for candidate in refits + [structure] + ([split] if split != structure else []):
-            cand = polish(candidate, X, y, symbols, train, val)
+            cand = polish(candidate, X, y, symbols, train, val, weights=weights)
             if cand is None:
                 continue
             cand.solver = "decomposition"

@@ -24,16 +24,20 @@ KEEP = 3
 _U = sp.Symbol("u_group", positive=True)
 
 
-def group_candidates(surrogate, X, y, symbols, train, val, config, log: list, progress) -> list:
-    """Candidates ``x**b g(x**a)`` when the surrogate has one dimensionless group, else ``[]``."""
-    group = monomial_group(surrogate, X[train], y[train], seed=config.seed)
+def group_candidates(surrogate, X, y, symbols, train, val, config, log: list, progress,
+                     noise: float = 0.0, weights=None) -> list:
+    """Candidates ``x**b g(x**a)`` when the surrogate has one dimensionless group, else ``[]``;
+    ``noise`` is the relative noise floor the test allows for, ``weights`` the rows' weights in the
+    final polish."""
+    group = monomial_group(surrogate, X[train], y[train], noise=noise, seed=config.seed)
     if group is None:
         return []
     u_expr = group.monomial(symbols, group.inner)
     log.append({"depth": 0, "variables": [str(s) for s in symbols], "test": "one monomial group",
-                "violation": group.violation, "group": str(u_expr),
+                "violation": group.violation, "confidence": group.confidence, "group": str(u_expr),
                 "outer": [str(group.monomial(symbols, b)) for b in group.outers]})
-    progress.message(f"one group: f = x**b g(u), u = {u_expr} (violation {group.violation:.2g})")
+    progress.message(f"one group: f = x**b g(u), u = {u_expr} (violation {group.violation:.2g}, "
+                     f"judged on {group.confidence:.0%} of the rows)")
     # the choices of b with the fewest and smallest powers first
     outers = sorted(group.outers, key=lambda b: (sum(q != 0 for q in b), sum(abs(q) for q in b)))[:MAX_OUTERS]
     out = []
@@ -47,7 +51,7 @@ def group_candidates(surrogate, X, y, symbols, train, val, config, log: list, pr
             back = {_U: group.monomial(symbols, inner)}
             for cand in solved[:KEEP]:
                 expr = outer_expr * cand.expression.xreplace(back)
-                polished = polish(expr, X, y, symbols, train, val)
+                polished = polish(expr, X, y, symbols, train, val, weights=weights)
                 if polished is not None:
                     polished.solver = f"group ({cand.solver})"
                     out.append(polished)

@@ -21,6 +21,7 @@ from keras_symbolic.search.expression_search import SearchOutcome, evaluations_f
 from keras_symbolic.search.lack_of_fit import STRUCTURE_THRESHOLD, residual_structure
 from keras_symbolic.search.operators import operator_tiers
 from keras_symbolic.search.direct_solvers import Candidate, polish, score
+from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.symbolic.evaluation import to_callable
 
 __all__ = ["search_candidates", "baseline_candidates", "needs_search", "raw_search_front"]
@@ -29,6 +30,9 @@ __all__ = ["search_candidates", "baseline_candidates", "needs_search", "raw_sear
 GUARD_FACTOR = 3.0
 #: Below this many training rows the search always runs when nothing is exact.
 SMALL_TABLE = 1000
+#: A formula of at most this many nodes that leaves only noise ends the search (a larger one may hide a
+#: simpler law at the same error).
+COMPACT = 20
 #: Independent runs per operator tier.
 RESTARTS = 2
 #: Front members polished per search (ranked by description length before polishing; the most
@@ -36,13 +40,28 @@ RESTARTS = 2
 POLISH_TOP = 6
 
 
+def _reaches(expressions, X, y, symbols, rmse: float) -> bool:
+    """Whether one of ``expressions`` of at most :data:`COMPACT` nodes predicts ``y`` to an RMS error of
+    at most ``rmse``."""
+    for expr in expressions:
+        if expression_complexity(expr) > COMPACT:
+            continue
+        with np.errstate(all="ignore"):
+            pred = np.broadcast_to(to_callable(expr, symbols)(X), y.shape)
+        if np.all(np.isfinite(pred)) and np.sqrt(np.mean((y - pred) ** 2)) <= rmse:
+            return True
+    return False
+
+
 def raw_search_front(X, y, symbols, *, operators, seed: int, seconds: float, wall_guard: float,
-                     max_length: int = 25) -> SearchOutcome:
+                     max_length: int = 25, stop_rmse: float = 0.0) -> SearchOutcome:
     """The search's front on all of ``(X, y)`` with the evaluations ``seconds`` buys, split evenly over
     :data:`RESTARTS` independent runs (own seeds) per operator tier
     (:func:`~keras_symbolic.search.operators.operator_tiers`: the core grammar, then the whole allowed
     set); the fronts are merged. Independent shorter runs: a run that converges on a local optimum
-    (``cos(z) cos(x y)`` for ``cos(x y + z)``) does not take the whole budget with it."""
+    (``cos(z) cos(x y)`` for ``cos(x y + z)``) does not take the whole budget with it. With
+    ``stop_rmse > 0`` (the noise floor), the runs stop once a front member reaches it on the first
+    1000 rows (``stopped_at_floor``): more search could only fit the noise."""
     runs = [tier for tier in operator_tiers(operators) for _ in range(RESTARTS)]
     merged = SearchOutcome()
     for k, tier in enumerate(runs):
@@ -54,13 +73,16 @@ def raw_search_front(X, y, symbols, *, operators, seed: int, seconds: float, wal
         merged.generations += part.generations
         merged.seconds += part.seconds
         merged.guard_hit = merged.guard_hit or part.guard_hit
+        if stop_rmse > 0 and k + 1 < len(runs) and _reaches(part.expressions, X[:1000], y[:1000], symbols, stop_rmse):
+            merged.stopped_at_floor = True
+            break
     return merged
 
 
-def _promising(front, X, y, symbols, keep: int, rel_floor: float) -> list:
+def _promising(front, X, y, symbols, keep: int, rel_floor: float, weights=None) -> list:
     scored = []
     for expr in front:
-        dl, r2 = score(expr, X, y, symbols, rel_floor)
+        dl, r2 = score(expr, X, y, symbols, rel_floor, weights)
         if np.isfinite(dl):
             scored.append((dl, -r2, expr))
     by_dl = sorted(scored, key=lambda t: t[0])[:keep]
@@ -72,39 +94,46 @@ def _promising(front, X, y, symbols, keep: int, rel_floor: float) -> list:
 
 
 def search_candidates(X, y, symbols, train, val, *, operators, seed: int, seconds: float,
-                      rel_floor: float, progress=None, label: str = "search") -> tuple[list[Candidate], dict]:
+                      rel_floor: float, progress=None, label: str = "search",
+                      stop_rmse: float = 0.0, weights=None) -> tuple[list[Candidate], dict]:
     """Search the training rows with the work ``seconds`` buys (cut at :data:`GUARD_FACTOR` times them
-    of wall clock), polish the most promising front members, score them on ``val``. Returns the
-    candidates and a log entry (evaluations, generations, seconds, whether the guard cut it)."""
+    of wall clock; ended early by a front member at ``stop_rmse``, see :func:`raw_search_front`), polish
+    the most promising front members, score them on ``val``. Returns the candidates and a log entry
+    (evaluations, generations, seconds, whether the guard cut it or the noise floor ended it).
+    ``weights (n,)``: row weights of the ranking and the polish (pyoperon itself takes none)."""
     outcome = raw_search_front(X[train], y[train], symbols, operators=operators, seed=seed, seconds=seconds,
-                               wall_guard=GUARD_FACTOR * seconds)
+                               wall_guard=GUARD_FACTOR * seconds, stop_rmse=stop_rmse)
     out = []
-    for expr in _promising(outcome.expressions, X[val], y[val], symbols, POLISH_TOP, rel_floor):
-        cand = polish(expr, X, y, symbols, train, val, rel_floor=rel_floor)
+    for expr in _promising(outcome.expressions, X[val], y[val], symbols, POLISH_TOP, rel_floor,
+                           None if weights is None else np.asarray(weights)[val]):
+        cand = polish(expr, X, y, symbols, train, val, rel_floor=rel_floor, weights=weights)
         if cand is not None:
             cand.solver = label
             out.append(cand)
     entry = {"stage": label, "evaluations": outcome.evaluations, "generations": outcome.generations,
              "front": len(outcome.expressions), "seconds": round(outcome.seconds, 2),
-             "guard_hit": outcome.guard_hit}
+             "guard_hit": outcome.guard_hit, "stopped_at_floor": outcome.stopped_at_floor}
     if progress is not None:
         best = min(out, key=lambda c: c.dl).expression if out else "-"
         progress.message(f"  {label}: {outcome.evaluations} evaluations, {outcome.generations} generations, "
                          f"front of {len(outcome.expressions)}{' (stopped by the time guard)' if outcome.guard_hit else ''}"
+                         f"{' (stopped at the noise floor)' if outcome.stopped_at_floor else ''}"
                          f"; best {best}")
     return out, entry
 
 
-def baseline_candidates(X, y, symbols, train, val, rel_floor: float) -> list[Candidate]:
-    """The training mean and a least-squares linear model of the raw columns, scored on ``val``."""
+def baseline_candidates(X, y, symbols, train, val, rel_floor: float, weights=None) -> list[Candidate]:
+    """The training mean and a least-squares linear model of the raw columns, scored on ``val`` (both
+    weighted by ``weights (n,)`` when given)."""
     from sklearn.linear_model import LinearRegression
 
-    mean = sp.Float(float(np.mean(y[train])))
-    dl, r2 = score(mean, X[val], y[val], symbols, rel_floor)
+    w = None if weights is None else np.asarray(weights, dtype=np.float64)
+    mean = sp.Float(float(np.average(y[train], weights=None if w is None else w[train])))
+    dl, r2 = score(mean, X[val], y[val], symbols, rel_floor, None if w is None else w[val])
     out = [Candidate(mean, "constant", dl, r2)]
-    fit = LinearRegression().fit(X[train], y[train])
+    fit = LinearRegression().fit(X[train], y[train], sample_weight=None if w is None else w[train])
     linear = sp.Float(float(fit.intercept_)) + sum(sp.Float(float(c)) * s for c, s in zip(fit.coef_, symbols))
-    cand = polish(linear, X, y, symbols, train, val, rel_floor=rel_floor)
+    cand = polish(linear, X, y, symbols, train, val, rel_floor=rel_floor, weights=weights)
     if cand is not None:
         cand.solver = "linear"
         out.append(cand)
@@ -112,11 +141,13 @@ def baseline_candidates(X, y, symbols, train, val, rel_floor: float) -> list[Can
 
 
 def needs_search(best: Candidate | None, X, y, symbols, train, val) -> tuple[bool, float]:
-    """``(True, structure)`` when ``best`` leaves structure in its residuals, when there is no best, or
-    when the table has fewer than :data:`SMALL_TABLE` training rows (a neighbour test has little power
+    """``(True, structure)`` when ``best`` leaves structure in its residuals, when there is no best,
+    when ``best`` is larger than :data:`COMPACT` nodes (on noisy rows a 40-node sum of library terms
+    reaches the noise as well as ``exp(-exp(-x))``: only the search can find the simpler one), or when
+    the table has fewer than :data:`SMALL_TABLE` training rows (a neighbour test has little power
     there: on 283 rows of 10 columns it found 1 % structure beside a formula that linear regression
     beats)."""
-    if best is None or len(train) < SMALL_TABLE:
+    if best is None or len(train) < SMALL_TABLE or expression_complexity(best.expression) > COMPACT:
         return True, float("nan")
     with np.errstate(all="ignore"):
         pred = np.broadcast_to(to_callable(best.expression, symbols)(X), y.shape)

@@ -10,13 +10,15 @@ from dataclasses import replace
 from functools import partial
 from typing import Optional
 
+import numpy as np
 
 from keras_symbolic.pipelines.auto import AutoConfig, AutoResult, run_auto
 from keras_symbolic.pipelines.evaluate import feynman_rows, solution_check
 from keras_symbolic.results.fit_result import FitResult
 from keras_symbolic.results.metrics import regression_scores
 from keras_symbolic.symbolic.evaluation import to_callable
-from keras_symbolic.symbolic.transform import MAX_AUTO_FEATURES, DataError, validate_xy
+from keras_symbolic.symbolic.transform import (AUTO_MIN_ROWS, MAX_AUTO_FEATURES, DataError, check_sample_weight,
+                                              validate_xy)
 
 __all__ = ["auto_fit_result", "front_records", "linear_notes", "plot_front", "fit_feynman_auto", "fit_table_auto", "FEYNMAN_ROWS"]
 
@@ -41,6 +43,8 @@ def auto_fit_result(result: AutoResult, X_tr, y_tr, X_te=None, y_te=None, *, sec
         phase_seconds=result.phase_seconds,
         details={"solver": str(chosen["solver"].iloc[0]) if len(chosen) else None,
                  "choice_rule": result.rule,
+                 "noise_floor": result.noise_floor,
+                 "validation": result.validation or "held-out split",
                  "pareto": front_records(result.equations),
                  "notes": linear_notes(result.equations),
                  "decomposition": result.decomposition},
@@ -106,22 +110,38 @@ def fit_feynman_auto(name: str, seed: int = 0, samples: Optional[int] = None, te
     return fit
 
 
+#: Tables of fewer rows keep every row for the engine (no test split): its leave-one-out judges.
+NO_TEST_BELOW = 20
+
+
 def fit_table_auto(X, y, feature_names, seed: int = 0, test_size: float = 0.2, config: Optional[AutoConfig] = None,
-                   verbose: int = 1) -> FitResult:
-    """The engine on a table, holding out ``test_size`` of the rows for the test R^2; any signs and
-    zeros are ordinary input; column names get safe symbols where needed."""
+                   verbose: int = 1, sample_weight=None) -> FitResult:
+    """The engine on a table, holding out ``test_size`` of the rows for the test R^2 (none below
+    :data:`NO_TEST_BELOW` rows; at least :data:`AUTO_MIN_ROWS` rows); any signs and zeros are ordinary
+    input; column names get safe symbols where needed; ``sample_weight (n,)`` the
+    rows' weights (the engine's fits and scores; the test R^2 is unweighted)."""
     from sklearn.model_selection import train_test_split
 
     from keras_symbolic.symbolic.names import safe_names
 
-    X, y, names = validate_xy(X, y, feature_names, max_features=MAX_AUTO_FEATURES)
+    X, y, names = validate_xy(X, y, feature_names, min_rows=AUTO_MIN_ROWS, max_features=MAX_AUTO_FEATURES)
     if not 0 < test_size < 1:
         raise DataError(f"test size must be in (0, 1), got {test_size}")
     name_map = safe_names(names)
-    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=test_size, random_state=int(seed))
+    weights = check_sample_weight(sample_weight, len(y))
+    rows = np.arange(len(y))
+    if len(y) < NO_TEST_BELOW:
+        if verbose:
+            print(f"note: only {len(y)} rows: none held out for a test R^2; the engine judges its formulas by "
+                  "leave-one-out on all of them", flush=True)
+        X_tr, X_te, y_tr, y_te, rows_tr = X, None, y, None, rows
+    else:
+        X_tr, X_te, y_tr, y_te, rows_tr, _ = train_test_split(X, y, rows, test_size=test_size,
+                                                              random_state=int(seed))
     config = replace(config or AutoConfig(), seed=int(seed))
     start = time.perf_counter()
-    result = run_auto(X_tr, y_tr, list(name_map.safe), config, verbose=verbose)
+    result = run_auto(X_tr, y_tr, list(name_map.safe), config, verbose=verbose,
+                      sample_weight=None if weights is None else weights[rows_tr])
     seconds = time.perf_counter() - start
     fit = auto_fit_result(result, X_tr, y_tr, X_te, y_te, seconds=seconds, seed=seed)
     fit.symbols = name_map.mapping

@@ -107,9 +107,15 @@ def _engine_lines(result: FitResult) -> list[str]:
         lines.append("splits      : " + " > ".join(splits))
     if result.details.get("choice_rule"):
         lines.append(f"chosen by   : {result.details['choice_rule']}")
+    if "noise_floor" in result.details:
+        floor = result.details["noise_floor"]
+        lines.append("noise floor : " + ("not estimated (too few rows)" if floor is None
+                                         else f"~{floor:.2%} of RMS(y) (estimated from the rows)"))
     front = result.details.get("pareto") or []
     if front:
-        lines.append("pareto front (held-out rows; * the answer):")
+        judged = result.details.get("validation") or "held-out split"
+        judged = "held-out rows" if judged == "held-out split" else f"{judged} cross-validation"
+        lines.append(f"pareto front (R^2 on {judged}; * the answer):")
         lines.append(f"    {'size':>5}  {'R^2':>10}  {'solver':<14} formula")
         shown = front
         if len(front) > FRONT_ROWS:  # evenly spread over the front, the answer always among them

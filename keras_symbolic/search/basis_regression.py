@@ -226,13 +226,14 @@ def sparse_fit(lib: TermLibrary, y, train, val, symbols, *, max_terms: int = 6, 
 
 def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 12,
                        refit_seconds: float = 2.0, rel_floor: float = REL_FLOOR,
-                       seconds: float | None = None, max_refits: int = 40) -> sp.Expr:
+                       seconds: float | None = None, max_refits: int = 40, weights=None) -> sp.Expr:
     """Replace each float of ``expr`` by 0, a simple fraction, or a simple fraction times ``pi``,
     ``1/pi``, ``pi**2`` or ``1/pi**2``, one at a time
     (largest first), refitting the remaining floats after each change; a change is kept when the
     description length on ``(X, y)`` does not grow. The work is bounded by counts (each float tried
     once per pass, at most ``max_refits`` refits of the others), so the result does not depend on the
-    machine's load; ``seconds`` is only a safety net: the roundings kept by then are returned."""
+    machine's load; ``seconds`` is only a safety net: the roundings kept by then are returned.
+    ``weights (n,)``: row weights of the description length and the refits."""
     from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
 
     deadline = None if seconds is None else time.perf_counter() + seconds
@@ -242,7 +243,7 @@ def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 1
     def dl(e):
         with np.errstate(all="ignore"):
             pred = to_callable(e, symbols)(X)
-        return description_length(e, y, pred, len(symbols), rel_floor)
+        return description_length(e, y, pred, len(symbols), rel_floor, weights)
 
     best, best_dl = expr, dl(expr)
     refits = 0
@@ -265,7 +266,8 @@ def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 1
                     refits += 1
                     # the other constants may absorb the change: refit them (only for nearby values,
                     # a distant one is not worth a fit)
-                    trial, _ = fit_coefficients(trial, X, y, symbols, max_nfev=100, timeout=refit_seconds, max_samples=2000)
+                    trial, _ = fit_coefficients(trial, X, y, symbols, max_nfev=100, timeout=refit_seconds, max_samples=2000,
+                                                sample_weight=weights)
                     d = dl(trial)
                 if d <= best_dl:
                     best, best_dl, changed = trial, d, True

@@ -72,22 +72,28 @@ def model_bits(expr: sp.Expr, n_variables: int, n_rows: int) -> float:
     return bits
 
 
-def data_bits(y, pred, rel_floor: float = REL_FLOOR) -> float:
-    """``L(data | f) = n/2 log2(max(MSE, floor))``; ``inf`` for a prediction that is not finite."""
+def data_bits(y, pred, rel_floor: float = REL_FLOOR, weights=None) -> float:
+    """``L(data | f) = n/2 log2(max(MSE, floor))``; ``inf`` for a prediction that is not finite. With
+    row ``weights (n,)`` the MSE and RMS(y) are weighted means (a row of weight 2 counts as two rows;
+    the weights are scaled to mean 1, so ``n`` stays the number of rows)."""
     y = np.asarray(y, dtype=np.float64)
     pred = np.asarray(pred, dtype=np.float64)
     if pred.shape != y.shape:
         pred = np.broadcast_to(pred, y.shape)
     if not np.all(np.isfinite(pred)):
         return float("inf")
-    rms = float(np.sqrt(np.mean(y**2))) or 1.0
-    mse = float(np.mean((y - pred) ** 2))
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+    w = w / (float(np.mean(w)) or 1.0)
+    rms = float(np.sqrt(np.mean(w * y**2))) or 1.0
+    mse = float(np.mean(w * (y - pred) ** 2))
     return 0.5 * len(y) * math.log2(max(mse, (rel_floor * rms) ** 2))
 
 
-def description_length(expr: sp.Expr, y, pred, n_variables: int, rel_floor: float = REL_FLOOR) -> float:
-    """``DL = L(data | f) + L(f)`` of formula ``expr`` whose values on the judging rows are ``pred``."""
-    return data_bits(y, pred, rel_floor) + model_bits(expr, n_variables, len(np.asarray(y)))
+def description_length(expr: sp.Expr, y, pred, n_variables: int, rel_floor: float = REL_FLOOR,
+                       weights=None) -> float:
+    """``DL = L(data | f) + L(f)`` of formula ``expr`` whose values on the judging rows are ``pred``
+    (optionally with row ``weights``, see :func:`data_bits`)."""
+    return data_bits(y, pred, rel_floor, weights) + model_bits(expr, n_variables, len(np.asarray(y)))
 
 
 def simple_fraction(x: float, max_denominator: int = 12) -> sp.Rational:

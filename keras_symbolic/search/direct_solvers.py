@@ -74,19 +74,23 @@ class Candidate:
     r2: float = float("nan")
 
 
-def score(expr, X, y, symbols, rel_floor: float = REL_FLOOR) -> tuple[float, float]:
-    """``(description length, R^2)`` of ``expr`` on ``(X, y)``; ``(inf, -inf)`` when not finite."""
+def score(expr, X, y, symbols, rel_floor: float = REL_FLOOR, weights=None) -> tuple[float, float]:
+    """``(description length, R^2)`` of ``expr`` on ``(X, y)``, both weighted by ``weights (n,)`` when
+    given; ``(inf, -inf)`` when not finite."""
     if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
         return float("inf"), float("-inf")
     with np.errstate(all="ignore"):
         pred = np.broadcast_to(to_callable(expr, symbols)(X), y.shape).astype(np.float64)
     if not np.all(np.isfinite(pred)):
         return float("inf"), float("-inf")
-    r2 = 1.0 - float(np.sum((y - pred) ** 2)) / max(float(np.sum((y - y.mean()) ** 2)), 1e-300)
-    return description_length(expr, y, pred, len(symbols), rel_floor), r2
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+    centre = float(np.average(y, weights=w)) if np.sum(w) > 0 else float(np.mean(y))
+    r2 = 1.0 - float(np.sum(w * (y - pred) ** 2)) / max(float(np.sum(w * (y - centre) ** 2)), 1e-300)
+    return description_length(expr, y, pred, len(symbols), rel_floor, weights), r2
 
 
-def polish(expr, X, y, symbols, train, val, *, seconds: float = 30.0, rel_floor: float = REL_FLOOR) -> Candidate | None:
+def polish(expr, X, y, symbols, train, val, *, seconds: float = 30.0, rel_floor: float = REL_FLOOR,
+           weights=None) -> Candidate | None:
     """Fit the constants of ``expr`` on the training rows, take its smallest form, round the constants
     (description length on all rows), take its smallest form again, score on the held-out rows.
 
@@ -95,7 +99,11 @@ def polish(expr, X, y, symbols, train, val, *, seconds: float = 30.0, rel_floor:
     (:func:`~keras_symbolic.search.basis_regression.round_coefficients`), the rewrites by the size of
     the formula (:func:`simplest_form`). ``seconds`` is a safety net per step, far above what the work
     takes: a step out of time keeps the formula it was given and the next still runs. ``None`` when
-    the formula cannot be evaluated."""
+    the formula cannot be evaluated. ``weights (n,)``: row weights of ``X``'s rows (the user's
+    measurement weights) for the fit, the rounding and the score."""
+
+    def part(rows):
+        return None if weights is None else np.asarray(weights)[rows]
 
     def step(run, limit):
         try:
@@ -107,17 +115,18 @@ def polish(expr, X, y, symbols, train, val, *, seconds: float = 30.0, rel_floor:
     try:
         if expr.atoms(sp.Float):
             expr = step(lambda: fit_coefficients(expr, X[train], y[train], symbols, max_nfev=300,
-                                                 timeout=seconds / 2, max_samples=4000)[0], seconds)
+                                                 timeout=seconds / 2, max_samples=4000,
+                                                 sample_weight=part(train))[0], seconds)
         # merged first: constants the pieces of a decomposition left redundant (0.227 (4.4 s + ...))
         # become one float each, fewer to round
         expr = step(lambda: simplest_form(expr), seconds / 2)
         # a guard at twice the time: the rounding itself stops at ``seconds`` with what it has
-        expr = step(lambda: round_coefficients(expr, X, y, symbols, rel_floor=rel_floor, seconds=seconds),
-                    2 * seconds)
+        expr = step(lambda: round_coefficients(expr, X, y, symbols, rel_floor=rel_floor, seconds=seconds,
+                                               weights=weights), 2 * seconds)
         expr = step(lambda: simplest_form(expr), seconds / 2)
     except (TypeError, ValueError, ZeroDivisionError, OverflowError, KeyError):
         return None  # the formula cannot be evaluated (e.g. a rounding divided by zero)
-    dl, r2 = score(expr, X[val], y[val], symbols, rel_floor)
+    dl, r2 = score(expr, X[val], y[val], symbols, rel_floor, part(val))
     return Candidate(expr, "", dl, r2) if np.isfinite(dl) else None
 
 
@@ -194,11 +203,11 @@ def _basis(library, y, symbols, train, val, max_terms, rel_floor) -> list[sp.Exp
     return [expr for _, expr in fits[:2]]
 
 
-def _most_promising(raw: list, X, y, symbols, keep: int, rel_floor: float) -> list:
+def _most_promising(raw: list, X, y, symbols, keep: int, rel_floor: float, weights=None) -> list:
     """The best raw candidate of every solver, then the others with the smallest description length
     before polishing, ``keep`` in all (at least one per solver: on a surrogate's slightly bent values
     the simple right formula can rank below flexible ones until the raw rows judge them)."""
-    scored = sorted((score(e, X, y, symbols, rel_floor)[0], i) for i, (_, e) in enumerate(raw))
+    scored = sorted((score(e, X, y, symbols, rel_floor, weights)[0], i) for i, (_, e) in enumerate(raw))
     scored = [(d, i) for d, i in scored if np.isfinite(d)]
     chosen, solvers = [], set()
     for d, i in scored:
@@ -211,10 +220,12 @@ def _most_promising(raw: list, X, y, symbols, keep: int, rel_floor: float) -> li
 
 def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: bool = True,
                  power_law: bool = True, seconds: float = 20.0, polish_top: int = 6,
-                 rel_floor: float = REL_FLOOR) -> list[Candidate]:
+                 rel_floor: float = REL_FLOOR, weights=None) -> list[Candidate]:
     """Every direct solver on ``X (n, d)``, ``y (n,)``; the ``polish_top`` most promising candidates
     polished and scored (see the module docstring). ``rel_floor``: the relative precision of ``y``
-    (round-off for a table; a surrogate's error for its values), below which errors do not count."""
+    (round-off for a table; a surrogate's error for its values), below which errors do not count.
+    ``weights (n,)``: row weights; the solvers propose formulas unweighted, and the weights enter their
+    ranking, constant fits, rounding and scores (:func:`polish`)."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     # once: the transforms share it; pairs and triples only where their number stays moderate
@@ -250,8 +261,9 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
             found, _ = sum_factor_search(start, X, y, symbols, timeout=min(10.0, seconds / 2))
             raw += [("power law" if d == "power law" else "(1 + k u)**p factor", e) for d, e in found]
     out = []
-    for solver, expr in _most_promising(raw, X[val], y[val], symbols, polish_top, rel_floor):
-        cand = polish(expr, X, y, symbols, train, val, rel_floor=rel_floor)
+    for solver, expr in _most_promising(raw, X[val], y[val], symbols, polish_top, rel_floor,
+                                        None if weights is None else np.asarray(weights)[val]):
+        cand = polish(expr, X, y, symbols, train, val, rel_floor=rel_floor, weights=weights)
         if cand is not None:
             cand.solver = solver
             out.append(cand)

@@ -54,6 +54,7 @@ class SearchOutcome:
     generations: int = 0
     seconds: float = 0.0
     guard_hit: bool = False
+    stopped_at_floor: bool = False
 
 
 def search_expressions(X, y, symbols, *, operators: OperatorSet | str | None = None, seed: int = 0,

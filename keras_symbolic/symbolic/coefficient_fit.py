@@ -42,7 +42,7 @@ class _FitTimeout(SymbolicTimeout):
 
 def fit_coefficients(expr, X, y, variables, *, max_nfev: int = 1000, timeout: float | None = 20.0,
                      method: str = "trf", max_samples: int | None = 20000, analytic_jacobian: bool = True,
-                     keep_best_on_timeout: bool = False, seed: int = 0):
+                     keep_best_on_timeout: bool = False, seed: int = 0, sample_weight=None):
     """Least-squares fit of every float constant of ``expr`` on the raw data, structure fixed.
 
     ``scipy.optimize.least_squares`` (``x_scale="jac"``) from the current values, with an analytic
@@ -62,6 +62,8 @@ def fit_coefficients(expr, X, y, variables, *, max_nfev: int = 1000, timeout: fl
         method: ``"trf"`` (default), ``"lm"`` (needs ``N >= #constants``) or ``"dogbox"``.
         keep_best_on_timeout: on timeout, return the best constants seen so far (if they beat the
             input) instead of the input; ``success`` stays ``False``.
+        sample_weight: ``(N,)`` non-negative row weights: the fit minimises ``sum w r**2`` (each
+            residual times ``sqrt(w)``); costs are then weighted means.
 
     Returns:
         ``(expr, info)`` with ``info = {success, nfev, n_params, cost_before, cost_after, seconds,
@@ -81,6 +83,11 @@ def fit_coefficients(expr, X, y, variables, *, max_nfev: int = 1000, timeout: fl
         return result, info
 
     symbols = resolve_variables(expr, variables)
+    root_w = None
+    if sample_weight is not None:
+        root_w = np.sqrt(np.asarray(sample_weight, dtype=np.float64).reshape(-1))
+        finite = np.all(np.isfinite(np.asarray(X, dtype=np.float64).reshape(len(root_w), -1)), axis=1)
+        root_w = root_w[finite & np.isfinite(np.asarray(y, dtype=np.float64).reshape(-1))]
     X, y = prepare_data(X, y, len(symbols))
     if y is None:
         raise ValueError("fit_coefficients needs targets y")
@@ -90,12 +97,13 @@ def fit_coefficients(expr, X, y, variables, *, max_nfev: int = 1000, timeout: fl
         return done(expr, "no finite rows in the data: input kept")
     rows = subsample(X.shape[0], max_samples, seed)
     Xs, ys = X[rows], y[rows]
+    ws = np.ones(len(ys)) if root_w is None else root_w[rows] / max(float(np.sqrt(np.mean(root_w[rows] ** 2))), 1e-300)
     cols = list(Xs.T)
     n = ys.shape[0]
     if not params:
         with np.errstate(all="ignore"):
             pred = to_callable(expr, symbols)(Xs)
-        info["cost_before"] = info["cost_after"] = float(np.mean((pred - ys) ** 2))
+        info["cost_before"] = info["cost_after"] = float(np.mean((ws * (pred - ys)) ** 2))
         return done(expr, "no float constants to fit", success=True)
     if method == "lm" and n < len(params):
         method = "trf"
@@ -109,7 +117,7 @@ def fit_coefficients(expr, X, y, variables, *, max_nfev: int = 1000, timeout: fl
             model = CompiledTemplate(template, params, symbols)
 
             def raw_residual(p):
-                return model.value(cols, p) - ys
+                return ws * (model.value(cols, p) - ys)
 
             def residual(p):
                 if deadline is not None and time.perf_counter() > deadline:
@@ -137,7 +145,7 @@ def fit_coefficients(expr, X, y, variables, *, max_nfev: int = 1000, timeout: fl
                         if deadline is not None and time.perf_counter() > deadline:
                             raise _FitTimeout("coefficient fit exceeded its time limit")
                         with np.errstate(all="ignore"):
-                            J = np.column_stack([as_vector(g(*cols, *p), n) for g in grads])
+                            J = ws[:, None] * np.column_stack([as_vector(g(*cols, *p), n) for g in grads])
                         return np.where(np.isfinite(J), J, 0.0)
                 except SymbolicTimeout:
                     raise
@@ -202,6 +210,11 @@ def fit_term_weights(expr, X, y, variables, *, timeout: float | None = 20.0, max
         return result, info
 
     symbols = resolve_variables(expr, variables)
+    root_w = None
+    if sample_weight is not None:
+        root_w = np.sqrt(np.asarray(sample_weight, dtype=np.float64).reshape(-1))
+        finite = np.all(np.isfinite(np.asarray(X, dtype=np.float64).reshape(len(root_w), -1)), axis=1)
+        root_w = root_w[finite & np.isfinite(np.asarray(y, dtype=np.float64).reshape(-1))]
     X, y = prepare_data(X, y, len(symbols))
     if y is None or X.shape[0] == 0:
         return done(expr, "no finite rows with targets: input kept")

@@ -28,10 +28,13 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
-__all__ = ["DataError", "NotNumericError", "SpaceTransform", "validate_xy", "MIN_ROWS", "MAX_LIES_FEATURES", "MAX_AUTO_FEATURES", "FAR_LOG", "LINEAR_SMALL",
+__all__ = ["DataError", "NotNumericError", "SpaceTransform", "validate_xy", "check_sample_weight", "AUTO_MIN_ROWS", "MIN_ROWS", "MAX_LIES_FEATURES", "MAX_AUTO_FEATURES", "FAR_LOG", "LINEAR_SMALL",
            "LINEAR_LARGE", "LINEAR_FAR"]
 
 MIN_ROWS = 10
+#: Fewest rows of a table for the discovery engine (``method="auto"``): Kepler's six planets. It
+#: judges small tables by leave-one-out.
+AUTO_MIN_ROWS = 6
 #: Input columns LIES takes at most: its network (and the formula search) grows with every input.
 MAX_LIES_FEATURES = 50
 #: Input columns the discovery engine takes at most (beyond a dozen its libraries and split tests
@@ -66,6 +69,23 @@ def _names(n: int, names: Sequence[str] | None) -> list:
         dupes = sorted({v for v in names if names.count(v) > 1})
         raise DataError(f"feature names must be unique; repeated: {', '.join(repr(d) for d in dupes)}")
     return names
+
+
+def check_sample_weight(sample_weight, n: int):
+    """``sample_weight`` as ``(n,)`` floats scaled to mean 1 (``None`` stays ``None``); a
+    :class:`DataError` unless there is one weight per row, every weight is finite and >= 0, and one is
+    > 0."""
+    if sample_weight is None:
+        return None
+    try:
+        w = np.asarray(sample_weight, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise DataError("sample weights must be numbers") from None
+    if w.shape != (n,):
+        raise DataError(f"sample weights: one per row is needed ({n}), got {w.shape[0]}")
+    if not np.all(np.isfinite(w)) or np.any(w < 0) or not np.any(w > 0):
+        raise DataError("sample weights must be finite and >= 0, with at least one > 0")
+    return w / float(np.mean(w))
 
 
 def validate_xy(X, y=None, feature_names=None, min_rows: int = MIN_ROWS, max_features: int | None = None):

@@ -1,0 +1,101 @@
+"""How the discovery engine judges its candidates on a small table: cross-validation instead of one
+held-out split.
+
+On a large table a fifth of the rows held out judges every candidate well. On a few hundred rows
+that fifth is noisy (on 88 held-out rows of the diabetes table an R^2 moves by ~0.1 between splits),
+and on a few dozen it decides by chance. So below :data:`CV_MAX_ROWS` rows every candidate of the
+table (its *form*, found by the stages on the training rows) is judged by ``k``-fold cross-validation
+on all the rows: for each fold, the formula's float constants are refitted on the other folds
+(:func:`~keras_symbolic.symbolic.coefficient_fit.fit_coefficients`, weighted when the rows are) and it
+predicts the fold. The out-of-fold predictions of all ``n`` rows give the candidate's R^2 and the data
+term of its description length. Below :data:`LOO_BELOW` rows the folds are single rows
+(leave-one-out). Finally each formula's constants are refitted on all rows: the answer uses all the
+data.
+
+A formula without float constants predicts every fold as it is (nothing to refit).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import sympy as sp
+
+from keras_symbolic.search.description_length import description_length
+from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
+from keras_symbolic.symbolic.evaluation import to_callable
+
+__all__ = ["CV_MAX_ROWS", "LOO_BELOW", "FOLDS", "validation_scheme", "cross_validated"]
+
+#: Tables of fewer rows are judged by cross-validation.
+CV_MAX_ROWS = 2000
+#: Tables of fewer rows are judged by leave-one-out.
+LOO_BELOW = 30
+#: Folds of the cross-validation above :data:`LOO_BELOW` rows.
+FOLDS = 5
+#: Function evaluations of each fold's constant refit (small tables: milliseconds each).
+REFIT_EVALUATIONS = 100
+
+
+def validation_scheme(n_rows: int) -> str | None:
+    """``"leave-one-out"``, ``"5-fold"`` or ``None`` (one held-out split) for a table of ``n_rows``."""
+    if n_rows >= CV_MAX_ROWS:
+        return None
+    return "leave-one-out" if n_rows < LOO_BELOW else f"{FOLDS}-fold"
+
+
+def _folds(n: int, seed: int):
+    from sklearn.model_selection import KFold, LeaveOneOut
+
+    splitter = LeaveOneOut() if n < LOO_BELOW else KFold(FOLDS, shuffle=True, random_state=seed)
+    return list(splitter.split(np.zeros((n, 1))))
+
+
+def _predict(expr, X, symbols) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        return np.broadcast_to(np.asarray(to_callable(expr, symbols)(X), dtype=np.float64), (len(X),))
+
+
+def _refit(expr, X, y, symbols, weights):
+    if not expr.atoms(sp.Float):
+        return expr
+    fitted, _ = fit_coefficients(expr, X, y, symbols, max_nfev=REFIT_EVALUATIONS, timeout=None,
+                                 max_samples=None, sample_weight=weights)
+    return fitted
+
+
+def _out_of_fold(expr, X, y, symbols, weights, folds) -> np.ndarray:
+    if not expr.atoms(sp.Float):
+        return _predict(expr, X, symbols)
+    pred = np.empty(len(y))
+    for fit_rows, test_rows in folds:
+        w = None if weights is None else weights[fit_rows]
+        pred[test_rows] = _predict(_refit(expr, X[fit_rows], y[fit_rows], symbols, w), X[test_rows], symbols)
+    return pred
+
+
+def cross_validated(table: pd.DataFrame, X, y, symbols, *, weights=None, seed: int = 0) -> pd.DataFrame:
+    """``table`` (one row per formula: ``expression``, ``r2``, ``description_length``) with each formula
+    judged by cross-validation on all rows ``X (n, d)``, ``y (n,)`` (see the module): ``r2`` and
+    ``description_length`` from the out-of-fold predictions, ``expression`` refitted on all rows. A
+    formula that cannot predict every fold, or has at least as many float constants as a fold has rows
+    to fit them on, gets ``r2 = -inf`` and an infinite description length."""
+    folds = _folds(len(y), seed)
+    w = None if weights is None else np.asarray(weights, dtype=np.float64)
+    weight = np.ones(len(y)) if w is None else w
+    total = float(np.sum(weight * (y - np.average(y, weights=weight)) ** 2)) or 1e-300
+    fewest = min(len(fit_rows) for fit_rows, _ in folds)
+    out = table.copy()
+    for index, expr in zip(out.index, out["expression"]):
+        expr = sp.sympify(expr)
+        # as many constants as a fold's rows: its refit is underdetermined and keeps the constants
+        # fitted with the held-out row (leave-one-out on 6 rows would call a 7-constant sum exact)
+        pred = _out_of_fold(expr, X, y, symbols, w, folds) if len(expr.atoms(sp.Float)) < fewest else [np.nan]
+        if not np.all(np.isfinite(pred)):
+            out.at[index, "r2"], out.at[index, "description_length"] = -np.inf, np.inf
+            continue
+        out.at[index, "r2"] = 1.0 - float(np.sum(weight * (y - pred) ** 2)) / total
+        out.at[index, "description_length"] = description_length(expr, y, pred, len(symbols), weights=w)
+        refitted = _refit(expr, X, y, symbols, w)
+        if np.all(np.isfinite(_predict(refitted, X, symbols))):
+            out.at[index, "expression"] = refitted
+    return out

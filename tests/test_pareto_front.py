@@ -45,6 +45,19 @@ def test_one_standard_error_rule_replaces_a_description_length_pick_that_explain
     assert choose(table, exact=False, n_val=10)[0] == 3
 
 
+def test_no_formula_worse_than_least_squares_is_chosen_when_none_is_exact():
+    """A simpler formula within one standard error of the best but below least squares does not
+    compete: the answer is at least as accurate as linear regression on the judged rows."""
+    table = _table()
+    table.loc[1, "r2"] = 0.952  # least squares beats every formula but the largest
+    table.loc[5, "r2"] = 0.953
+    table["pareto"] = pareto_front(table)
+    chosen, _ = choose(table, exact=False, n_val=100)
+    assert table.loc[chosen, "r2"] >= 0.952
+    assert chosen == 5  # of the two that compete, the description length's pick
+    assert choose(table, exact=True, n_val=100)[0] == 4  # an exact formula is not held to it
+
+
 def _noisy_rows(n=600, seed=0):
     rng = np.random.default_rng(seed)
     X = rng.uniform(-2, 2, (n, 2))

@@ -406,7 +406,9 @@ def choose(table: pd.DataFrame, exact: bool = True, n_val: int = 0) -> tuple[int
 
     * Only formulas that predict the held-out rows better than a constant (R^2 > 0) and are not
       themselves constants compete; when none does, the constant that predicts them best (the training
-      mean) answers ("no formula beats the mean").
+      mean) answers ("no formula beats the mean"). When no formula is exact (``exact=False``), only
+      those at least as accurate as least squares (the ``"linear"`` row) compete: the answer is never
+      worse than linear regression on the judged rows (least squares itself competes).
     * The smallest description length ("description length") when its formula is exact, or when its
       held-out error is within one standard error of the best formula's: the data cannot tell them
       apart, and the description length then prefers the simpler formula and simpler constants.
@@ -421,6 +423,10 @@ def choose(table: pd.DataFrame, exact: bool = True, n_val: int = 0) -> tuple[int
     constant = np.array([not sp.sympify(e).free_symbols for e in table["expression"]])
     r2 = table["r2"].to_numpy(dtype=float)
     useful = (r2 > 0) & ~constant
+    if not exact and "solver" in table:  # never worse than least squares on the judged rows
+        linear = r2[(table["solver"] == "linear").to_numpy()]
+        if len(linear) and np.isfinite(linear.max()):
+            useful &= r2 >= linear.max()
     if not useful.any():
         pool = table.index[constant] if constant.any() else table.index
         return int(table.loc[pool, "r2"].idxmax()), "no formula beats the mean"

@@ -210,11 +210,6 @@ def fit_term_weights(expr, X, y, variables, *, timeout: float | None = 20.0, max
         return result, info
 
     symbols = resolve_variables(expr, variables)
-    root_w = None
-    if sample_weight is not None:
-        root_w = np.sqrt(np.asarray(sample_weight, dtype=np.float64).reshape(-1))
-        finite = np.all(np.isfinite(np.asarray(X, dtype=np.float64).reshape(len(root_w), -1)), axis=1)
-        root_w = root_w[finite & np.isfinite(np.asarray(y, dtype=np.float64).reshape(-1))]
     X, y = prepare_data(X, y, len(symbols))
     if y is None or X.shape[0] == 0:
         return done(expr, "no finite rows with targets: input kept")

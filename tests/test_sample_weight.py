@@ -38,7 +38,7 @@ def test_the_score_ignores_rows_of_zero_weight():
 
 
 @pytest.mark.parametrize("bad, words", [
-    ([1.0, -1.0, 1.0], ">= 0"), ([1.0, np.nan, 1.0], "finite"), ([0.0, 0.0, 0.0], "at least one"),
+    ([1.0, -1.0, 1.0], ">= 0"), ([1.0, np.nan, 1.0], "finite"), ([0.0, 0.0, 0.0], "not all zero"),
     ([1.0, 1.0], "one per row"),
 ])
 def test_bad_weights_are_refused(bad, words):

@@ -151,7 +151,7 @@ def read_table(path: Path, target: str | None = None, sep: str | None = None, we
     if weights is not None:
         w = columns[weights]
         if not np.all(np.isfinite(w)) or np.any(w < 0) or not np.any(w > 0):
-            raise CLIError(f"weights column '{weights}' must hold finite numbers >= 0, at least one > 0")
+            raise CLIError(f"weights column '{weights}' must hold finite numbers >= 0, not all zero")
     X = np.column_stack([columns[n] for n in features])
     return Table(X=X, y=columns[target], names=features, target=target, sep=sep, notes=notes, weights=w)
 

@@ -84,7 +84,7 @@ def check_sample_weight(sample_weight, n: int):
     if w.shape != (n,):
         raise DataError(f"sample weights: one per row is needed ({n}), got {w.shape[0]}")
     if not np.all(np.isfinite(w)) or np.any(w < 0) or not np.any(w > 0):
-        raise DataError("sample weights must be finite and >= 0, with at least one > 0")
+        raise DataError("sample weights must be finite and >= 0, and not all zero")
     return w / float(np.mean(w))
 
 

@@ -27,8 +27,9 @@ decomposition, LIES for products, and one description-length rule over every can
 
 Before any stage, the noise level of the rows is estimated from local linear fits
 (:func:`~keras_symbolic.search.noise_floor.noise_floor`), printed and recorded: the one-group test
-allows for it, and on clearly noisy rows (a floor of at least 2 % of RMS(y)) a formula that reaches it
-skips or ends the open-ended search.
+allows for it, the split tests take the surrogate's error less the noise, and on clearly noisy rows (a
+floor of at least 2 % of RMS(y)) a compact formula that reaches it shortens or ends the open-ended
+search.
 
 Any signs, zeros and noisy rows are ordinary input: each solver only runs where it is defined.
 """
@@ -43,7 +44,7 @@ import pandas as pd
 import sympy as sp
 
 from keras_symbolic.pipelines.auto_decomposition import decompose
-from keras_symbolic.pipelines.auto_search import COMPACT, baseline_candidates, needs_search, search_candidates
+from keras_symbolic.pipelines.auto_search import baseline_candidates, table_search
 from keras_symbolic.pipelines.auto_validation import cross_validated, validation_scheme
 from keras_symbolic.pipelines.progress import PhaseProgress
 from keras_symbolic.search.operators import parse_operators
@@ -184,10 +185,6 @@ def _log_space_ok(X, y) -> bool:
     return (np.all(y > 0) or np.all(y < 0)) and all(np.all(X[:, i] > 0) or np.all(X[:, i] < 0) for i in range(X.shape[1]))
 
 
-#: Share of the search's budget when the best formula already leaves only noise (a search for a simpler
-#: formula at the same error, not for a better fit).
-NOISE_SEARCH_FRACTION = 1 / 3
-
 #: Fewest training rows for the decomposition: its surrogate network needs some rows to learn from.
 DECOMPOSITION_MIN_ROWS = 50
 
@@ -310,25 +307,10 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
         progress.phase_done("lies", f"{', '.join(str(c.expression) for c in found) or 'no formula'}; {left()}")
         best = _best(allowed(candidates))
     if config.search and not exact():
-        lead = _leading(allowed(candidates))
-        run, structure = needs_search(lead, X, y, symbols, train, val)
-        # on clearly noisy rows a compact formula at the noise floor is as good as the data can tell
-        at_floor = (floor >= NOISY and lead is not None and expression_complexity(lead.expression) <= COMPACT
-                    and _held_out_rmse(lead, X, y, symbols, val) <= floor * rms)
-        share = config.search_share * config.time_budget
-        if not run or at_floor:
-            # the leader leaves only noise, but a simpler formula may fit as well (x tan(y) beside a
-            # rational approximation of tan): a shorter search looks for one
-            share *= NOISE_SEARCH_FRACTION
-            reason = "is at the noise floor" if at_floor else (
-                f"leaves residuals that look like noise (neighbours explain {max(structure, 0):.1%} of them)")
-            progress.message(f"search: {lead.expression} {reason}; a shorter search for a simpler formula")
         t0 = time.perf_counter()
-        found, entry = search_candidates(X, y, symbols, train, val, operators=ops, seed=config.seed,
-                                         seconds=share, rel_floor=REL_FLOOR, progress=progress,
-                                         stop_rmse=floor * rms if floor >= NOISY else 0.0, weights=weights)
-        entry["residual_structure"] = structure
-        entry["short"] = bool(not run or at_floor)
+        found, entry = table_search(_leading(allowed(candidates)), X, y, symbols, train, val, operators=ops,
+                                    seed=config.seed, seconds=config.search_share * config.time_budget,
+                                    noise=floor, weights=weights, progress=progress)
         log.append(entry)
         candidates += found
         seconds["search"] = time.perf_counter() - t0
@@ -353,10 +335,6 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
     log.append({"choice": rule})
     return AutoResult(table.loc[chosen, "expression"], table, symbols, log, seconds, config, model, rule, estimated,
                       scheme)
-
-
-def _held_out_rmse(candidate: Candidate, X, y, symbols, val) -> float:
-    return relative_rmse(candidate.expression, symbols, X[val], y[val]) * float(np.sqrt(np.mean(y[val] ** 2)))
 
 
 def _best(candidates: list[Candidate]) -> Optional[Candidate]:

@@ -18,13 +18,15 @@ import numpy as np
 import sympy as sp
 
 from keras_symbolic.search.expression_search import SearchOutcome, evaluations_for, search_expressions
+from keras_symbolic.search.description_length import REL_FLOOR
 from keras_symbolic.search.lack_of_fit import STRUCTURE_THRESHOLD, residual_structure
+from keras_symbolic.search.noise_floor import NOISY
 from keras_symbolic.search.operators import operator_tiers
 from keras_symbolic.search.direct_solvers import Candidate, polish, score
 from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.symbolic.evaluation import to_callable
 
-__all__ = ["search_candidates", "baseline_candidates", "needs_search", "raw_search_front"]
+__all__ = ["search_candidates", "baseline_candidates", "needs_search", "raw_search_front", "table_search"]
 
 #: A search is cut at this many times its share of the time budget (only on a much slower machine).
 GUARD_FACTOR = 3.0
@@ -33,6 +35,9 @@ SMALL_TABLE = 1000
 #: A formula of at most this many nodes that leaves only noise ends the search (a larger one may hide a
 #: simpler law at the same error).
 COMPACT = 20
+#: Share of the search's budget when the best formula already leaves only noise (a search for a simpler
+#: formula at the same error, not for a better fit).
+NOISE_SEARCH_FRACTION = 1 / 3
 #: Independent runs per operator tier.
 RESTARTS = 2
 #: Front members polished per search (ranked by description length before polishing; the most
@@ -155,3 +160,32 @@ def needs_search(best: Candidate | None, X, y, symbols, train, val) -> tuple[boo
         return True, float("nan")
     structure, _ = residual_structure(X, y - pred, train, val)
     return structure > STRUCTURE_THRESHOLD, structure
+
+
+def table_search(lead: Candidate | None, X, y, symbols, train, val, *, operators, seed: int, seconds: float,
+                 noise: float, weights=None, progress=None) -> tuple[list[Candidate], dict]:
+    """The engine's search on the whole table, when nothing is exact: :func:`search_candidates` with
+    ``seconds`` of work when the leading formula ``lead`` leaves structure (:func:`needs_search`), a
+    :data:`NOISE_SEARCH_FRACTION` of it when a compact ``lead`` leaves only noise or, on clearly noisy
+    rows (relative noise floor ``noise`` at least :data:`~keras_symbolic.search.noise_floor.NOISY`),
+    reaches the floor on the held-out rows: a simpler formula may fit as well (``x tan(y)`` beside a
+    rational approximation of ``tan``). On such rows the search also ends at the floor."""
+    rms = float(np.sqrt(np.mean(y[train] ** 2))) or 1.0
+    run, structure = needs_search(lead, X, y, symbols, train, val)
+    at_floor = False
+    if noise >= NOISY and lead is not None and expression_complexity(lead.expression) <= COMPACT:
+        with np.errstate(all="ignore"):
+            pred = np.broadcast_to(to_callable(lead.expression, symbols)(X[val]), (len(val),))
+        at_floor = bool(np.sqrt(np.mean((y[val] - pred) ** 2)) <= noise * rms)
+    short = not run or at_floor
+    if short:
+        seconds *= NOISE_SEARCH_FRACTION
+        reason = "is at the noise floor" if at_floor else (
+            f"leaves residuals that look like noise (neighbours explain {max(structure, 0):.1%} of them)")
+        if progress is not None:
+            progress.message(f"search: {lead.expression} {reason}; a shorter search for a simpler formula")
+    found, entry = search_candidates(X, y, symbols, train, val, operators=operators, seed=seed, seconds=seconds,
+                                     rel_floor=REL_FLOOR, progress=progress,
+                                     stop_rmse=noise * rms if noise >= NOISY else 0.0, weights=weights)
+    entry.update(residual_structure=structure, short=short)
+    return found, entry

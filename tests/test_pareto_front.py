@@ -153,3 +153,18 @@ def test_a_table_too_small_for_a_test_split_keeps_every_row(tmp_path, capsys):
     record = json.loads((tmp_path / "o" / "result.json").read_text())
     assert record["validation"] == "leave-one-out" and record["r2_test"] is None
     assert sp.simplify(sp.sympify(record["expression"]) - sp.Rational(5, 2) * sp.Symbol("x") ** 2) == 0
+
+
+def test_a_formula_numpy_cannot_evaluate_is_never_judged_better_than_minus_infinity():
+    """``sin(oo)`` simplifies to ``AccumBounds(-1, 1)``, which no printer turns into code: scored
+    ``-inf`` (it once ended a cross-validated run with a printer error)."""
+    from keras_symbolic.pipelines.auto_validation import cross_validated
+    from keras_symbolic.search.direct_solvers import score
+
+    a = sp.Symbol("a")
+    bad = sp.sin(sp.oo) * a + sp.Float(1.5)
+    X = np.arange(1.0, 41.0)[:, None]
+    assert score(bad, X, X[:, 0], [a]) == (np.inf, -np.inf)
+    table = pd.DataFrame({"expression": [bad, 2 * a], "r2": [0.0, 0.0], "description_length": [0.0, 0.0]})
+    judged = cross_validated(table, X, 2 * X[:, 0], [a])
+    assert judged["r2"][0] == -np.inf and judged["r2"][1] == 1.0

@@ -89,7 +89,10 @@ def cross_validated(table: pd.DataFrame, X, y, symbols, *, weights=None, seed: i
         expr = sp.sympify(expr)
         # as many constants as a fold's rows: its refit is underdetermined and keeps the constants
         # fitted with the held-out row (leave-one-out on 6 rows would call a 7-constant sum exact)
-        pred = _out_of_fold(expr, X, y, symbols, w, folds) if len(expr.atoms(sp.Float)) < fewest else [np.nan]
+        try:
+            pred = _out_of_fold(expr, X, y, symbols, w, folds) if len(expr.atoms(sp.Float)) < fewest else [np.nan]
+        except Exception:  # noqa: BLE001 - a formula NumPy cannot evaluate (an AccumBounds) is not judged
+            pred = [np.nan]
         if not np.all(np.isfinite(pred)):
             out.at[index, "r2"], out.at[index, "description_length"] = -np.inf, np.inf
             continue

@@ -77,7 +77,7 @@ class Candidate:
 def score(expr, X, y, symbols, rel_floor: float = REL_FLOOR, weights=None) -> tuple[float, float]:
     """``(description length, R^2)`` of ``expr`` on ``(X, y)``, both weighted by ``weights (n,)`` when
     given; ``(inf, -inf)`` when not finite."""
-    if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+    if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan) or expr.atoms(sp.AccumBounds):  # sin(oo): no number
         return float("inf"), float("-inf")
     with np.errstate(all="ignore"):
         pred = np.broadcast_to(to_callable(expr, symbols)(X), y.shape).astype(np.float64)

@@ -24,7 +24,7 @@ from keras_symbolic.search.noise_floor import NOISY
 from keras_symbolic.search.operators import operator_tiers
 from keras_symbolic.search.direct_solvers import Candidate, polish, score
 from keras_symbolic.symbolic.complexity import expression_complexity
-from keras_symbolic.symbolic.evaluation import to_callable
+from keras_symbolic.symbolic.evaluation import relative_rmse, to_callable
 
 __all__ = ["search_candidates", "baseline_candidates", "needs_search", "raw_search_front", "table_search"]
 
@@ -48,14 +48,9 @@ POLISH_TOP = 6
 def _reaches(expressions, X, y, symbols, rmse: float) -> bool:
     """Whether one of ``expressions`` of at most :data:`COMPACT` nodes predicts ``y`` to an RMS error of
     at most ``rmse``."""
-    for expr in expressions:
-        if expression_complexity(expr) > COMPACT:
-            continue
-        with np.errstate(all="ignore"):
-            pred = np.broadcast_to(to_callable(expr, symbols)(X), y.shape)
-        if np.all(np.isfinite(pred)) and np.sqrt(np.mean((y - pred) ** 2)) <= rmse:
-            return True
-    return False
+    scale = float(np.sqrt(np.mean(y**2))) or 1.0
+    return any(expression_complexity(e) <= COMPACT and relative_rmse(e, symbols, X, y) * scale <= rmse
+               for e in expressions)
 
 
 def raw_search_front(X, y, symbols, *, operators, seed: int, seconds: float, wall_guard: float,
@@ -172,11 +167,8 @@ def table_search(lead: Candidate | None, X, y, symbols, train, val, *, operators
     rational approximation of ``tan``). On such rows the search also ends at the floor."""
     rms = float(np.sqrt(np.mean(y[train] ** 2))) or 1.0
     run, structure = needs_search(lead, X, y, symbols, train, val)
-    at_floor = False
-    if noise >= NOISY and lead is not None and expression_complexity(lead.expression) <= COMPACT:
-        with np.errstate(all="ignore"):
-            pred = np.broadcast_to(to_callable(lead.expression, symbols)(X[val]), (len(val),))
-        at_floor = bool(np.sqrt(np.mean((y[val] - pred) ** 2)) <= noise * rms)
+    at_floor = noise >= NOISY and lead is not None and _reaches([lead.expression], X[val], y[val], symbols,
+                                                                noise * rms)
     short = not run or at_floor
     if short:
         seconds *= NOISE_SEARCH_FRACTION

@@ -5,6 +5,7 @@ user's table (train/test split, safe symbols for the column names).
 """
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import replace
 from functools import partial
@@ -133,7 +134,7 @@ def fit_table_auto(X, y, feature_names, seed: int = 0, test_size: float = 0.2, c
     if len(y) < NO_TEST_BELOW:
         if verbose:
             print(f"note: only {len(y)} rows: none held out for a test R^2; the engine judges its formulas by "
-                  "leave-one-out on all of them", flush=True)
+                  "leave-one-out on all of them", file=sys.stderr, flush=True)
         X_tr, X_te, y_tr, y_te, rows_tr = X, None, y, None, rows
     else:
         X_tr, X_te, y_tr, y_te, rows_tr, _ = train_test_split(X, y, rows, test_size=test_size,

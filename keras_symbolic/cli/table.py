@@ -149,9 +149,13 @@ def read_table(path: Path, target: str | None = None, sep: str | None = None, we
         raise CLIError(f"{path.name} has no feature columns besides the target and the weights")
     w = None
     if weights is not None:
+        from keras_symbolic.symbolic.transform import DataError, check_sample_weight
+
         w = columns[weights]
-        if not np.all(np.isfinite(w)) or np.any(w < 0) or not np.any(w > 0):
-            raise CLIError(f"weights column '{weights}' must hold finite numbers >= 0, not all zero")
+        try:
+            check_sample_weight(w, len(w))  # the estimators' one check of weights
+        except DataError:
+            raise CLIError(f"weights column '{weights}' must hold finite numbers >= 0, not all zero") from None
     X = np.column_stack([columns[n] for n in features])
     return Table(X=X, y=columns[target], names=features, target=target, sep=sep, notes=notes, weights=w)
 

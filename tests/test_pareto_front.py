@@ -122,7 +122,7 @@ def test_small_tables_are_judged_by_cross_validation():
     table = pd.DataFrame({"expression": [sp.Float(1.0) * a**sp.Rational(3, 2), a**sp.Rational(3, 2),
                                          sum(sp.Float(0.1 * k) * a**k for k in range(6)), sp.Float(7.5)],
                           "r2": [1.0] * 4, "description_length": [0.0] * 4})
-    judged = cross_validated(table, X, y, [a])
+    judged, _ = cross_validated(table, X, y, [a])
     assert judged["r2"][0] > 0.999 and judged["r2"][1] > 0.999
     assert judged["r2"][2] == -np.inf  # six constants, five rows per fold
     assert judged["r2"][3] < 0  # the mean predicts a left-out planet worse than the mean of all
@@ -166,5 +166,5 @@ def test_a_formula_numpy_cannot_evaluate_is_never_judged_better_than_minus_infin
     X = np.arange(1.0, 41.0)[:, None]
     assert score(bad, X, X[:, 0], [a]) == (np.inf, -np.inf)
     table = pd.DataFrame({"expression": [bad, 2 * a], "r2": [0.0, 0.0], "description_length": [0.0, 0.0]})
-    judged = cross_validated(table, X, 2 * X[:, 0], [a])
+    judged, _ = cross_validated(table, X, 2 * X[:, 0], [a])
     assert judged["r2"][0] == -np.inf and judged["r2"][1] == 1.0

@@ -20,10 +20,13 @@ decomposition, LIES for products, and one description-length rule over every can
 5. **Judging on small tables**: below 2000 rows every formula of the table is judged by
    cross-validation on all rows, leave-one-out below 30 (:mod:`~keras_symbolic.pipelines.auto_validation`),
    and its constants are refitted on all rows.
-6. **Selection** (:func:`choose`) over the table and its Pareto front: the smallest description
-   length on the held-out rows (:mod:`~keras_symbolic.search.description_length`) when its formula is
-   exact or as accurate as the best within one standard error, else the one-standard-error rule on the
-   front; never a constant, nor a formula worse than the mean, when a formula beats the mean.
+6. **Selection** (:mod:`~keras_symbolic.pipelines.auto_choice`) over the table and its Pareto front:
+   the smallest description length on the held-out rows
+   (:mod:`~keras_symbolic.search.description_length`) when its formula is exact or as accurate as the
+   best within one standard error of the paired per-row errors, else the one-standard-error rule on the
+   front, confirmed on rows no stage fitted; when nothing is exact, least squares answers unless a
+   formula is clearly better; never a constant, nor a formula worse than the mean, when a formula
+   beats the mean.
 
 Before any stage, the noise level of the rows is estimated from local linear fits
 (:func:`~keras_symbolic.search.noise_floor.noise_floor`), printed and recorded: the one-group test
@@ -45,7 +48,8 @@ import sympy as sp
 
 from keras_symbolic.pipelines.auto_decomposition import decompose
 from keras_symbolic.pipelines.auto_search import baseline_candidates, table_search
-from keras_symbolic.pipelines.auto_validation import cross_validated, validation_scheme
+from keras_symbolic.pipelines.auto_choice import choose, finite_beyond, pareto_front
+from keras_symbolic.pipelines.auto_validation import cross_validated, held_out_errors, validation_scheme
 from keras_symbolic.pipelines.progress import PhaseProgress
 from keras_symbolic.search.operators import parse_operators
 from keras_symbolic.symbolic.complexity import expression_complexity
@@ -321,16 +325,20 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
     if not kept:
         raise RuntimeError("no solver produced a formula that can be evaluated on these rows")
     table = _table(kept)
-    n_judged = len(val)
-    if scheme is not None:
+    fresh = finite = None  # the judged rows no stage fitted (see auto_choice): all the held-out rows
+    if scheme is None:
+        errors = held_out_errors(table, X[val], y[val], symbols, None if weights is None else weights[val])
+    else:
         t0 = time.perf_counter()
-        table = cross_validated(table, X, y, symbols, weights=weights, seed=config.seed)
+        table, errors = cross_validated(table, X, y, symbols, weights=weights, seed=config.seed)
         table["pareto"] = pareto_front(table)
-        n_judged = len(y)
+        fresh = np.array([], dtype=int) if scheme == "leave-one-out" else val
+        finite = finite_beyond(table, X, symbols, seed=config.seed)
         seconds["validation"] = time.perf_counter() - t0
-    chosen, rule = choose(table, exact=True, n_val=n_judged)  # the description length's pick
+    chosen, rule = choose(table, exact=True, n_val=errors.shape[1])  # the description length's pick
     if relative_rmse(table.loc[chosen, "expression"], symbols, X[val], y[val]) > config.exact_tolerance:
-        chosen, rule = choose(table, exact=False, n_val=n_judged)
+        chosen, rule = choose(table, exact=False, n_val=errors.shape[1], errors=errors, fresh=fresh,
+                              finite=finite)
     table["chosen"] = table.index == chosen
     log.append({"choice": rule})
     return AutoResult(table.loc[chosen, "expression"], table, symbols, log, seconds, config, model, rule, estimated,
@@ -363,60 +371,3 @@ def _table(candidates: list[Candidate]) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     table["pareto"] = pareto_front(table)
     return table
-
-
-def pareto_front(table: pd.DataFrame) -> np.ndarray:
-    """``True`` for the rows on the front of held-out R^2 against complexity: the most accurate formula
-    of its complexity, and more accurate than every simpler one."""
-    on = np.zeros(len(table), dtype=bool)
-    best = -np.inf
-    order = table.assign(_r2=table["r2"].fillna(-np.inf)).sort_values(["complexity", "_r2"], ascending=[True, False])
-    for complexity, group in order.groupby("complexity", sort=True):
-        top = group.index[0]
-        if group.loc[top, "_r2"] > best:
-            best = group.loc[top, "_r2"]
-            on[table.index.get_loc(top)] = True
-    return on
-
-
-def choose(table: pd.DataFrame, exact: bool = True, n_val: int = 0) -> tuple[int, str]:
-    """The row to answer with, and the rule that chose it.
-
-    * Only formulas that predict the held-out rows better than a constant (R^2 > 0) and are not
-      themselves constants compete; when none does, the constant that predicts them best (the training
-      mean) answers ("no formula beats the mean"). When no formula is exact (``exact=False``), only
-      those at least as accurate as least squares (the ``"linear"`` row) compete: the answer is never
-      worse than linear regression on the judged rows (least squares itself competes).
-    * The smallest description length ("description length") when its formula is exact, or when its
-      held-out error is within one standard error of the best formula's: the data cannot tell them
-      apart, and the description length then prefers the simpler formula and simpler constants.
-    * Otherwise the description length, which trusts its data term, has picked a formula that explains
-      clearly less than another one (a cheap ``bmi*s5**2`` beside a linear model on a small noisy
-      table): the one-standard-error rule on the front ("one standard error") takes the simplest
-      front formula whose held-out error is within one standard error of the best's.
-
-    The held-out error is ``1 - R^2`` (the mean squared error in units of the held-out variance); its
-    standard error over ``n_val`` rows is about ``sqrt(2 / n_val)`` of it (Gaussian residuals).
-    """
-    constant = np.array([not sp.sympify(e).free_symbols for e in table["expression"]])
-    r2 = table["r2"].to_numpy(dtype=float)
-    useful = (r2 > 0) & ~constant
-    if not exact and "solver" in table:  # never worse than least squares on the judged rows
-        linear = r2[(table["solver"] == "linear").to_numpy()]
-        if len(linear) and np.isfinite(linear.max()):
-            useful &= r2 >= linear.max()
-    if not useful.any():
-        pool = table.index[constant] if constant.any() else table.index
-        return int(table.loc[pool, "r2"].idxmax()), "no formula beats the mean"
-    by_dl = int(table.loc[table.index[useful], "description_length"].idxmin())
-    if exact or n_val < 2:
-        return by_dl, "description length"
-    loss = pd.Series(1.0 - r2, index=table.index)
-    limit = loss[useful].min() * (1.0 + np.sqrt(2.0 / n_val))
-    if loss[by_dl] <= limit:
-        return by_dl, "description length"
-    on_front = table["pareto"].to_numpy(dtype=bool) if "pareto" in table else np.ones(len(table), bool)
-    within = table[useful & on_front & (loss.to_numpy() <= limit)]
-    if within.empty:  # the best formula is not on the front only when a tie hid it: take it
-        return int(loss[useful].idxmin()), "one standard error"
-    return int(within.sort_values(["complexity", "r2"], ascending=[True, False]).index[0]), "one standard error"

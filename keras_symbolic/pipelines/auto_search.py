@@ -123,8 +123,8 @@ def search_candidates(X, y, symbols, train, val, *, operators, seed: int, second
 
 
 def baseline_candidates(X, y, symbols, train, val, rel_floor: float, weights=None) -> list[Candidate]:
-    """The training mean and a least-squares linear model of the raw columns, scored on ``val`` (both
-    weighted by ``weights (n,)`` when given)."""
+    """The training mean and a least-squares linear model of the raw columns, as fitted, scored on ``val``
+    (both weighted by ``weights (n,)`` when given)."""
     from sklearn.linear_model import LinearRegression
 
     w = None if weights is None else np.asarray(weights, dtype=np.float64)
@@ -133,10 +133,10 @@ def baseline_candidates(X, y, symbols, train, val, rel_floor: float, weights=Non
     out = [Candidate(mean, "constant", dl, r2)]
     fit = LinearRegression().fit(X[train], y[train], sample_weight=None if w is None else w[train])
     linear = sp.Float(float(fit.intercept_)) + sum(sp.Float(float(c)) * s for c, s in zip(fit.coef_, symbols))
-    cand = polish(linear, X, y, symbols, train, val, rel_floor=rel_floor, weights=weights)
-    if cand is not None:
-        cand.solver = "linear"
-        out.append(cand)
+    # not polished: least squares is the reference the choice holds other formulas to, and polish may
+    # round or drop its terms (on nine rows it dropped the slope and kept the intercept)
+    out.append(Candidate(linear, "linear", *score(linear, X[val], y[val], symbols, rel_floor,
+                                                   None if w is None else w[val])))
     return out
 
 

@@ -12,7 +12,16 @@ term of its description length. Below :data:`LOO_BELOW` rows the folds are singl
 (leave-one-out). Finally each formula's constants are refitted on all rows: the answer uses all the
 data.
 
-A formula without float constants predicts every fold as it is (nothing to refit).
+A number the stages rounded or chose (``speed**(3/2)/7``, ``4*speed - 17.65``) was chosen on rows
+that the folds then judge, so a form is also judged with every number free, exponents included
+(``c*speed**p``), and refitted fold by fold; a formula's score is the worse of the two. (On the cars
+table, ``speed**(3/2)`` with the exponent chosen on all rows beats a straight line out of fold by more
+than one standard error; ``c*speed**p`` with ``p`` refitted in each fold does not.) A formula without any such number
+predicts every fold as it is (nothing to refit).
+
+Besides the table, :func:`cross_validated` gives each formula's out-of-fold per-row errors
+``w_r (y_r - f(x_r))**2``, and :func:`held_out_errors` gives them on a large table's held-out rows: the
+choice compares formulas row by row (:mod:`~keras_symbolic.pipelines.auto_choice`).
 """
 from __future__ import annotations
 
@@ -24,7 +33,7 @@ from keras_symbolic.search.description_length import description_length
 from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
 from keras_symbolic.symbolic.evaluation import to_callable
 
-__all__ = ["CV_MAX_ROWS", "LOO_BELOW", "FOLDS", "validation_scheme", "cross_validated"]
+__all__ = ["CV_MAX_ROWS", "LOO_BELOW", "FOLDS", "validation_scheme", "cross_validated", "held_out_errors"]
 
 #: Tables of fewer rows are judged by cross-validation.
 CV_MAX_ROWS = 2000
@@ -73,32 +82,71 @@ def _out_of_fold(expr, X, y, symbols, weights, folds) -> np.ndarray:
     return pred
 
 
-def cross_validated(table: pd.DataFrame, X, y, symbols, *, weights=None, seed: int = 0) -> pd.DataFrame:
+def _judged(expr, X, y, symbols, w, folds, fewest: int) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold predictions of ``expr`` as it is, and the worse (by squared error) of those and of
+    the form with its rounded numbers free (see the module); NaN where ``expr`` cannot be judged. A free
+    form with too many constants for the folds is not judged: the formula as it is stands alone."""
+    nan = np.full(len(y), np.nan)
+    # as many constants as a fold's rows: its refit is underdetermined and keeps the constants
+    # fitted with the held-out row (leave-one-out on 6 rows would call a 7-constant sum exact)
+    if len(expr.atoms(sp.Float)) >= fewest:
+        return nan, nan
+    try:
+        fixed = _out_of_fold(expr, X, y, symbols, w, folds)
+        free = sp.nfloat(expr, exponent=True)
+        loose = fixed if free == expr or len(free.atoms(sp.Float)) >= fewest else _out_of_fold(
+            free, X, y, symbols, w, folds)
+    except Exception:  # noqa: BLE001 - a formula NumPy cannot evaluate (an AccumBounds) is not judged
+        return nan, nan
+    if not (np.all(np.isfinite(fixed)) and np.all(np.isfinite(loose))):
+        return nan, nan
+    weight = 1.0 if w is None else w
+    worse = loose if np.sum(weight * (y - loose) ** 2) > np.sum(weight * (y - fixed) ** 2) else fixed
+    return fixed, worse
+
+
+def cross_validated(table: pd.DataFrame, X, y, symbols, *, weights=None,
+                    seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``table`` (one row per formula: ``expression``, ``r2``, ``description_length``) with each formula
     judged by cross-validation on all rows ``X (n, d)``, ``y (n,)`` (see the module): ``r2`` and
-    ``description_length`` from the out-of-fold predictions, ``expression`` refitted on all rows. A
-    formula that cannot predict every fold, or has at least as many float constants as a fold has rows
-    to fit them on, gets ``r2 = -inf`` and an infinite description length."""
+    ``description_length`` from the out-of-fold predictions (``r2`` the worse of the formula's and of
+    its free form's), ``expression`` refitted on all rows; and
+    the per-row errors ``(len(table), n)`` of those predictions. A formula that cannot predict every
+    fold, or has at least as many float constants as a fold has rows to fit them on, gets
+    ``r2 = -inf``, an infinite description length and infinite errors."""
     folds = _folds(len(y), seed)
     w = None if weights is None else np.asarray(weights, dtype=np.float64)
     weight = np.ones(len(y)) if w is None else w
     total = float(np.sum(weight * (y - np.average(y, weights=weight)) ** 2)) or 1e-300
     fewest = min(len(fit_rows) for fit_rows, _ in folds)
     out = table.copy()
+    errors = pd.DataFrame(np.inf, index=out.index, columns=range(len(y)))
     for index, expr in zip(out.index, out["expression"]):
         expr = sp.sympify(expr)
-        # as many constants as a fold's rows: its refit is underdetermined and keeps the constants
-        # fitted with the held-out row (leave-one-out on 6 rows would call a 7-constant sum exact)
-        try:
-            pred = _out_of_fold(expr, X, y, symbols, w, folds) if len(expr.atoms(sp.Float)) < fewest else [np.nan]
-        except Exception:  # noqa: BLE001 - a formula NumPy cannot evaluate (an AccumBounds) is not judged
-            pred = [np.nan]
+        fixed, pred = _judged(expr, X, y, symbols, w, folds, fewest)
         if not np.all(np.isfinite(pred)):
             out.at[index, "r2"], out.at[index, "description_length"] = -np.inf, np.inf
             continue
+        errors.loc[index] = weight * (y - pred) ** 2
         out.at[index, "r2"] = 1.0 - float(np.sum(weight * (y - pred) ** 2)) / total
-        out.at[index, "description_length"] = description_length(expr, y, pred, len(symbols), weights=w)
+        # the description length prices the formula as it is: its rounded numbers on its own predictions
+        out.at[index, "description_length"] = description_length(expr, y, fixed, len(symbols), weights=w)
         refitted = _refit(expr, X, y, symbols, w)
         if np.all(np.isfinite(_predict(refitted, X, symbols))):
             out.at[index, "expression"] = refitted
-    return out
+    return out, errors
+
+
+def held_out_errors(table: pd.DataFrame, X, y, symbols, weights=None) -> pd.DataFrame:
+    """Each formula's per-row errors ``w_r (y_r - f(x_r))**2`` on held-out rows ``X (n, d)``, ``y (n,)``:
+    a frame ``(len(table), n)`` on the table's index, infinite where a formula cannot predict."""
+    weight = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+    errors = pd.DataFrame(np.inf, index=table.index, columns=range(len(y)))
+    for index, expr in zip(table.index, table["expression"]):
+        try:
+            pred = _predict(sp.sympify(expr), X, symbols)
+        except Exception:  # noqa: BLE001 - as in cross_validated: a formula NumPy cannot evaluate
+            continue
+        if np.all(np.isfinite(pred)):
+            errors.loc[index] = weight * (y - pred) ** 2
+    return errors

@@ -1,0 +1,161 @@
+"""Which formula of the candidate table the discovery engine answers with: the Pareto front and the rule
+that chooses on it (issue 19).
+
+Every candidate is judged on rows its constants were not fitted on: the held-out rows of a large table,
+or the out-of-fold predictions of a small one (:mod:`~keras_symbolic.pipelines.auto_validation`). Its
+*per-row errors* there, ``e[i, r] = w_r (y_r - f_i(x_r))**2``, let two formulas be compared row by row:
+the mean of ``e[i] - e[j]`` and its standard error ``std(e[i] - e[j]) / sqrt(n)``. Two formulas that
+predict much the same make a small difference with a small standard error, which a comparison of their
+two totals (each with its own, much larger, spread) cannot see.
+
+Two comparisons are guarded against the structure being found on the same rows that judge it (the
+stages propose forms on the training rows, and below 30 rows on all rows):
+
+* **Least squares is the reference.** When no formula is exact, another formula answers only when it
+  predicts *clearly* better than linear regression: by more than one standard error of the paired
+  difference. On fifty noisy rows a textbook ``c speed**2`` and a straight line are a coin toss apart,
+  and then the straight line answers: it is never worse than linear regression by chance.
+* **The one-standard-error rule must be confirmed on fresh rows.** It replaces the description
+  length's pick by a more accurate formula; that formula must also predict better on the rows no stage
+  fitted (the held-out fifth of a table of 30-2000 rows). Below 30 rows every row shaped the forms, so
+  the description length's pick stands: a 24-node wiggle tuned to 24 rows is not chosen over a law.
+
+On a small table new rows often lie beyond the ones seen (the elephants of a table of mammals), so
+there a formula that is not finite a little beyond the rows (:func:`finite_beyond`: ``asin(body/2700)``
+fitted below 2547 kg) competes only when no formula is exact.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+import sympy as sp
+
+__all__ = ["pareto_front", "choose", "paired_difference", "finite_beyond", "WIDEN"]
+
+#: How far beyond the rows :func:`finite_beyond` looks: this fraction of each column's range.
+WIDEN = 0.25
+
+
+def pareto_front(table: pd.DataFrame) -> np.ndarray:
+    """``True`` for the rows on the front of held-out R^2 against complexity: the most accurate formula
+    of its complexity, and more accurate than every simpler one."""
+    on = np.zeros(len(table), dtype=bool)
+    best = -np.inf
+    order = table.assign(_r2=table["r2"].fillna(-np.inf)).sort_values(["complexity", "_r2"], ascending=[True, False])
+    for complexity, group in order.groupby("complexity", sort=True):
+        top = group.index[0]
+        if group.loc[top, "_r2"] > best:
+            best = group.loc[top, "_r2"]
+            on[table.index.get_loc(top)] = True
+    return on
+
+
+def paired_difference(errors: pd.DataFrame, i, j, rows: Optional[np.ndarray] = None) -> tuple[float, float]:
+    """Mean and standard error of ``e[i] - e[j]`` over the judged rows (or over ``rows``, positions).
+
+    ``errors`` has one row per formula (the table's index) and one column per judged row."""
+    d = errors.loc[i].to_numpy(dtype=float) - errors.loc[j].to_numpy(dtype=float)
+    if rows is not None:
+        d = d[rows]
+    if len(d) < 2 or not np.all(np.isfinite(d)):
+        return (np.inf if not np.all(np.isfinite(d)) else float(np.mean(d))), 0.0
+    return float(np.mean(d)), float(np.std(d, ddof=1) / np.sqrt(len(d)))
+
+
+def finite_beyond(table: pd.DataFrame, X: np.ndarray, symbols, seed: int = 0, points: int = 512) -> np.ndarray:
+    """``True`` for the formulas of ``table`` that are finite on ``points`` random points of the rows'
+    box ``X (n, d)`` widened by :data:`WIDEN` of each column's range (a column of one sign keeps it)."""
+    from keras_symbolic.symbolic.evaluation import to_callable
+
+    low, high = X.min(axis=0), X.max(axis=0)
+    width = WIDEN * (high - low)
+    wide_low = np.where(low > 0, np.maximum(low - width, low / 2), low - width)
+    wide_high = np.where(high < 0, np.minimum(high + width, high / 2), high + width)
+    grid = np.random.default_rng(seed).uniform(wide_low, wide_high, (points, X.shape[1]))
+    grid = np.vstack([grid, wide_low, wide_high])
+    ok = np.zeros(len(table), dtype=bool)
+    for k, expr in enumerate(table["expression"]):
+        try:
+            with np.errstate(all="ignore"):
+                ok[k] = bool(np.all(np.isfinite(np.asarray(to_callable(sp.sympify(expr), symbols)(grid), dtype=float))))
+        except Exception:  # noqa: BLE001 - a formula NumPy cannot evaluate is not finite there either
+            ok[k] = False
+    return ok
+
+
+class _Comparison:
+    """``within(i, j)``: is formula ``i`` no worse than ``j`` beyond one standard error? From the per-row
+    errors when there are any, else from the losses ``1 - R^2`` alone, whose standard error over ``n``
+    rows is about ``sqrt(2 / n)`` of the loss (Gaussian residuals)."""
+
+    def __init__(self, table: pd.DataFrame, n_val: int, errors: Optional[pd.DataFrame]):
+        self.loss = 1.0 - table["r2"].astype(float)
+        self.n_val, self.errors = n_val, errors
+
+    def within(self, i, j) -> bool:
+        if self.errors is not None:
+            mean, se = paired_difference(self.errors, i, j)
+            return mean <= se
+        return bool(self.loss[i] <= self.loss[j] * (1.0 + np.sqrt(2.0 / max(self.n_val, 1))))
+
+    def clearly_better(self, i, j) -> bool:
+        if self.errors is not None:
+            mean, se = paired_difference(self.errors, i, j)
+            return mean + se < 0
+        return bool(self.loss[i] <= self.loss[j])  # without per-row errors: at least as accurate
+
+
+def choose(table: pd.DataFrame, exact: bool = True, n_val: int = 0, errors: Optional[pd.DataFrame] = None,
+           fresh: Optional[np.ndarray] = None, finite: Optional[np.ndarray] = None) -> tuple[int, str]:
+    """The row of ``table`` to answer with, and the rule that chose it.
+
+    ``errors`` (optional) holds each formula's per-row errors on the ``n_val`` judged rows (index: the
+    table's; see the module); ``fresh`` the positions of those rows that no stage fitted (``None``: all
+    of them, as for a large table's held-out rows; empty: none, as below 30 rows); ``finite``
+    (optional) marks the formulas that are finite beyond the rows (:func:`finite_beyond`): when no
+    formula is exact, only those compete.
+
+    * Only formulas that predict the judged rows better than a constant (R^2 > 0) and are not
+      themselves constants compete; when none does, the constant that predicts them best (the training
+      mean) answers ("no formula beats the mean").
+    * When no formula is exact (``exact=False``) and least squares (the ``"linear"`` row) is in the
+      table, only least squares and the formulas clearly better than it compete (see the module).
+    * The smallest description length ("description length") when its formula is exact, or when its
+      error is within one standard error of the best formula's: the data cannot tell them apart, and
+      the description length then prefers the simpler formula and simpler constants.
+    * Otherwise the description length, which trusts its data term, has picked a formula that explains
+      clearly less than another one (a cheap ``bmi*s5**2`` beside a linear model on a small noisy
+      table): the one-standard-error rule on the front ("one standard error") takes the simplest
+      front formula within one standard error of the best, if it also predicts the fresh rows better
+      than the description length's pick.
+    """
+    constant = np.array([not sp.sympify(e).free_symbols for e in table["expression"]])
+    r2 = table["r2"].to_numpy(dtype=float)
+    useful = pd.Series((r2 > 0) & ~constant, index=table.index)
+    compare = _Comparison(table, n_val, errors)
+    if not exact and finite is not None:
+        useful &= np.asarray(finite, dtype=bool)
+    linear = table.index[(table["solver"] == "linear").to_numpy()] if "solver" in table else []
+    if not exact and len(linear) and np.isfinite(table.loc[linear, "r2"].astype(float)).any():
+        reference = table.loc[linear, "r2"].astype(float).idxmax()
+        useful &= np.array([i == reference or compare.clearly_better(i, reference) for i in table.index])
+    if not useful.any():
+        pool = table.index[constant] if constant.any() else table.index
+        return int(table.loc[pool, "r2"].idxmax()), "no formula beats the mean"
+    pool = table.index[useful.to_numpy()]
+    by_dl = int(table.loc[pool, "description_length"].idxmin())
+    if exact or n_val < 2:
+        return by_dl, "description length"
+    best = compare.loss[pool].idxmin()
+    if compare.within(by_dl, best):
+        return by_dl, "description length"
+    on_front = table["pareto"].to_numpy(dtype=bool) if "pareto" in table else np.ones(len(table), bool)
+    within = [i for i in table.index[useful.to_numpy() & on_front] if compare.within(i, best)]
+    pick = (int(table.loc[within].sort_values(["complexity", "r2"], ascending=[True, False]).index[0])
+            if within else int(best))  # the best is off the front only when a tie hid it
+    if errors is not None and fresh is not None:
+        if len(fresh) == 0 or paired_difference(errors, pick, by_dl, fresh)[0] >= 0:
+            return by_dl, "description length"  # the gain is not confirmed on rows no stage fitted
+    return pick, "one standard error"

@@ -1,0 +1,103 @@
+"""The engine's choice on noisy and small tables (issue 19): paired comparisons of per-row errors, least
+squares as the reference, the one-standard-error rule confirmed on fresh rows, formulas that fail just
+beyond the rows, and cross-validation that frees the numbers the stages rounded."""
+import numpy as np
+import pandas as pd
+import sympy as sp
+
+from keras_symbolic.pipelines.auto_choice import choose, finite_beyond, paired_difference, pareto_front
+from keras_symbolic.pipelines.auto_search import baseline_candidates
+from keras_symbolic.pipelines.auto_validation import cross_validated
+
+x = sp.Symbol("x")
+N = 400
+
+
+def _table(errors: dict, dl: dict, complexity: dict, solvers: dict):
+    """A table whose R^2 follows from the per-row errors (target variance 1 per row)."""
+    index = list(errors)
+    frame = pd.DataFrame({"solver": [solvers[i] for i in index], "complexity": [complexity[i] for i in index],
+                          "description_length": [dl[i] for i in index],
+                          "r2": [1.0 - float(np.mean(errors[i])) for i in index],
+                          "expression": [x + k for k in range(len(index))]}, index=index)
+    frame["pareto"] = pareto_front(frame)
+    return frame, pd.DataFrame([errors[i] for i in index], index=index)
+
+
+def test_paired_difference_sees_what_two_totals_cannot():
+    rng = np.random.default_rng(0)
+    noise = rng.chisquare(1, N) * 0.5
+    errors = pd.DataFrame([noise, noise * 0.97])  # the same rows, 3 % better on each
+    mean, se = paired_difference(errors, 1, 0)
+    assert mean < 0 and mean + se < 0  # clearly better, though each total's spread is ~7 %
+    assert paired_difference(errors, 1, 0, rows=np.arange(10))[0] < 0
+
+
+def test_a_formula_no_clearly_better_than_least_squares_does_not_answer():
+    rng = np.random.default_rng(1)
+    linear = rng.chisquare(1, N) * 0.4
+    tie = linear + rng.normal(0, 0.05, N) - 0.001  # better by a hair, well within its standard error
+    table, errors = _table({0: linear, 1: tie}, dl={0: 30.0, 1: 10.0}, complexity={0: 5, 1: 5},
+                           solvers={0: "linear", 1: "power law"})
+    assert choose(table, exact=False, n_val=N, errors=errors) == (0, "description length")
+    # when a formula is clearly better, it answers
+    errors.loc[1] = linear * 0.8
+    table["r2"] = 1 - errors.mean(axis=1)
+    assert choose(table, exact=False, n_val=N, errors=errors)[0] == 1
+    # an exact formula is not held to least squares
+    errors.loc[1] = linear + 0.01
+    table["r2"] = 1 - errors.mean(axis=1)
+    assert choose(table, exact=True, n_val=N, errors=errors)[0] == 1
+
+
+def test_one_standard_error_rule_must_be_confirmed_on_rows_no_stage_fitted():
+    rng = np.random.default_rng(2)
+    base = rng.chisquare(1, N) * 0.3
+    errors = {0: base * 2.0, 1: base * 1.6, 2: base * 1.0}  # linear, the description length's pick, a larger one
+    table, frame = _table(errors, dl={0: 40.0, 1: 10.0, 2: 30.0}, complexity={0: 5, 1: 4, 2: 20},
+                          solvers={0: "linear", 1: "basis", 2: "search"})
+    assert choose(table, exact=False, n_val=N, errors=frame) == (2, "one standard error")
+    fresh = np.arange(300, N)
+    assert choose(table, exact=False, n_val=N, errors=frame, fresh=fresh) == (2, "one standard error")
+    frame.loc[2, fresh] = frame.loc[1, fresh] * 1.5  # on the fresh rows the larger formula is worse
+    assert choose(table, exact=False, n_val=N, errors=frame, fresh=fresh) == (1, "description length")
+    # leave-one-out: every row shaped the forms, nothing can confirm
+    assert choose(table, exact=False, n_val=N, errors=frame, fresh=np.array([], dtype=int))[0] == 1
+
+
+def test_formulas_not_finite_just_beyond_the_rows_compete_only_for_exactness():
+    body = np.linspace(0.01, 2547.0, 40)[:, None]
+    table = pd.DataFrame({"expression": [sp.asin(x / 2700), sp.log(x), sp.sqrt(x) + 1, sp.sqrt(2600 - x)],
+                          "r2": [0.9, 0.8, 0.7, 0.6], "description_length": [1.0, 2.0, 3.0, 4.0],
+                          "complexity": [4, 2, 3, 4], "solver": ["a", "b", "c", "d"]})
+    finite = finite_beyond(table, body, [x])
+    assert finite.tolist() == [False, True, True, False]
+    table["pareto"] = pareto_front(table)
+    assert choose(table, exact=False, n_val=40, finite=finite)[0] == 1
+    assert choose(table, exact=True, n_val=40, finite=finite)[0] == 0
+
+
+def test_cross_validation_frees_the_numbers_the_stages_rounded():
+    """``2*x**(3/2)/3`` with its numbers chosen on all rows predicts each fold as it is, which flatters
+    it; the form is also judged with both numbers refitted in each fold, and the worse counts."""
+    rng = np.random.default_rng(3)
+    X = rng.uniform(4, 25, (40, 1))
+    y = 0.66 * X[:, 0] ** 1.5 + rng.normal(0, 8, 40)
+    rounded = 2 * x ** sp.Rational(3, 2) / 3
+    table = pd.DataFrame({"expression": [rounded], "r2": [0.0], "description_length": [0.0]})
+    judged, errors = cross_validated(table, X, y, [x])
+    fixed = 1 - np.sum((y - 2 / 3 * X[:, 0] ** 1.5) ** 2) / np.sum((y - y.mean()) ** 2)
+    assert judged["r2"][0] < fixed  # the free form, refitted fold by fold, predicts worse
+    assert np.isclose(judged["r2"][0], 1 - errors.loc[0].sum() / np.sum((y - y.mean()) ** 2))
+    assert judged["expression"][0] == rounded  # the answer keeps its rounded numbers
+
+
+def test_least_squares_joins_the_table_as_fitted():
+    """On nine rows polish once dropped the slope of the linear model and kept its intercept."""
+    conc = np.array([0.02, 0.02, 0.06, 0.06, 0.11, 0.22, 0.56, 0.56, 1.1])[:, None]
+    rate = np.array([76.0, 47, 97, 107, 139, 152, 191, 201, 207])
+    rows = np.arange(9)
+    mean, linear = baseline_candidates(conc, rate, [x], rows, rows, 1e-9)
+    assert linear.solver == "linear" and linear.expression.has(x)
+    slope = float(linear.expression.coeff(x))
+    assert np.isclose(slope, np.polyfit(conc[:, 0], rate, 1)[0])

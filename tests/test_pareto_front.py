@@ -165,6 +165,9 @@ def test_a_formula_numpy_cannot_evaluate_is_never_judged_better_than_minus_infin
     bad = sp.sin(sp.oo) * a + sp.Float(1.5)
     X = np.arange(1.0, 41.0)[:, None]
     assert score(bad, X, X[:, 0], [a]) == (np.inf, -np.inf)
+    from keras_symbolic.symbolic.evaluation import to_callable
+
+    assert np.all(np.isnan(to_callable(bad + a**2, [a])(X)))  # any evaluation (once: a rounding step)
     table = pd.DataFrame({"expression": [bad, 2 * a], "r2": [0.0, 0.0], "description_length": [0.0, 0.0]})
     judged, _ = cross_validated(table, X, 2 * X[:, 0], [a])
     assert judged["r2"][0] == -np.inf and judged["r2"][1] == 1.0

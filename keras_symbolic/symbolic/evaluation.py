@@ -85,9 +85,12 @@ def to_callable(expr, variables, cse: bool = False) -> Callable[[np.ndarray], np
     ``cse``: see :func:`lambdify_numpy`.
 
     Safe: floating-point warnings are silenced (``np.errstate``), the result is always a new float64
-    array of shape ``(N,)`` (constants broadcast to ``N``; complex values become ``nan``).
+    array of shape ``(N,)`` (constants broadcast to ``N``; complex values become ``nan``, and so do
+    the values of a formula holding an ``AccumBounds``, such as ``sin(oo)``, which no printer writes).
     """
     expr = sp.sympify(expr)
+    if expr.atoms(sp.AccumBounds):
+        expr = expr.xreplace({bounds: sp.nan for bounds in expr.atoms(sp.AccumBounds)})
     symbols = resolve_variables(expr, variables)
     fn = lambdify_numpy(symbols, expr, cse=cse)
     d = len(symbols)

@@ -252,7 +252,9 @@ def test_diverged_training_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch)
 #: bar's first ``weak`` line marks the training under way); ``writing`` is a tiny run whose writer
 #: stops, after every file is in the temporary folder and before the move into place, to say ``WRITTEN``.
 _CHILD = """
-import sys, time
+import signal, sys, time
+# as at a terminal: a suite started in the background (nohup, &) hands its children SIGINT ignored
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from keras_symbolic.results import writer
 original = writer._write_files
 def slow_write(folder, result):

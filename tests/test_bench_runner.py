@@ -130,7 +130,9 @@ def test_run_tasks_rejects_bad_arguments(tmp_path):
 
 
 _SWEEP_SCRIPT = textwrap.dedent("""
-    import sys
+    import signal, sys
+    # as at a terminal: a suite started in the background (nohup, &) hands its children SIGINT ignored
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from keras_symbolic.bench.result_store import ResultStore
     from keras_symbolic.bench.runner import run_tasks
     from keras_symbolic.bench.tasks import Task

@@ -16,8 +16,8 @@ A number the stages rounded or chose (``speed**(3/2)/7``, ``4*speed - 17.65``) w
 that the folds then judge, so a form is also judged with every number free, exponents included
 (``c*speed**p``), and refitted fold by fold; a formula's score is the worse of the two. (On the cars
 table, ``speed**(3/2)`` with the exponent chosen on all rows beats a straight line out of fold by more
-than one standard error; ``c*speed**p`` with ``p`` refitted in each fold does not.) A formula without any such number
-predicts every fold as it is (nothing to refit).
+than one standard error; ``c*speed**p`` with ``p`` refitted in each fold does not.) A formula without
+any such number predicts every fold as it is (nothing to refit).
 
 Besides the table, :func:`cross_validated` gives each formula's out-of-fold per-row errors
 ``w_r (y_r - f(x_r))**2``, and :func:`held_out_errors` gives them on a large table's held-out rows: the
@@ -110,8 +110,8 @@ def cross_validated(table: pd.DataFrame, X, y, symbols, *, weights=None,
     """``table`` (one row per formula: ``expression``, ``r2``, ``description_length``) with each formula
     judged by cross-validation on all rows ``X (n, d)``, ``y (n,)`` (see the module): ``r2`` and
     ``description_length`` from the out-of-fold predictions (``r2`` the worse of the formula's and of
-    its free form's), ``expression`` refitted on all rows; and
-    the per-row errors ``(len(table), n)`` of those predictions. A formula that cannot predict every
+    its free form's), ``expression`` refitted on all rows; and the per-row errors ``(len(table), n)``
+    of those predictions. A formula that cannot predict every
     fold, or has at least as many float constants as a fold has rows to fit them on, gets
     ``r2 = -inf``, an infinite description length and infinite errors."""
     folds = _folds(len(y), seed)

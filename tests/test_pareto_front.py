@@ -171,3 +171,17 @@ def test_a_formula_numpy_cannot_evaluate_is_never_judged_better_than_minus_infin
     table = pd.DataFrame({"expression": [bad, 2 * a], "r2": [0.0, 0.0], "description_length": [0.0, 0.0]})
     judged, _ = cross_validated(table, X, 2 * X[:, 0], [a])
     assert judged["r2"][0] == -np.inf and judged["r2"][1] == 1.0
+
+
+def test_predict_or_nan_is_nan_where_numpy_cannot_evaluate_and_a_prediction_elsewhere():
+    from keras_symbolic.pipelines.auto_choice import finite_beyond
+    from keras_symbolic.symbolic.evaluation import predict_or_nan
+
+    a = sp.Symbol("a")
+    X = np.linspace(1.0, 2.0, 7)[:, None]
+    assert np.allclose(predict_or_nan(3 * a, X, [a]), 3 * X[:, 0])
+    assert np.allclose(predict_or_nan(sp.Float(2.0), X, [a]), 2.0)  # a constant broadcasts to (N,)
+    unknown = sp.Function("no_numpy_name")(a)  # lambdify prints it, NumPy has no such function
+    assert np.all(np.isnan(predict_or_nan(unknown, X, [a]))) and predict_or_nan(unknown, X, [a]).shape == (7,)
+    table = pd.DataFrame({"expression": [3 * a, unknown, sp.log(a - 1)]})
+    assert finite_beyond(table, X, [a]).tolist() == [True, False, False]  # log(a - 1) fails below a = 1

@@ -73,7 +73,7 @@ def paired_difference(errors: pd.DataFrame, i, j, rows: Optional[np.ndarray] = N
 def finite_beyond(table: pd.DataFrame, X: np.ndarray, symbols, seed: int = 0, points: int = 512) -> np.ndarray:
     """``True`` for the formulas of ``table`` that are finite on ``points`` random points of the rows'
     box ``X (n, d)`` widened by :data:`WIDEN` of each column's range (a column of one sign keeps it)."""
-    from keras_symbolic.symbolic.evaluation import to_callable
+    from keras_symbolic.symbolic.evaluation import predict_or_nan
 
     low, high = X.min(axis=0), X.max(axis=0)
     width = WIDEN * (high - low)
@@ -81,14 +81,8 @@ def finite_beyond(table: pd.DataFrame, X: np.ndarray, symbols, seed: int = 0, po
     wide_high = np.where(high < 0, np.minimum(high + width, high / 2), high + width)
     grid = np.random.default_rng(seed).uniform(wide_low, wide_high, (points, X.shape[1]))
     grid = np.vstack([grid, wide_low, wide_high])
-    ok = np.zeros(len(table), dtype=bool)
-    for k, expr in enumerate(table["expression"]):
-        try:
-            with np.errstate(all="ignore"):
-                ok[k] = bool(np.all(np.isfinite(np.asarray(to_callable(sp.sympify(expr), symbols)(grid), dtype=float))))
-        except Exception:  # noqa: BLE001 - a formula NumPy cannot evaluate is not finite there either
-            ok[k] = False
-    return ok
+    return np.array([bool(np.all(np.isfinite(predict_or_nan(sp.sympify(expr), grid, symbols))))
+                     for expr in table["expression"]], dtype=bool)
 
 
 class _Comparison:

@@ -31,7 +31,7 @@ import sympy as sp
 
 from keras_symbolic.search.description_length import description_length
 from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
-from keras_symbolic.symbolic.evaluation import to_callable
+from keras_symbolic.symbolic.evaluation import predict_or_nan
 
 __all__ = ["CV_MAX_ROWS", "LOO_BELOW", "FOLDS", "validation_scheme", "cross_validated", "held_out_errors"]
 
@@ -59,11 +59,6 @@ def _folds(n: int, seed: int):
     return list(splitter.split(np.zeros((n, 1))))
 
 
-def _predict(expr, X, symbols) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        return np.broadcast_to(np.asarray(to_callable(expr, symbols)(X), dtype=np.float64), (len(X),))
-
-
 def _refit(expr, X, y, symbols, weights):
     if not expr.atoms(sp.Float):
         return expr
@@ -74,11 +69,11 @@ def _refit(expr, X, y, symbols, weights):
 
 def _out_of_fold(expr, X, y, symbols, weights, folds) -> np.ndarray:
     if not expr.atoms(sp.Float):
-        return _predict(expr, X, symbols)
+        return predict_or_nan(expr, X, symbols)
     pred = np.empty(len(y))
     for fit_rows, test_rows in folds:
         w = None if weights is None else weights[fit_rows]
-        pred[test_rows] = _predict(_refit(expr, X[fit_rows], y[fit_rows], symbols, w), X[test_rows], symbols)
+        pred[test_rows] = predict_or_nan(_refit(expr, X[fit_rows], y[fit_rows], symbols, w), X[test_rows], symbols)
     return pred
 
 
@@ -96,7 +91,7 @@ def _judged(expr, X, y, symbols, w, folds, fewest: int) -> tuple[np.ndarray, np.
         free = sp.nfloat(expr, exponent=True)
         loose = fixed if free == expr or len(free.atoms(sp.Float)) >= fewest else _out_of_fold(
             free, X, y, symbols, w, folds)
-    except Exception:  # noqa: BLE001 - a formula NumPy cannot evaluate (an AccumBounds) is not judged
+    except Exception:  # noqa: BLE001 - a refit that fails leaves the formula unjudged
         return nan, nan
     if not (np.all(np.isfinite(fixed)) and np.all(np.isfinite(loose))):
         return nan, nan
@@ -132,7 +127,7 @@ def cross_validated(table: pd.DataFrame, X, y, symbols, *, weights=None,
         # the description length prices the formula as it is: its rounded numbers on its own predictions
         out.at[index, "description_length"] = description_length(expr, y, fixed, len(symbols), weights=w)
         refitted = _refit(expr, X, y, symbols, w)
-        if np.all(np.isfinite(_predict(refitted, X, symbols))):
+        if np.all(np.isfinite(predict_or_nan(refitted, X, symbols))):
             out.at[index, "expression"] = refitted
     return out, errors
 
@@ -143,10 +138,7 @@ def held_out_errors(table: pd.DataFrame, X, y, symbols, weights=None) -> pd.Data
     weight = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
     errors = pd.DataFrame(np.inf, index=table.index, columns=range(len(y)))
     for index, expr in zip(table.index, table["expression"]):
-        try:
-            pred = _predict(sp.sympify(expr), X, symbols)
-        except Exception:  # noqa: BLE001 - as in cross_validated: a formula NumPy cannot evaluate
-            continue
+        pred = predict_or_nan(sp.sympify(expr), X, symbols)
         if np.all(np.isfinite(pred)):
             errors.loc[index] = weight * (y - pred) ** 2
     return errors

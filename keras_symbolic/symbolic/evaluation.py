@@ -109,6 +109,15 @@ def to_callable(expr, variables, cse: bool = False) -> Callable[[np.ndarray], np
     return f
 
 
+def predict_or_nan(expr, X, variables) -> np.ndarray:
+    """``expr`` on the rows ``X (N, d)`` as :func:`to_callable` evaluates it, shape ``(N,)``; all ``nan``
+    when NumPy cannot evaluate it at all (a function it lacks, an object it cannot convert)."""
+    try:
+        return to_callable(expr, variables)(X)
+    except Exception:  # noqa: BLE001 - lambdify and NumPy raise many kinds; none of them is a prediction
+        return np.full(np.asarray(X).shape[0], np.nan)
+
+
 def prepare_data(X, y, d: int):
     """Float64 ``X`` (N, d) and ``y`` (N,) (or None), restricted to rows where both are finite."""
     X = np.asarray(X, dtype=np.float64)

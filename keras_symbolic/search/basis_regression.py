@@ -14,19 +14,17 @@ Shapes: ``X (n_rows, n_variables)``, ``y (n_rows,)``; a library is ``(names, exp
 from __future__ import annotations
 
 import itertools
-import time
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
-from keras_symbolic.search.description_length import REL_FLOOR, description_length, simple_fraction
+from keras_symbolic.search.description_length import REL_FLOOR, description_length
+from keras_symbolic.search.coefficient_rounding import round_coefficients
 from keras_symbolic.symbolic.evaluation import to_callable
 
 __all__ = ["TermLibrary", "NormalEquations", "build_library", "sparse_fit", "round_coefficients"]
 
-#: Powers of ``pi`` a rounded constant may carry, in the order tried.
-PI_POWERS = (1, -1, 2, -2)
 #: Features whose values exceed this are dropped (they would swamp the least squares).
 MAX_ABS = 1e12
 
@@ -222,58 +220,3 @@ def sparse_fit(lib: TermLibrary, y, train, val, symbols, *, max_terms: int = 6, 
         pred = _design(lib.subset(val), chosen, intercept) @ coef
         out.append((description_length(expr, y[val], pred, len(symbols), rel_floor), expr))
     return sorted(out, key=lambda t: t[0])
-
-
-def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 12,
-                       refit_seconds: float = 2.0, rel_floor: float = REL_FLOOR,
-                       seconds: float | None = None, max_refits: int = 40, weights=None) -> sp.Expr:
-    """Replace each float of ``expr`` by 0, a simple fraction, or a simple fraction times ``pi``,
-    ``1/pi``, ``pi**2`` or ``1/pi**2``, one at a time
-    (largest first), refitting the remaining floats after each change; a change is kept when the
-    description length on ``(X, y)`` does not grow. The work is bounded by counts (each float tried
-    once per pass, at most ``max_refits`` refits of the others), so the result does not depend on the
-    machine's load; ``seconds`` is only a safety net: the roundings kept by then are returned.
-    ``weights (n,)``: row weights of the description length and the refits."""
-    from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
-
-    deadline = None if seconds is None else time.perf_counter() + seconds
-
-    y = np.asarray(y, dtype=np.float64)
-
-    def dl(e):
-        with np.errstate(all="ignore"):
-            pred = to_callable(e, symbols)(X)
-        return description_length(e, y, pred, len(symbols), rel_floor, weights)
-
-    best, best_dl = expr, dl(expr)
-    refits = 0
-    for _ in range(len(expr.atoms(sp.Float))):
-        floats = sorted(best.atoms(sp.Float), key=lambda f: -abs(float(f)))
-        changed = False
-        for f in floats:
-            if deadline is not None and time.perf_counter() > deadline:
-                return best
-            x = float(f)
-            options = [sp.S.Zero, simple_fraction(x, max_denominator)]
-            options += [simple_fraction(x / np.pi**k, max_denominator) * sp.pi**k for k in PI_POWERS]
-            for option in options:
-                trial = best.xreplace({f: option})
-                if trial.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
-                    continue
-                d = dl(trial)
-                close = abs(float(option) - x) <= 0.05 * abs(x)
-                if d > best_dl and close and trial.atoms(sp.Float) and refits < max_refits:
-                    refits += 1
-                    # the other constants may absorb the change: refit them (only for nearby values,
-                    # a distant one is not worth a fit)
-                    trial, _ = fit_coefficients(trial, X, y, symbols, max_nfev=100, timeout=refit_seconds, max_samples=2000,
-                                                sample_weight=weights)
-                    d = dl(trial)
-                if d <= best_dl:
-                    best, best_dl, changed = trial, d, True
-                    break
-            if changed:
-                break
-        if not changed:
-            break
-    return best

@@ -1,0 +1,46 @@
+"""Rounding fitted constants (``search/coefficient_rounding.py``): a spurious offset that another constant
+compensates is dropped, a real one is kept, and the zero pass spends no fit on a distant zero."""
+import numpy as np
+import sympy as sp
+
+from keras_symbolic.search.coefficient_rounding import round_coefficients
+
+t = sp.Symbol("t")
+AMPLITUDE = 1 / np.sqrt(2 * np.pi)  # no simple fraction (of pi) within the noise: it stays a float
+
+
+def _rows(offset, noise, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(1.0, 3.0, (4000, 1))
+    clean = AMPLITUDE * np.exp(-(X[:, 0] + offset) ** 2 / 2)
+    return X, clean + noise * np.sqrt(np.mean(clean**2)) * rng.standard_normal(len(clean))
+
+
+def test_a_spurious_offset_is_dropped_with_the_amplitude_refitted():
+    X, y = _rows(0.0, 0.01)
+    fitted = sp.Float(0.4005) * sp.exp(-(t + sp.Float(0.0009)) ** 2 / 2)  # the offset shifts, the amplitude pays
+    rounded = round_coefficients(fitted, X, y, [t])
+    assert sp.simplify(rounded / sp.exp(-t**2 / 2)).is_number, rounded  # no offset left
+    assert abs(float(rounded / sp.exp(-t**2 / 2)) - AMPLITUDE) < 0.002
+
+
+def test_a_real_offset_is_kept():
+    X, y = _rows(0.3, 0.01)
+    fitted = sp.Float(0.39898) * sp.exp(-(t + sp.Float(0.29991)) ** 2 / 2)
+    rounded = round_coefficients(fitted, X, y, [t])
+    assert sp.Rational(3, 10) in rounded.atoms(sp.Rational), rounded
+
+
+def test_a_distant_zero_costs_no_fit(monkeypatch):
+    """``0.4 exp(-(t + 2.5)**2/2)`` (an amplitude that snaps): dropping 2.5 moves the formula far beyond NEAR; no refit is spent."""
+    import keras_symbolic.symbolic.coefficient_fit as coefficient_fit
+
+    X = np.random.default_rng(0).uniform(1.0, 3.0, (4000, 1))
+    y = 0.4 * np.exp(-(X[:, 0] + 2.5) ** 2 / 2)
+    calls = []
+    real = coefficient_fit.fit_coefficients
+    monkeypatch.setattr(coefficient_fit, "fit_coefficients", lambda *a, **k: calls.append(1) or real(*a, **k))
+    fitted = sp.Float(0.4) * sp.exp(-(t + sp.Float(2.5)) ** 2 / 2)
+    rounded = round_coefficients(fitted, X, y, [t])
+    assert sp.simplify(rounded - sp.Rational(2, 5) * sp.exp(-(t + sp.Rational(5, 2)) ** 2 / 2)) == 0
+    assert calls == []  # both snaps are exact on noiseless rows, and the zeros are far

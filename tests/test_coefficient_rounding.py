@@ -44,3 +44,16 @@ def test_a_distant_zero_costs_no_fit(monkeypatch):
     rounded = round_coefficients(fitted, X, y, [t])
     assert sp.simplify(rounded - sp.Rational(2, 5) * sp.exp(-(t + sp.Rational(5, 2)) ** 2 / 2)) == 0
     assert calls == []  # both snaps are exact on noiseless rows, and the zeros are far
+
+
+def test_the_simplest_number_that_keeps_the_description_length_is_taken():
+    """``c1 sqrt(c2 x**2 + c3 z**2)`` has one constant too many: ``c2 = 16.08`` is as good as ``16`` once
+    ``c1`` is refitted, and ``16`` (the ladder's integer) is taken before ``193/12`` (the nearest twelfth)."""
+    x, z = sp.symbols("x z")
+    rng = np.random.default_rng(1)
+    X = rng.uniform(1.0, 5.0, (4000, 2))
+    clean = np.hypot(X[:, 0], X[:, 1])
+    y = clean + 0.01 * np.sqrt(np.mean(clean**2)) * rng.standard_normal(len(clean))
+    fitted = sp.Float(0.249377) * sp.sqrt(sp.Float(16.08) * x**2 + sp.Float(16.08) * z**2)
+    rounded = round_coefficients(fitted, X, y, [x, z])
+    assert sp.Integer(16) in rounded.atoms(sp.Integer) and sp.Rational(193, 12) not in rounded.atoms(sp.Rational), rounded

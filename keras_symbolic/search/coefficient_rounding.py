@@ -8,9 +8,10 @@ Two passes over the floats of ``expr``, each change judged by the description le
    :data:`NEAR` of ``RMS(y)``, the other floats are refitted first, so that a spurious offset that
    they compensate can go (``0.3993 exp(-(t + 0.00077)**2/2)``: the amplitude is refitted without the
    offset). A zero that moves the formula further is judged as it is: no fit is spent on it.
-2. **Snapping** (largest ``|c|`` first): ``c ->`` a simple fraction ``p/q`` (``q <= max_denominator``) or
-   ``p/q * pi**k`` (``k`` in :data:`PI_POWERS`); the other floats are refitted when the new value is
-   within 5 % of ``c``.
+2. **Snapping** (largest ``|c|`` first): ``c ->`` the nearest integer, half, quarter (the simplest
+   first, :data:`DENOMINATOR_LADDER`), fraction ``p/q`` (``q <= max_denominator``) or ``p/q * pi**k``
+   (``k`` in :data:`PI_POWERS`), the first that keeps the description length; the other floats are
+   refitted when the new value is within 5 % of ``c``.
 
 The work is bounded by counts (each float tried once per change, at most ``max_refits`` refits in
 all), so the same formula comes out on an idle or a loaded machine; ``seconds`` is only a safety net:
@@ -28,10 +29,13 @@ import sympy as sp
 from keras_symbolic.search.description_length import REL_FLOOR, description_length, simple_fraction
 from keras_symbolic.symbolic.evaluation import predict_or_nan
 
-__all__ = ["round_coefficients", "PI_POWERS", "NEAR"]
+__all__ = ["round_coefficients", "PI_POWERS", "NEAR", "DENOMINATOR_LADDER"]
 
 #: Powers of ``pi`` a rounded constant may carry, in the order tried.
 PI_POWERS = (1, -1, 2, -2)
+#: Denominators tried before ``max_denominator``'s nearest fraction, simplest first: the first value that
+#: keeps the description length is taken, so ``16.08`` becomes ``16`` when that is as good, not ``193/12``.
+DENOMINATOR_LADDER = (1, 2, 4)
 #: A dropped constant that moves the formula by at most this fraction of ``RMS(y)`` (weighted RMS of
 #: the change) earns a refit of the other constants.
 NEAR = 0.05
@@ -109,7 +113,8 @@ def _snap(best, best_dl, judge: _Judge, max_denominator: int, out_of_time) -> sp
             if out_of_time():
                 return best
             x = float(f)
-            options = [simple_fraction(x, max_denominator)]
+            options = list(dict.fromkeys(simple_fraction(x, q) for q in DENOMINATOR_LADDER if q < max_denominator))
+            options.append(simple_fraction(x, max_denominator))
             options += [simple_fraction(x / np.pi**k, max_denominator) * sp.pi**k for k in PI_POWERS]
             for option in options:
                 trial = best.xreplace({f: option})

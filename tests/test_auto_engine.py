@@ -244,3 +244,14 @@ def test_the_summary_names_each_split_of_the_decomposition():
     print_result(result, file=out)
     assert ("splits      : product {a}|{b, c} > sum of the reciprocal {b}|{c} > difference of b, c"
             " > one group b/c" in out.getvalue())
+
+
+def test_a_float_times_other_numbers_reads_as_one_float():
+    from keras_symbolic.search.direct_solvers import merged_numbers, simplest_form
+
+    x, y = sp.symbols("x y")
+    shown = simplest_form(sp.Float(0.0415428384034503) * sp.sqrt(579) * x * sp.sqrt(x**2 + y**2))
+    assert len(shown.atoms(sp.Float)) == 1 and not shown.has(sp.Integer(579)), shown
+    assert abs(float(shown.subs({x: 1, y: 0})) - 0.0415428384034503 * 579**0.5) < 1e-12
+    assert merged_numbers(sp.pi * x / 2) == sp.pi * x / 2  # exact numbers stay exact
+    assert merged_numbers(sp.Float(2.5) * sp.I * x) == sp.Float(2.5) * sp.I * x  # not a real float: kept

@@ -68,3 +68,17 @@ def test_cli_expands_a_table_set(tmp_path, capsys):
     runs = [json.loads(line) for line in (tmp_path / "runs.jsonl").read_text().splitlines()]
     assert {r["table"] for r in runs} == set(TABLE_SETS["holdout"]) and len(runs) == 2 * len(TABLE_SETS["holdout"])
     assert all(r["r2_test"] is not None for r in runs)
+
+
+def test_the_summary_counts_the_tables_where_the_engine_is_at_least_as_good(tmp_path):
+    rows = [("a", "auto", 0.90, 5), ("a", "linear", 0.80, 5), ("a", "operon", 0.95, 60),
+            ("b", "auto", 0.5004, 7), ("b", "linear", 0.5001, 9), ("b", "operon", 0.20, 40)]
+    with (tmp_path / "runs.jsonl").open("w") as f:
+        for table, method, r2, size in rows:
+            for fold in range(3):
+                f.write(json.dumps({"table": table, "method": method, "fold": fold, "r2_test": r2, "size": size,
+                                    "seconds": 1.0}) + "\n")
+    text = summary(tmp_path, plots=False)
+    assert "- at least linear on 2 of 2 tables" in text  # 0.5004 and 0.5001 are equal to 3 decimals
+    assert "- at least operon on 1 of 2 tables (not on a)" in text
+    assert "auto 6, linear 7, operon 50" in text

@@ -12,7 +12,8 @@ test R^2 and size (formula nodes; for gradient boosting the number of tree nodes
 Every method gets the same budget: the engine's ``time_budget``, the peers' seconds of search. Each
 finished (table, method, fold) is one JSON line in ``OUT/runs.jsonl``; the same command resumes.
 :func:`summary` gives per table and method the median test R^2 and size over the folds, and
-``r2_vs_size.png``.
+``r2_vs_size.png``; then the engine against each method: per table a mark where its median
+test R^2 is at least the method's (3 decimals), and the counts.
 """
 from __future__ import annotations
 
@@ -213,12 +214,35 @@ def run_realdata(tables, methods, *, folds: int = 5, seed: int = 0, budget: floa
     return runs
 
 
+def _head_to_head(runs: pd.DataFrame) -> str:
+    """The engine against each other method: per table the median test R^2 of each (rounded to 3
+    decimals, as compared), a mark where the engine is at least as good, and the counts and median sizes
+    (markdown); empty without engine runs."""
+    medians = runs.groupby(["table", "method"])["r2_test"].median().round(3).unstack()
+    if "auto" not in medians:
+        return ""
+    others = [m for m in medians.columns if m != "auto"]
+    wide = medians[["auto"] + others].copy()
+    lines = []
+    for method in others:
+        both = wide[["auto", method]].dropna()
+        wins = both["auto"] >= both[method]
+        wide[f"auto >= {method}"] = wins.reindex(wide.index).map({True: "yes", False: "**no**"}).fillna("-")
+        lines.append(f"- at least {method} on {int(wins.sum())} of {len(both)} tables"
+                     + ("" if wins.all() else f" (not on {', '.join(both.index[~wins])})"))
+    sizes = runs.groupby(["table", "method"])["size"].median().unstack().median()
+    lines.append("- median over tables of the median size: "
+                 + ", ".join(f"{m} {sizes[m]:g}" for m in ["auto"] + others if m in sizes and pd.notna(sizes[m])))
+    return "Median test R^2 per table, the engine (auto) against each method:\n\n" + wide.to_markdown() + \
+        "\n\n" + "\n".join(lines)
+
+
 def summary(out: Path, plots: bool = True) -> str:
     """Median test R^2 and size over the folds, per table and method (markdown); ``r2_vs_size.png``."""
     runs = pd.read_json(Path(out) / "runs.jsonl", lines=True)
     table = runs.groupby(["table", "method"]).agg(folds=("fold", "nunique"), r2_median=("r2_test", "median"),
                                                   size_median=("size", "median"), seconds=("seconds", "median"))
-    text = table.round(3).to_markdown()
+    text = table.round(3).to_markdown() + "\n\n" + _head_to_head(runs)
     if plots:
         from matplotlib.figure import Figure
 

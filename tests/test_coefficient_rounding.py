@@ -57,3 +57,26 @@ def test_the_simplest_number_that_keeps_the_description_length_is_taken():
     fitted = sp.Float(0.249377) * sp.sqrt(sp.Float(16.08) * x**2 + sp.Float(16.08) * z**2)
     rounded = round_coefficients(fitted, X, y, [x, z])
     assert sp.Integer(16) in rounded.atoms(sp.Integer) and sp.Rational(193, 12) not in rounded.atoms(sp.Rational), rounded
+
+
+def test_the_zeros_cannot_spend_the_refits_the_snaps_need(monkeypatch):
+    """Many small real terms: each zero is near and refitted, each is rejected; the snaps still get
+    their refits (``max_refits // 4`` for the zeros)."""
+    import keras_symbolic.symbolic.coefficient_fit as coefficient_fit
+
+    x = sp.Symbol("x")
+    X = np.linspace(1.0, 2.0, 400)[:, None]
+    terms = [sp.Float(0.01 * (k + 1)) * x**k for k in range(1, 9)]  # small but real: y holds them exactly
+    y = np.asarray(sp.lambdify(x, sum(terms) + 5 * x**10)(X[:, 0]), dtype=float)
+    calls = []
+    real = coefficient_fit.fit_coefficients
+    monkeypatch.setattr(coefficient_fit, "fit_coefficients", lambda *a, **k: calls.append(1) or real(*a, **k))
+    import keras_symbolic.search.coefficient_rounding as rounding
+
+    at_snap = []
+    real_snap = rounding._snap
+    monkeypatch.setattr(rounding, "_snap", lambda best, dl, judge, *a: at_snap.append((len(calls), judge.refits_left))
+                        or real_snap(best, dl, judge, *a))
+    round_coefficients(sum(terms) + sp.Float(5.0001) * x**10, X, y, [x], max_refits=8)
+    assert at_snap == [(2, 8)], at_snap  # the zeros spent their 8 // 4, and the snaps start with all 8
+    assert len(calls) <= 2 + 8

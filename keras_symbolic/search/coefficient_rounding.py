@@ -13,8 +13,8 @@ Two passes over the floats of ``expr``, each change judged by the description le
    (``k`` in :data:`PI_POWERS`), the first that keeps the description length; the other floats are
    refitted when the new value is within 5 % of ``c``.
 
-The work is bounded by counts (each float tried once per change, at most ``max_refits`` refits in
-all), so the same formula comes out on an idle or a loaded machine; ``seconds`` is only a safety net:
+The work is bounded by counts (each float tried once per change; at most ``max_refits // 4`` refits
+for the zeros and ``max_refits`` for the snaps), so the same formula comes out on an idle or a loaded machine; ``seconds`` is only a safety net:
 the changes kept by then are returned.
 
 Shapes: ``X (n, d)``, ``y (n,)``, ``weights (n,)`` or ``None``.
@@ -147,6 +147,9 @@ def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 1
     def out_of_time() -> bool:
         return deadline is not None and time.perf_counter() > deadline
 
-    judge = _Judge(X, y, symbols, rel_floor, weights, refit_seconds, max_refits)
+    # the zeros get a quarter of the refits, and the snaps all of theirs: a formula of many small but
+    # real terms (each near, each rejected) must not spend what exact recovery's snaps need
+    judge = _Judge(X, y, symbols, rel_floor, weights, refit_seconds, max(1, max_refits // 4))
     best, best_dl = _drop(expr, judge.dl(expr), judge, out_of_time)
+    judge.refits_left = max_refits
     return _snap(best, best_dl, judge, max_denominator, out_of_time)

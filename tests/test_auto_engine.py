@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from keras_symbolic.search.basis_regression import build_library, round_coefficients, sparse_fit
+from keras_symbolic.search.basis_regression import build_library, sparse_fit
+from keras_symbolic.search.coefficient_rounding import round_coefficients
 from keras_symbolic.search.description_length import description_length, model_bits
 from keras_symbolic.search.direct_solvers import solve_direct
 from keras_symbolic.search.one_variable_forms import fit_one_variable_forms

@@ -5,9 +5,9 @@ This is the solver for sums: polynomials, sums of sines, weighted averages, quad
 pieces an additive decomposition leaves. Selection is greedy forward (at each step the few terms best
 correlated with the residual are each tried with a least-squares refit of all coefficients, and the
 one that leaves the smallest residual is kept), up to ``max_terms``; every size is a candidate, judged
-by its description length on held-out rows (:mod:`~keras_symbolic.search.description_length`), and
-its coefficients are rounded to simple fractions (or fractions of ``pi``) where that shortens the
-description.
+by its description length on held-out rows (:mod:`~keras_symbolic.search.description_length`); its
+coefficients are rounded later, with every other candidate's
+(:mod:`~keras_symbolic.search.coefficient_rounding`).
 
 Shapes: ``X (n_rows, n_variables)``, ``y (n_rows,)``; a library is ``(names, exprs, values (n_rows, m))``.
 """
@@ -20,10 +20,9 @@ import numpy as np
 import sympy as sp
 
 from keras_symbolic.search.description_length import REL_FLOOR, description_length
-from keras_symbolic.search.coefficient_rounding import round_coefficients
 from keras_symbolic.symbolic.evaluation import to_callable
 
-__all__ = ["TermLibrary", "NormalEquations", "build_library", "sparse_fit", "round_coefficients"]
+__all__ = ["TermLibrary", "NormalEquations", "build_library", "sparse_fit"]
 
 #: Features whose values exceed this are dropped (they would swamp the least squares).
 MAX_ABS = 1e12
@@ -206,7 +205,7 @@ def sparse_fit(lib: TermLibrary, y, train, val, symbols, *, max_terms: int = 6, 
 
     Returns ``[(description length on the val rows, expression), ...]`` for every size, smallest DL
     first (errors below ``rel_floor`` relative not counted: the precision of the values); coefficients
-    are least-squares floats (see :func:`round_coefficients`).
+    are least-squares floats (see :func:`~keras_symbolic.search.coefficient_rounding.round_coefficients`).
     """
     y = np.asarray(y, dtype=np.float64)
     train = np.asarray(train)

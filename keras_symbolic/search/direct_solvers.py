@@ -17,7 +17,7 @@ each cheap (a second or so) and each returning candidate formulas:
   variables.
 
 Every candidate's constants are then fitted jointly on the training rows (least squares), rounded where
-the description length allows (:func:`~keras_symbolic.search.basis_regression.round_coefficients`),
+the description length allows (:func:`~keras_symbolic.search.coefficient_rounding.round_coefficients`),
 and scored by its description length on the held-out rows.
 """
 from __future__ import annotations
@@ -28,7 +28,8 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from keras_symbolic.search.basis_regression import build_library, polynomial_library, round_coefficients, sparse_fit
+from keras_symbolic.search.basis_regression import build_library, polynomial_library, sparse_fit
+from keras_symbolic.search.coefficient_rounding import round_coefficients
 from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
 from keras_symbolic.search.description_length import REL_FLOOR, description_length
 from keras_symbolic.symbolic.evaluation import to_callable
@@ -96,7 +97,7 @@ def polish(expr, X, y, symbols, train, val, *, seconds: float = 30.0, rel_floor:
 
     Every step is bounded by work, so the same formula comes out on an idle or a loaded machine: the
     fit by its function evaluations (300), the rounding by its counts
-    (:func:`~keras_symbolic.search.basis_regression.round_coefficients`), the rewrites by the size of
+    (:func:`~keras_symbolic.search.coefficient_rounding.round_coefficients`), the rewrites by the size of
     the formula (:func:`simplest_form`). ``seconds`` is a safety net per step, far above what the work
     takes: a step out of time keeps the formula it was given and the next still runs. ``None`` when
     the formula cannot be evaluated. ``weights (n,)``: row weights of ``X``'s rows (the user's

@@ -80,3 +80,15 @@ def test_the_zeros_cannot_spend_the_refits_the_snaps_need(monkeypatch):
     round_coefficients(sum(terms) + sp.Float(5.0001) * x**10, X, y, [x], max_refits=8)
     assert at_snap == [(2, 8)], at_snap  # the zeros spent their 8 // 4, and the snaps start with all 8
     assert len(calls) <= 2 + 8
+
+
+def test_an_exponent_is_never_snapped_to_a_multiple_of_pi():
+    """Rows of ``x**4.0019`` with 0.1 % noise: ``4`` is too far, and ``79/(2 pi**2)`` (= 4.00189) would
+    fit; an exponent stays a float or a rational."""
+    x = sp.Symbol("x")
+    rng = np.random.default_rng(0)
+    X = np.linspace(1.0, 5.0, 4000)[:, None]
+    clean = X[:, 0] ** (79 / (2 * np.pi**2))
+    y = clean * (1 + 0.001 * rng.standard_normal(len(clean)))
+    rounded = round_coefficients(x ** sp.Float(4.0019), X, y, [x])
+    assert not rounded.has(sp.pi), rounded

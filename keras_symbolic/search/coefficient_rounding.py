@@ -10,12 +10,12 @@ Two passes over the floats of ``expr``, each change judged by the description le
    offset). A zero that moves the formula further is judged as it is: no fit is spent on it.
 2. **Snapping** (largest ``|c|`` first): ``c ->`` the nearest integer, half, quarter (the simplest
    first, :data:`DENOMINATOR_LADDER`), fraction ``p/q`` (``q <= max_denominator``) or ``p/q * pi**k``
-   (``k`` in :data:`PI_POWERS`), the first that keeps the description length; the other floats are
-   refitted when the new value is within 5 % of ``c``.
+   (``k`` in :data:`PI_POWERS`; not for an exponent), the first that keeps the description length;
+   the other floats are refitted when the new value is within 5 % of ``c``.
 
 The work is bounded by counts (each float tried once per change; at most ``max_refits // 4`` refits
-for the zeros and ``max_refits`` for the snaps), so the same formula comes out on an idle or a loaded machine; ``seconds`` is only a safety net:
-the changes kept by then are returned.
+for the zeros and ``max_refits`` for the snaps), so the same formula comes out on an idle or a loaded
+machine; ``seconds`` is only a safety net: the changes kept by then are returned.
 
 Shapes: ``X (n, d)``, ``y (n,)``, ``weights (n,)`` or ``None``.
 """
@@ -115,7 +115,8 @@ def _snap(best, best_dl, judge: _Judge, max_denominator: int, out_of_time) -> sp
             x = float(f)
             options = list(dict.fromkeys(simple_fraction(x, q) for q in DENOMINATOR_LADDER if q < max_denominator))
             options.append(simple_fraction(x, max_denominator))
-            options += [simple_fraction(x / np.pi**k, max_denominator) * sp.pi**k for k in PI_POWERS]
+            if not any(p.exp == f for p in best.atoms(sp.Pow)):  # an exponent is rational, never 79/(2 pi**2)
+                options += [simple_fraction(x / np.pi**k, max_denominator) * sp.pi**k for k in PI_POWERS]
             for option in options:
                 trial = best.xreplace({f: option})
                 if not _usable(trial):

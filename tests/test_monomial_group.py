@@ -117,3 +117,27 @@ def test_sign_flips_beyond_the_noise_are_refused():
     assert monomial_group(_DECAY, X, y) is None  # noise=0: any flipped row refuses
     y[0] = -np.max(np.abs(y))
     assert monomial_group(_DECAY, X, y, noise=0.01) is None
+
+
+def test_a_floor_that_is_curvature_not_noise_does_not_hide_the_group():
+    """Clean rows of Bose's ``1/(exp(h w/(2 pi k T)) - 1)`` (AI Feynman's ranges): a noise floor of 1-2 %
+    (what the neighbours see of the curvature on clean rows of four variables) excuses so much
+    residual that the power law looks as good as the group; the engine then runs the noise-free test."""
+    from types import SimpleNamespace
+
+    from keras_symbolic.pipelines.auto_group import group_candidates
+
+    X = np.random.default_rng(0).uniform(1.0, 5.0, size=(3000, 4))
+    f = lambda X: 1 / np.expm1(X[:, 0] * X[:, 1] / (2 * np.pi * X[:, 2] * X[:, 3]))  # noqa: E731
+    y = f(X)
+    assert monomial_group(f, X, y, noise=0.02) is None  # the noisy-row test alone misses it
+    symbols = list(sp.symbols("h w k T"))
+    progress = SimpleNamespace(message=lambda *a: None, phase_done=lambda *a: None)
+    log = []
+    rows = np.arange(len(y))
+    found = group_candidates(f, X, y, symbols, rows[:2400], rows[2400:], SimpleNamespace(seed=0, max_terms=4), log,
+                             progress, noise=0.02)
+    assert any(step.get("test") == "one monomial group" for step in log)
+    h, w, k, T = symbols
+    assert any(sp.simplify(c.expression - 1 / (sp.exp(h * w / (2 * sp.pi * k * T)) - 1)) == 0 for c in found), \
+        [str(c.expression) for c in found]

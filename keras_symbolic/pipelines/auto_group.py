@@ -27,9 +27,13 @@ _U = sp.Symbol("u_group", positive=True)
 def group_candidates(surrogate, X, y, symbols, train, val, config, log: list, progress,
                      noise: float = 0.0, weights=None) -> list:
     """Candidates ``x**b g(x**a)`` when the surrogate has one dimensionless group, else ``[]``;
-    ``noise`` is the relative noise floor the test allows for, ``weights`` the rows' weights in the
-    final polish."""
+    ``noise`` is the relative noise floor the test allows for (the noise-free test is tried next when
+    that one finds no group), ``weights`` the rows' weights in the final polish."""
     group = monomial_group(surrogate, X[train], y[train], noise=noise, seed=config.seed)
+    if group is None and noise > 0:
+        # the floor may be the curvature the neighbours see, not noise (clean rows of several variables):
+        # the noise-free test, stricter on real noise (no residual is excused, no sign may flip), gets its turn
+        group = monomial_group(surrogate, X[train], y[train], noise=0.0, seed=config.seed)
     if group is None:
         return []
     u_expr = group.monomial(symbols, group.inner)

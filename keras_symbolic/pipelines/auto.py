@@ -48,7 +48,7 @@ import sympy as sp
 
 from keras_symbolic.pipelines.auto_decomposition import decompose
 from keras_symbolic.pipelines.auto_search import baseline_candidates, table_search
-from keras_symbolic.pipelines.auto_choice import choose, finite_beyond, pareto_front
+from keras_symbolic.pipelines.auto_choice import choose, finite_beyond, pareto_front, smooth_between
 from keras_symbolic.pipelines.auto_validation import cross_validated, held_out_errors, validation_scheme
 from keras_symbolic.pipelines.progress import PhaseProgress
 from keras_symbolic.search.operators import parse_operators
@@ -333,7 +333,7 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
         table, errors = cross_validated(table, X, y, symbols, weights=weights, seed=config.seed)
         table["pareto"] = pareto_front(table)
         fresh = np.array([], dtype=int) if scheme == "leave-one-out" else val
-        finite = finite_beyond(table, X, symbols, seed=config.seed)
+        finite = finite_beyond(table, X, symbols, seed=config.seed) & smooth_between(table, X, symbols)
         seconds["validation"] = time.perf_counter() - t0
     chosen, rule = choose(table, exact=True, n_val=errors.shape[1])  # the description length's pick
     if relative_rmse(table.loc[chosen, "expression"], symbols, X[val], y[val]) > config.exact_tolerance:

@@ -1,0 +1,134 @@
+"""Compare the engine's choice rules offline on real tables' folds (issue 19).
+
+A rule of :func:`keras_symbolic.pipelines.auto_choice.choose` decides among candidates the stages have
+already found, so one run of the engine per table and fold gives everything a rule needs: the candidate
+table, each candidate's out-of-fold per-row errors (what ``choose`` sees), which candidates are finite
+beyond and smooth between the rows, and each candidate's R^2 on the fold's test rows. ``capture`` stores
+that per fold; ``compare`` replays ``choose`` under each rule and prints the median test R^2 per table
+beside least squares'.
+
+    PYTHONPATH=. KERAS_BACKEND=jax python benchmarks/choice_rules.py capture --tables dev,holdout --out DIR
+    PYTHONPATH=. python benchmarks/choice_rules.py compare --out DIR
+
+Rules: ``one-se`` is the rule before session 11 (least squares yields to a formula one paired standard
+error ahead; no smoothness check); ``current`` is the code's own rule.
+"""
+from __future__ import annotations
+
+import argparse
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sympy as sp
+
+import keras_symbolic.pipelines.auto as auto
+import keras_symbolic.pipelines.auto_choice as auto_choice
+from keras_symbolic.bench.realdata import TABLE_SETS, _r2, load_table
+from keras_symbolic.symbolic.evaluation import predict_or_nan
+from keras_symbolic.symbolic.names import safe_names
+
+FOLDS, BUDGET = 5, 20.0
+
+
+def capture(tables: list[str], out: Path) -> None:
+    from sklearn.model_selection import KFold
+
+    seen: dict = {}
+    choose, smooth_between = auto.choose, auto.smooth_between
+
+    def record_smooth(table, X, symbols):  # keep the mask apart, so a rule can be replayed without it
+        seen["smooth"] = smooth_between(table, X, symbols)
+        return np.ones(len(table), dtype=bool)
+
+    def record_choose(table, exact=True, n_val=0, errors=None, fresh=None, finite=None):
+        smooth = seen.get("smooth")
+        both = finite if finite is None or smooth is None else np.asarray(finite) & smooth
+        if not exact:
+            seen.update(table=table.copy(), errors=errors, fresh=fresh, finite=finite, n_val=n_val)
+        return choose(table, exact=exact, n_val=n_val, errors=errors, fresh=fresh, finite=both)
+
+    auto.choose, auto.smooth_between = record_choose, record_smooth
+    out.mkdir(parents=True, exist_ok=True)
+    for name in tables:
+        X, y, names = load_table(name)
+        for fold, (train, test) in enumerate(KFold(FOLDS, shuffle=True, random_state=0).split(X)):
+            path = out / f"{name}-{fold}.pkl"
+            if path.exists():
+                continue
+            seen.clear()
+            result = auto.run_auto(X[train], y[train], list(safe_names(names).safe),
+                                   auto.AutoConfig(seed=0, time_budget=BUDGET), verbose=0)
+            table = result.equations
+            with np.errstate(all="ignore"):
+                tests = {i: _r2(y[test], predict_or_nan(sp.sympify(e), X[test], result.variables))
+                         for i, e in zip(table.index, table["expression"])}
+            chosen = int(table.index[table["chosen"].to_numpy(dtype=bool)][0])
+            pickle.dump({"name": name, "fold": fold, "equations": table, "tests": tests, "chosen": chosen,
+                         "rule": result.rule, **seen}, path.open("wb"))
+            print(f"{name} fold {fold}: {result.rule}: {str(result.expression)[:70]} (test R^2 {tests[chosen]:.3f})",
+                  flush=True)
+
+
+def _one_se(comparison, i, j) -> bool:
+    if comparison.errors is None:
+        return bool(comparison.loss[i] <= comparison.loss[j])
+    mean, se = auto_choice.paired_difference(comparison.errors, i, j)
+    return mean + se < 0
+
+
+def _replay(record: dict, rule: str) -> int:
+    if record.get("table") is None:  # the description length's pick was exact: no rule was asked
+        return record["chosen"]
+    finite, smooth = record["finite"], record.get("smooth")
+    clearly = auto_choice._Comparison.clearly_better
+    if rule == "one-se":
+        auto_choice._Comparison.clearly_better = _one_se
+    elif smooth is not None:
+        finite = smooth if finite is None else np.asarray(finite) & smooth
+    try:
+        return auto_choice.choose(record["table"], exact=False, n_val=record["n_val"], errors=record["errors"],
+                                  fresh=record["fresh"], finite=finite)[0]
+    finally:
+        auto_choice._Comparison.clearly_better = clearly
+
+
+def compare(out: Path, rules=("one-se", "current")) -> pd.DataFrame:
+    rows = []
+    for path in sorted(out.glob("*.pkl")):
+        record = pickle.load(path.open("rb"))
+        table = record["equations"]
+        linear = table.index[(table["solver"] == "linear").to_numpy()]
+        for rule in rules:
+            pick = _replay(record, rule)
+            rows.append({"table": record["name"], "fold": record["fold"], "rule": rule, "r2": record["tests"][pick],
+                         "linear": record["tests"][linear[0]] if len(linear) else np.nan,
+                         "size": table.loc[pick, "complexity"], "expression": str(table.loc[pick, "expression"])})
+    folds = pd.DataFrame(rows)
+    medians = folds.pivot_table(index="table", columns="rule", values="r2", aggfunc="median")[list(rules)]
+    medians["linear"] = folds.groupby("table")["linear"].median()
+    print(medians.round(3).to_string())
+    for rule in rules:
+        per_fold = folds[folds["rule"] == rule]
+        print(f"{rule}: median test R^2 at least least squares' on {int((medians[rule].round(3) >= medians['linear'].round(3)).sum())}"
+              f" of {len(medians)} tables; folds more than 0.05 below it: {int((per_fold['r2'] < per_fold['linear'] - 0.05).sum())}"
+              f" of {len(per_fold)}; worst fold {per_fold['r2'].min():.3f}; median size {per_fold['size'].median():.0f}")
+    return folds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("action", choices=["capture", "compare"])
+    parser.add_argument("--tables", default="dev", help="comma-separated table names or sets (dev, holdout, holdout2)")
+    parser.add_argument("--out", type=Path, required=True, help="folder of the per-fold records")
+    args = parser.parse_args()
+    if args.action == "capture":
+        names = [n for part in args.tables.split(",") for n in TABLE_SETS.get(part, (part,))]
+        capture(names, args.out)
+    else:
+        compare(args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -11,7 +11,9 @@ beside least squares'.
     PYTHONPATH=. python benchmarks/choice_rules.py compare --out DIR
 
 Rules: ``one-se`` is the rule before session 11 (least squares yields to a formula one paired standard
-error ahead; no smoothness check); ``current`` is the code's own rule.
+error ahead; no smoothness check); ``two-se`` is the one tried in session 11 (two paired standard errors,
+or one when the formula halves least squares' mean error; with the smoothness check); ``current`` is
+the code's own rule (one standard error, with the smoothness check between the rows).
 """
 from __future__ import annotations
 
@@ -72,10 +74,14 @@ def capture(tables: list[str], out: Path) -> None:
 
 
 def _one_se(comparison, i, j) -> bool:
-    if comparison.errors is None:
-        return bool(comparison.loss[i] <= comparison.loss[j])
     mean, se = auto_choice.paired_difference(comparison.errors, i, j)
     return mean + se < 0
+
+
+def _two_se(comparison, i, j) -> bool:
+    mean, se = auto_choice.paired_difference(comparison.errors, i, j)
+    large = float(comparison.errors.loc[i].mean()) <= 0.5 * float(comparison.errors.loc[j].mean())
+    return mean + 2 * se < 0 or (large and mean + se < 0)
 
 
 def _replay(record: dict, rule: str) -> int:
@@ -83,9 +89,9 @@ def _replay(record: dict, rule: str) -> int:
         return record["chosen"]
     finite, smooth = record["finite"], record.get("smooth")
     clearly = auto_choice._Comparison.clearly_better
-    if rule == "one-se":
-        auto_choice._Comparison.clearly_better = _one_se
-    elif smooth is not None:
+    if record["errors"] is not None and rule in ("one-se", "two-se"):
+        auto_choice._Comparison.clearly_better = _one_se if rule == "one-se" else _two_se
+    if rule != "one-se" and smooth is not None:
         finite = smooth if finite is None else np.asarray(finite) & smooth
     try:
         return auto_choice.choose(record["table"], exact=False, n_val=record["n_val"], errors=record["errors"],
@@ -94,7 +100,7 @@ def _replay(record: dict, rule: str) -> int:
         auto_choice._Comparison.clearly_better = clearly
 
 
-def compare(out: Path, rules=("one-se", "current")) -> pd.DataFrame:
+def compare(out: Path, rules=("one-se", "two-se", "current")) -> pd.DataFrame:
     rows = []
     for path in sorted(out.glob("*.pkl")):
         record = pickle.load(path.open("rb"))
@@ -113,7 +119,8 @@ def compare(out: Path, rules=("one-se", "current")) -> pd.DataFrame:
         per_fold = folds[folds["rule"] == rule]
         print(f"{rule}: median test R^2 at least least squares' on {int((medians[rule].round(3) >= medians['linear'].round(3)).sum())}"
               f" of {len(medians)} tables; folds more than 0.05 below it: {int((per_fold['r2'] < per_fold['linear'] - 0.05).sum())}"
-              f" of {len(per_fold)}; worst fold {per_fold['r2'].min():.3f}; median size {per_fold['size'].median():.0f}")
+              f" of {len(per_fold)}; worst fold {per_fold['r2'].min():.3f}; median of the table medians"
+              f" {medians[rule].median():.3f}; median size {per_fold['size'].median():.0f}")
     return folds
 
 

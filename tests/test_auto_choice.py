@@ -51,28 +51,6 @@ def test_a_formula_no_clearly_better_than_least_squares_does_not_answer():
     assert choose(table, exact=True, n_val=N, errors=errors)[0] == 1
 
 
-def _ahead_by(linear, gain, margin, rng):
-    """Errors of a formula ``gain`` (a fraction) better than ``linear`` on average, with a paired
-    difference whose mean is ``margin`` of its standard errors (the rule reads only those means and the
-    paired spread, so a few rows may go below zero)."""
-    noise = rng.normal(0, 1, len(linear))
-    noise = (noise - noise.mean()) / noise.std(ddof=1)
-    mean = gain * linear.mean()
-    return linear - mean + noise * mean * np.sqrt(len(linear)) / margin
-
-
-def test_least_squares_yields_only_to_a_clear_or_a_large_gain():
-    rng = np.random.default_rng(3)
-    linear = rng.chisquare(1, 28) * 0.4 + 0.05  # 28 rows, as in a small table's cross-validation
-    for gain, margin, wins in [(0.1, 1.5, False), (0.1, 2.5, True), (0.6, 1.5, True), (0.6, 0.8, False)]:
-        formula = _ahead_by(linear, gain, margin, rng)
-        table, errors = _table({0: linear, 1: formula}, dl={0: 30.0, 1: 10.0}, complexity={0: 5, 1: 5},
-                               solvers={0: "linear", 1: "power law"})
-        mean, se = paired_difference(errors, 1, 0)
-        assert np.isclose(-mean / se, margin)
-        assert (choose(table, exact=False, n_val=28, errors=errors)[0] == 1) == wins, (gain, margin)
-
-
 def test_one_standard_error_rule_must_be_confirmed_on_rows_no_stage_fitted():
     rng = np.random.default_rng(2)
     base = rng.chisquare(1, N) * 0.3

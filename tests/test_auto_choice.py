@@ -89,9 +89,21 @@ def test_formulas_that_thread_the_rows_with_a_fast_sine_or_a_pole_are_not_smooth
     # two columns: a fast sine in one is caught there (a wiggle small beside the formula's spread is not)
     grid = np.column_stack([np.linspace(1, 10, 30), np.linspace(0, 60, 30)[::-1]])
     y2 = sp.Symbol("y")
-    assert smooth_between(pd.DataFrame({"expression": [x ** 2 + y2, x + 5 * sp.sin(3 * y2), x ** 2 + sp.sin(3 * y2)]}),
-                          grid,
-                          [x, y2]).tolist() == [True, False, True]
+    formulas = pd.DataFrame({"expression": [x ** 2 + y2, x + 5 * sp.sin(3 * y2), x ** 2 + sp.sin(3 * y2)]})
+    assert smooth_between(formulas, grid, [x, y2]).tolist() == [True, False, True]
+
+
+def test_the_engine_lets_only_formulas_smooth_between_the_rows_compete_on_a_small_table(monkeypatch):
+    import keras_symbolic.pipelines.auto as auto
+
+    rng = np.random.default_rng(5)
+    X = rng.uniform(1, 5, (40, 1))
+    y = 2 * X[:, 0] + 1 + rng.normal(0, 0.3, 40)
+    config = auto.AutoConfig(seed=0, time_budget=5, decomposition=False, lies=False, search=False)
+    assert sp.sympify(auto.run_auto(X, y, ["x"], config, verbose=0).expression).free_symbols
+    monkeypatch.setattr(auto, "smooth_between", lambda table, X, symbols: np.zeros(len(table), dtype=bool))
+    result = auto.run_auto(X, y, ["x"], config, verbose=0)  # nothing smooth: no formula may answer
+    assert result.rule == "no formula beats the mean" and not sp.sympify(result.expression).free_symbols
 
 
 def test_cross_validation_frees_the_numbers_the_stages_rounded():

@@ -21,9 +21,9 @@ stages propose forms on the training rows, and below 30 rows on all rows):
   predicts *clearly* better than linear regression: by more than one standard error of the paired
   difference. On fifty noisy rows a textbook ``c speed**2`` and a straight line are a coin toss apart,
   and then the straight line answers: it is never worse than linear regression by chance. (Two
-  standard errors were tried in session 11: on the design tables they lifted the tables at least at
-  least squares' level from 22 to 26 of 27, but on a held-out set they left that count at 11 of 14,
-  lowered four tables' accuracy and lost Cars93's ``a/Weight`` law on four folds of five.)
+  standard errors were tried: on the 27 design tables they raised the number of tables at least as
+  accurate as least squares from 22 to 26, but on 14 held-out tables that number stayed at 11, four
+  tables lost accuracy and Cars93's ``a/Weight`` law was lost on four folds of five; BENCHMARKS.md.)
 * **The one-standard-error rule must be confirmed on fresh rows.** It replaces the description
   length's pick by a more accurate formula; that formula must also predict better on the rows no stage
   fitted (the held-out fifth of a table of 30-2000 rows). Below 30 rows every row shaped the forms, so

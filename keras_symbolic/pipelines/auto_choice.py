@@ -126,11 +126,12 @@ def wiggle_between(expr, X: np.ndarray, symbols, steps: int = BETWEEN_STEPS) -> 
     if not paths:
         return 0.0
     with np.errstate(all="ignore"):
-        spread = float(np.std(predict_or_nan(expr, X, symbols)))
-        f = predict_or_nan(expr, np.vstack(paths), symbols)
+        f = predict_or_nan(expr, np.vstack([X] + paths), symbols)  # one evaluation: the rows, then the paths
     if not np.all(np.isfinite(f)):
         return float("inf")
+    spread = float(np.std(f[:len(X)]))
     worst, start = 0.0, 0
+    f = f[len(X):]
     for rows in columns:
         along = f[start * len(t):(start + rows) * len(t)].reshape(rows, len(t))
         start += rows

@@ -45,6 +45,7 @@ setup(
         "pandas>=2.0",
         "matplotlib>=3.7",
         "tqdm>=4.60",
+        "threadpoolctl>=3.1",  # one BLAS thread for the noise floor's many small SVDs
         # the discovery engine's open-ended expression search (keras_symbolic.search); tested: 0.6.2
         "pyoperon>=0.6,<0.7",
     ],

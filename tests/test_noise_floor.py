@@ -95,3 +95,15 @@ def test_small_tables_fall_back_to_the_linear_fits(monkeypatch):
     y = X[:, 0] + 2 * X[:, 1] - X[:, 2] + X[:, 3] * X[:, 4] / 5 + RNG.normal(0, 0.3, 70)
     assert 0.1 <= noise_floor(X, y) <= 0.9
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("name", sorted(SEVERAL_COLUMNS))
+def test_clean_rows_of_four_to_six_columns_are_not_read_as_noisy(name):
+    """Below NOISY the engine keeps its clean-row settings; the linear extrapolation read a quarter of
+    the clean AI Feynman tables as noisy."""
+    from keras_symbolic.search.noise_floor import NOISY
+
+    f, d = SEVERAL_COLUMNS[name]
+    X = np.random.default_rng(5).uniform(1, 5, (8000, d))
+    clean = f(X)
+    assert noise_floor(X, clean) < NOISY / 4 * np.sqrt(np.mean(clean**2))

@@ -69,6 +69,16 @@ def test_description_length_prefers_the_smaller_of_two_equally_good_formulas():
     assert description_length(small, y, y, 1) < description_length(large, y, y, 1)
 
 
+def test_a_finite_but_huge_prediction_has_an_infinite_description_length_and_no_warning():
+    """exp(exp(x)) on a wide range: finite values whose squares overflow (the console is ours)."""
+    import warnings
+
+    y = RNG.normal(size=50)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert description_length(sp.Symbol("a"), y, np.full(50, 1e200), 1) == float("inf")
+
+
 def test_one_variable_forms_find_a_frequency_and_a_decay():
     t = sp.Symbol("t")
     x = np.linspace(0, 4, 800)

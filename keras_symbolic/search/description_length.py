@@ -85,7 +85,8 @@ def data_bits(y, pred, rel_floor: float = REL_FLOOR, weights=None) -> float:
     w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
     w = w / (float(np.mean(w)) or 1.0)
     rms = float(np.sqrt(np.mean(w * y**2))) or 1.0
-    mse = float(np.mean(w * (y - pred) ** 2))
+    with np.errstate(over="ignore"):  # a finite but huge prediction: an infinite MSE, an infinite length
+        mse = float(np.mean(w * (y - pred) ** 2))
     return 0.5 * len(y) * math.log2(max(mse, (rel_floor * rms) ** 2))
 
 

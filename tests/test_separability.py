@@ -120,3 +120,14 @@ def test_on_noisy_rows_the_threshold_follows_the_surrogate_error(level):
         threshold = tolerances(config, surrogate.error, noise).split
         _, violation, _ = best_split(surrogate, X, range(4), "add")
         assert (violation <= threshold) == separable, (f.__name__, violation, threshold)
+
+
+def test_a_poor_surrogate_does_not_open_every_split():
+    """8 % surrogate error would set the threshold at 0.82: any structure would pass. The threshold
+    stops at ``max_split_threshold``; an accurate surrogate's threshold is untouched."""
+    from keras_symbolic.pipelines.auto import AutoConfig
+    from keras_symbolic.pipelines.auto_decomposition import tolerances
+
+    config = AutoConfig()
+    assert tolerances(config, 0.081, 0.0158).split == config.max_split_threshold == 0.25
+    assert tolerances(config, 0.005, 0.0).split == pytest.approx(10 * 0.005 + 1e-3)

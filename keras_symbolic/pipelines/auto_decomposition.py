@@ -23,7 +23,8 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
 Before the recursion, :func:`~keras_symbolic.pipelines.auto_group.group_candidates` tries the whole
 table as a power law times a function of one monomial; a candidate exact on the held-out rows ends it.
 The threshold is ``split_factor * error + split_floor`` with ``error`` the surrogate's relative error on
-held-out rows; on clearly noisy rows the error less the noise (:func:`function_error`) and the
+held-out rows, at most ``max_split_threshold`` (a surrogate that would allow more cannot tell a
+structure from none); on clearly noisy rows the error less the noise (:func:`function_error`) and the
 factor ``noisy_split_factor``: the error of a surrogate fitted to noise is a smooth bias, shared by the
 four points of a split test, so a true split's violation stays well below it (10 % noise, a sum of four
 variables: 0.02 against an error of 0.04; a product's additive violation 0.15). The reassembled formula only has the right *structure*: its constants come from the
@@ -289,7 +290,8 @@ def tolerances(config, surrogate_error: float, noise: float) -> _Tolerances:
     noise floor (see the module)."""
     error = function_error(surrogate_error, noise)
     factor = config.noisy_split_factor if noise >= NOISY else config.split_factor
-    return _Tolerances(split=factor * error + config.split_floor, piece=config.piece_factor * error + 1e-4,
+    return _Tolerances(split=min(factor * error + config.split_floor, config.max_split_threshold),
+                       piece=config.piece_factor * error + 1e-4,
                        keep=config.keep_per_piece)
 
 

@@ -131,3 +131,16 @@ def test_a_poor_surrogate_does_not_open_every_split():
     config = AutoConfig()
     assert tolerances(config, 0.081, 0.0158).split == config.max_split_threshold == 0.25
     assert tolerances(config, 0.005, 0.0).split == pytest.approx(10 * 0.005 + 1e-3)
+
+
+def test_a_product_up_to_a_constant_wins_only_when_it_is_far_clearer():
+    """``1 + a b``: under a loose threshold a false sum (0.12) must not beat the offset product
+    (0.0016); a clean plain split (below ``split_floor``) or a close call keeps the plain one."""
+    from keras_symbolic.pipelines.auto_decomposition import _clearest
+
+    add = (False, 0.12, "add", None, [0], 0.0)
+    offset = (True, 0.0016, "mul", None, [1], 1.0)
+    assert _clearest([add, offset], clean=1e-3) is offset
+    assert _clearest([(False, 0.002, "add", None, [0], 0.0), (True, 0.001, "mul", None, [1], 1.0)], 1e-3)[0] is False
+    assert _clearest([(False, 5e-4, "mul", None, [0], 0.0), (True, 1e-5, "mul", None, [0], 0.0)], 1e-3)[0] is False
+    assert _clearest([offset], clean=1e-3) is offset

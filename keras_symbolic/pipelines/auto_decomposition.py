@@ -11,7 +11,8 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
    of ``1/g_V`` (AI Feynman's transforms of the target: ``sqrt(x**2 + y**2)``, ``1/(1/a + 1/b)``)
    (:func:`~keras_symbolic.search.separability.all_splits`), and the one with the smallest violation
    under the threshold is taken; a product up to a constant ``c`` only when none of those holds or it
-   violates four times less (its extra fitted number always fits a little better, not that much). The split piece is
+   violates four times less (its extra fitted number always fits a little better, not that much). The
+   split piece is
    ``g_V = c + (g_A - c)(g_B - c) / (g(x0) - c)`` (``c = 0`` for a plain product) or
    ``g_V = T^-1(T g_A + T g_B - T g(x0))`` (``T`` the identity, square or reciprocal), and
    ``g_A``, ``g_B`` are pieces again (depth + 1); else, if the piece depends on a pair only through
@@ -221,7 +222,8 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
         # terms can be, and the raw rows then judge both
         options = [o for o in _split_options(piece, full_rows, relevant, depth) if o[1] <= tol.split]
         if options:
-            combined = _split(piece, R, relevant, _clearest(options, config.split_floor), symbols, depth, tol, config, log, progress)
+            clearest = _clearest(options, config.split_floor)
+            combined = _split(piece, R, relevant, clearest, symbols, depth, tol, config, log, progress)
             if combined or solved:
                 return _interleave(combined, solved, tol.keep)
         if solved:

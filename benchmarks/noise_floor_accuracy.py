@@ -41,14 +41,6 @@ def _tables(which: str):
             yield name, X, y
 
 
-def _linear_extrapolated(X, y) -> float:
-    from keras_symbolic.search import noise_floor as nf
-
-    Z = (X - X.mean(axis=0)) / np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
-    rows = np.random.default_rng(0).choice(len(y), min(len(y), 2000), replace=False)
-    return float(np.sqrt(nf._linear_extrapolated(Z, y, rows, max(4 * X.shape[1] + 8, 12))))
-
-
 def measure(which: str, out: Path) -> None:
     from keras_symbolic.datasets.noise import add_target_noise
     from keras_symbolic.search.noise_floor import noise_floor
@@ -60,7 +52,7 @@ def measure(which: str, out: Path) -> None:
                 rms = float(np.sqrt(np.mean(noisy**2)))
                 record = {"tables": which, "name": name, "columns": X.shape[1], "noise": level,
                           "quadratic_median": noise_floor(X, noisy) / rms,
-                          "linear_extrapolated": _linear_extrapolated(X, noisy) / rms}
+                          "linear_extrapolated": noise_floor(X, noisy, quadratic=False) / rms}
                 f.write(json.dumps(record) + "\n")
             print(name, flush=True)
 

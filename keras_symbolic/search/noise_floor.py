@@ -85,11 +85,12 @@ def _linear_extrapolated(Z: np.ndarray, y: np.ndarray, rows: np.ndarray, k: int)
     return float(np.clip((v1 * r2**2 - v2 * r1**2) / (r2**2 - r1**2), 0.0, v1))
 
 
-def noise_floor(X, y, *, max_rows: int = 2000, seed: int = 0) -> float:
+def noise_floor(X, y, *, max_rows: int = 2000, seed: int = 0, quadratic: bool = True) -> float:
     """The estimated noise standard deviation of ``y (n,)`` over ``X (n, d)``, in ``y``'s units (see
     the module); NaN when there are too few rows even for the linear fits (fewer than ``2 k + 2`` with
     ``k = max(4 d + 8, 12)``), 0.0 when ``y`` is constant. At most ``max_rows`` query rows: a second or
-    two on 10 000 rows of 9 variables."""
+    two on 10 000 rows of 9 variables. ``quadratic=False`` forces the local linear extrapolation (the
+    estimate before 2026-12-06; ``benchmarks/noise_floor_accuracy.py`` compares the two)."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if X.ndim == 1:
@@ -109,7 +110,7 @@ def noise_floor(X, y, *, max_rows: int = 2000, seed: int = 0) -> float:
     # thousands of small SVDs: BLAS threads only contend for them (minutes instead of seconds on a
     # loaded machine)
     with threadpool_limits(limits=1):
-        if d <= QUADRATIC_MAX_COLUMNS and n >= 2 * k + 2:
+        if quadratic and d <= QUADRATIC_MAX_COLUMNS and n >= 2 * k + 2:
             residuals, _ = _local_residuals(Z, y, rows, k, _quadratic_design)
             return float(np.sqrt(np.median(residuals) / CHI2_1_MEDIAN))
         return float(np.sqrt(_linear_extrapolated(Z, y, rows, k_linear)))

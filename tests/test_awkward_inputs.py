@@ -248,6 +248,51 @@ def test_diverged_training_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch)
     assert err.count("\n") == 1 and not out.exists()
 
 
+def test_ctrl_c_swallowed_by_a_gc_callback_is_raised_again():
+    """CPython runs the SIGINT handler at a bytecode boundary that may lie inside a garbage-collector
+    callback (JAX registers one), where the KeyboardInterrupt is unraisable and lost. Under
+    ``keep_interrupts`` it is delivered again, outside the collector; without it the loop ends normally."""
+    import gc
+
+    from keras_symbolic.cli.interrupts import keep_interrupts
+
+    def spin(seconds=5.0):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            pass
+
+    fired = []
+
+    def callback(phase, info):
+        if not fired:
+            fired.append(phase)
+            raise KeyboardInterrupt  # what the SIGINT handler does when it runs here
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # a background suite ignores it
+    hooks = sys.unraisablehook
+    try:
+        def silent(unraisable):  # as when stderr is silenced: lost without a word
+            pass
+
+        sys.unraisablehook = silent
+        gc.callbacks.append(callback)
+        gc.collect()
+        assert fired
+        spin(0.5)  # nothing raised: the interrupt is lost
+        fired.clear()
+        with pytest.raises(KeyboardInterrupt):
+            with keep_interrupts():
+                gc.collect()
+                assert fired
+                spin()
+        assert sys.unraisablehook is silent  # the hook before is back
+    finally:
+        if callback in gc.callbacks:
+            gc.callbacks.remove(callback)
+        sys.unraisablehook = hooks
+        signal.signal(signal.SIGINT, previous)
+
+
 #: A ``fit`` in a child process that says on stderr where it is: ``training`` is a long run (the progress
 #: bar's first ``weak`` line marks the training under way); ``writing`` is a tiny run whose writer
 #: stops, after every file is in the temporary folder and before the move into place, to say ``WRITTEN``.
@@ -268,8 +313,9 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-def _wait_for(proc, marker: str, seconds: float) -> str:
-    """Read ``proc``'s stderr until ``marker`` appears (or the process ends, or ``seconds`` pass)."""
+def _wait_for(proc, marker: str, seconds: float) -> list:
+    """Read ``proc``'s stderr until ``marker`` appears (or the process ends, or ``seconds`` pass).
+    Returns the list of characters read, which goes on growing until the process closes stderr."""
     import threading
 
     seen: list = []
@@ -284,7 +330,7 @@ def _wait_for(proc, marker: str, seconds: float) -> str:
 
     threading.Thread(target=read, daemon=True).start()
     found.wait(seconds)
-    return "".join(seen)
+    return seen
 
 
 @pytest.mark.parametrize("phase", ["training", "writing"])
@@ -302,7 +348,8 @@ def test_interrupted_run_leaves_no_result_folder(tmp_path, capsys, sig, phase):
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True)
     try:
         marker = "weak" if phase == "training" else "WRITTEN"
-        err = _wait_for(proc, marker, 240)
+        seen = _wait_for(proc, marker, 240)
+        err = "".join(seen)
         assert proc.poll() is None and marker in err, err[-2000:]
         if phase == "writing":
             assert not out.exists() and len([p for p in tmp_path.iterdir() if p.name.startswith(".out.")]) == 1
@@ -310,7 +357,8 @@ def test_interrupted_run_leaves_no_result_folder(tmp_path, capsys, sig, phase):
         proc.wait(timeout=180)  # the clean-up of a loaded machine's Keras process can take a while
     finally:
         proc.kill()
-    assert proc.returncode == (130 if sig == signal.SIGINT else -signal.SIGKILL)
+    time.sleep(0.5)  # let the reader thread take the last lines
+    assert proc.returncode == (130 if sig == signal.SIGINT else -signal.SIGKILL), "".join(seen)[-3000:]
     assert not out.exists()
     left = sorted(p.name for p in tmp_path.iterdir())
     if sig == signal.SIGKILL and phase == "writing":

@@ -21,6 +21,7 @@ from keras_symbolic.cli.bench import add_bench_parser, run_bench
 from keras_symbolic.cli.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, CLIError
 from keras_symbolic.cli.fit import add_fit_parser, run_fit
 from keras_symbolic.cli.hls import add_hls_parser, run_hls
+from keras_symbolic.cli.interrupts import keep_interrupts
 
 __all__ = ["main", "build_parser"]
 
@@ -69,15 +70,16 @@ def main(argv=None) -> int:
         _import_keras_quietly()
     started = time.perf_counter()
     try:
-        if args.command == "fit":
-            return run_fit(args)
-        if args.command == "bench":
-            return run_bench(args, sys.argv[1:] if argv is None else argv)
-        if args.command == "hls":
-            return run_hls(args)
-        if args.command == "baseline":
-            return run_baseline(args)
-        parser.error(f"unknown command {args.command}")
+        with keep_interrupts():
+            if args.command == "fit":
+                return run_fit(args)
+            if args.command == "bench":
+                return run_bench(args, sys.argv[1:] if argv is None else argv)
+            if args.command == "hls":
+                return run_hls(args)
+            if args.command == "baseline":
+                return run_baseline(args)
+            parser.error(f"unknown command {args.command}")
     except CLIError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -1,0 +1,47 @@
+"""Ctrl-C that always stops the run.
+
+CPython runs a Python signal handler at the next bytecode boundary of the main thread, and that
+boundary can fall inside a garbage-collector callback or a ``__del__`` method. An exception raised
+there is *unraisable*: CPython hands it to :data:`sys.unraisablehook` and carries on. JAX registers a
+GC callback (``jax._src.lib._xla_gc_callback``), and TensorFlow's graph tracing allocates enough to
+trigger collections often, so a Ctrl-C during the first seconds of training was silently lost and the
+run went on to write a result (seen as exit code 0 or 1 instead of 130).
+
+:func:`keep_interrupts` installs an unraisable hook that re-delivers such a lost
+:class:`KeyboardInterrupt` to the main thread with :func:`_thread.interrupt_main` from a timer
+thread a moment later, so it is raised again outside the collector. Every other unraisable
+exception goes to the hook that was there before.
+"""
+from __future__ import annotations
+
+import _thread
+import contextlib
+import sys
+import threading
+
+__all__ = ["keep_interrupts"]
+
+_REDELIVER_SECONDS = 0.05
+
+
+@contextlib.contextmanager
+def keep_interrupts():
+    """Within the block, a :class:`KeyboardInterrupt` swallowed as unraisable is raised again."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable):
+        if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+            # Not from here: the main thread's next bytecode boundary would be inside this hook,
+            # where an exception is unraisable again. A moment later it lands outside the collector;
+            # if it is swallowed once more, this hook runs again. (A no-op when SIGINT is ignored.)
+            timer = threading.Timer(_REDELIVER_SECONDS, _thread.interrupt_main)
+            timer.daemon = True
+            timer.start()
+        else:
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous

@@ -144,3 +144,52 @@ def test_a_product_up_to_a_constant_wins_only_when_it_is_far_clearer():
     assert _clearest([(False, 0.002, "add", None, [0], 0.0), (True, 0.001, "mul", None, [1], 1.0)], 1e-3)[0] is False
     assert _clearest([(False, 5e-4, "mul", None, [0], 0.0), (True, 1e-5, "mul", None, [0], 0.0)], 1e-3)[0] is False
     assert _clearest([offset], clean=1e-3) is offset
+
+
+def test_an_ambiguous_split_is_also_solved_the_strict_way():
+    """A well ``-a exp(-(x - m)**2 / (2 s**2))`` has a false product split ``{x, m} | {s}`` of violation
+    0.04: a loose threshold (0.1, a surrogate whose 1 % error is the noise's) takes it and no candidate
+    comes near the function. With a strict threshold beside it (0.0086) the violation is ambiguous, the
+    piece is solved both ways, and the strict way (a difference symmetry, then one piece) is close."""
+    import sympy as sp
+
+    from keras_symbolic.pipelines.auto import AutoConfig
+    from keras_symbolic.pipelines.auto_decomposition import _anchor, _Piece, _solve_piece, _Tolerances
+    from keras_symbolic.symbolic.evaluation import relative_rmse
+
+    class Quiet:
+        def message(self, text):
+            pass
+
+    def well(X):
+        return -X[:, 0] * np.exp(-(X[:, 1] - X[:, 2]) ** 2 / (2 * X[:, 3] ** 2))
+
+    rng = np.random.default_rng(0)
+    R = np.column_stack([rng.uniform(lo, hi, 1500) for lo, hi in [(1, 3), (-3, 3), (-1, 1), (0.5, 2)]])
+    syms = sp.symbols("a x m s")
+    strict = _Tolerances(split=0.0086, piece=0.0077, keep=4)
+    errors = {}
+    for name, tol in (("loose", _Tolerances(split=0.1, piece=0.03, keep=4)),
+                      ("both", _Tolerances(split=0.1, piece=0.03, keep=4, strict=strict))):
+        log = []
+        found = _solve_piece(_Piece(well, _anchor(R, well)), R, [0, 1, 2, 3], syms, 0, tol,
+                             AutoConfig(search=False), log, Quiet())
+        errors[name] = min(relative_rmse(e, syms, R, well(R)) for e in found)
+        assert any(entry.get("test") == "ambiguous" for entry in log) == (name == "both")
+    assert errors["loose"] > 0.05 and errors["both"] < 0.01, errors
+
+
+def test_the_strict_path_exists_only_when_the_noise_explains_the_surrogate_error():
+    """1 % noise read by the floor, a surrogate error of 1.01 %: the error is the noise's, and a strict
+    threshold (three times the error less the noise) stands beside the loose one. A clean table (floor
+    far below the error) and a clearly noisy one (its own strict regime) have none."""
+    from keras_symbolic.pipelines.auto import AutoConfig
+    from keras_symbolic.pipelines.auto_decomposition import tolerances
+
+    config = AutoConfig()
+    tol = tolerances(config, 0.0101, 0.0099)
+    assert tol.split == pytest.approx(10 * 0.0101 + 1e-3)
+    assert tol.strict.split == pytest.approx(3 * 0.0101 / 4 + 1e-3)  # sqrt(e^2 - n^2) < e/4: e/4
+    assert tol.strict.piece < tol.piece / 3 and tol.strict.strict is None
+    assert tolerances(config, 0.0101, 0.002).strict is None
+    assert tolerances(config, 0.12, 0.1).strict is None

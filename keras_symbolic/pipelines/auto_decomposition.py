@@ -28,8 +28,12 @@ held-out rows, at most ``max_split_threshold`` (a surrogate that would allow mor
 structure from none); on clearly noisy rows the error less the noise (:func:`function_error`) and the
 factor ``noisy_split_factor``: the error of a surrogate fitted to noise is a smooth bias, shared by the
 four points of a split test, so a true split's violation stays well below it (10 % noise, a sum of four
-variables: 0.02 against an error of 0.04; a product's additive violation 0.15). The reassembled formula only has the right *structure*: its constants come from the
-surrogate, so the caller fits them jointly on the raw rows. Every test and every solved piece is logged
+variables: 0.02 against an error of 0.04; a product's additive violation 0.15). Between the two, when
+the noise floor explains most of the surrogate's error (:func:`noise_dominated`, e.g. 1 % noise), a
+split or symmetry whose violation passes the loose threshold but not the strict one is *ambiguous*:
+the piece is solved both ways and the raw rows judge (:func:`_also_strict`). The reassembled formula
+only has the right *structure*: its constants come from the surrogate, so the caller fits them jointly
+on the raw rows. Every test and every solved piece is logged
 (``log``: a list of dicts) for the result folder and the progress output.
 """
 from __future__ import annotations
@@ -224,6 +228,8 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
         if options:
             clearest = _clearest(options, config.split_floor)
             combined = _split(piece, R, relevant, clearest, symbols, depth, tol, config, log, progress)
+            combined = _also_strict(combined, clearest[1], piece, R, columns, symbols, depth, tol, config, log,
+                                    progress)
             if combined or solved:
                 return _interleave(combined, solved, tol.keep)
         if solved:
@@ -240,8 +246,11 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
             xi, xj, aj = symbols[i], symbols[j], sp.Float(piece.anchor[j])
             moved = {"difference": xi - xj + aj, "sum": xi + xj - aj, "product": xi * xj / aj,
                      "ratio": xi / xj * aj}[kind]
-            if inner:
-                return [e.xreplace({xi: moved}) for e in inner]
+            rewritten = [e.xreplace({xi: moved}) for e in inner]
+            rewritten = _also_strict(rewritten, violation, piece, R, columns, symbols, depth, tol, config, log,
+                                     progress)
+            if rewritten:
+                return rewritten
     if solved:
         return solved
     found = _search_piece(Z, values, syms, train, val, depth, tol, config, log, progress)
@@ -252,6 +261,23 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
         log.append({"depth": depth, "variables": [str(s) for s in syms], "approximated_by": fallback[0].solver,
                     "expression": str(fallback[0].expression)})
     return [c.expression for c in fallback]
+
+
+def _also_strict(found: list, violation: float, piece: _Piece, R, columns, symbols, depth, tol, config, log,
+                 progress) -> list:
+    """``found`` (from a split or symmetry of ``violation``) interleaved with the piece solved under
+    ``tol.strict`` when the violation is ambiguous: above the strict threshold, below the loose one.
+    The raw rows then judge both. The strict path has no strict path of its own, so one piece is solved
+    at most ``max_depth + 1`` ways."""
+    if tol.strict is None or violation <= tol.strict.split:
+        return found
+    names = [str(symbols[c]) for c in columns]
+    log.append({"depth": depth, "variables": names, "test": "ambiguous", "violation": violation,
+                "strict_threshold": tol.strict.split, "strict_piece_tolerance": tol.strict.piece})
+    progress.message(f"{'  ' * depth}ambiguous (violation {violation:.2g} > {tol.strict.split:.2g}): "
+                     f"{', '.join(names)} also solved under the strict threshold")
+    strict = _solve_piece(piece, R, columns, symbols, depth, tol.strict, config, log, progress)
+    return _interleave(found, strict, tol.keep)
 
 
 def _search_piece(Z, values, syms, train, val, depth, tol, config, log, progress) -> list:
@@ -287,6 +313,11 @@ def _anchor(rows: np.ndarray, surrogate) -> np.ndarray:
     return rows[near[int(np.argmax(np.abs(surrogate(rows[near]))))]].copy()
 
 
+def _without_noise(surrogate_error: float, noise: float) -> float:
+    """``sqrt(e**2 - noise**2)``, never below a quarter of ``e``."""
+    return max(float(np.sqrt(max(surrogate_error**2 - noise**2, 0.0))), surrogate_error / 4)
+
+
 def function_error(surrogate_error: float, noise: float) -> float:
     """The surrogate's relative error against the function, from its held-out error against noisy rows:
     ``sqrt(e**2 - noise**2)`` on clearly noisy rows (a floor of at least
@@ -295,7 +326,16 @@ def function_error(surrogate_error: float, noise: float) -> float:
     the floor is only an upper bound of the noise and ``e`` is kept."""
     if noise < NOISY:
         return surrogate_error
-    return max(float(np.sqrt(max(surrogate_error**2 - noise**2, 0.0))), surrogate_error / 4)
+    return _without_noise(surrogate_error, noise)
+
+
+def noise_dominated(surrogate_error: float, noise: float) -> bool:
+    """Whether the noise floor explains at least half of the surrogate's squared held-out error
+    (``noise >= e / sqrt(2)``) on rows that are not clearly noisy (``noise <`` :data:`NOISY`). The
+    error is then mostly the noise's, and ``split_factor`` times it says little about the function: at
+    1 % noise it admits violations of 0.1, where false splits lie at 0.02-0.09 and true ones mostly
+    below 0.005 (AI Feynman at 1 %: reciprocal sums deeper down reach 0.02)."""
+    return noise < NOISY and noise * np.sqrt(2) >= surrogate_error
 
 
 @dataclass(frozen=True)
@@ -303,16 +343,24 @@ class _Tolerances:
     split: float  # a split holds below this violation
     piece: float  # a piece is solved by a candidate this accurate (relative error)
     keep: int  # candidates kept per piece
+    strict: "_Tolerances | None" = None  # the stricter path tried beside an ambiguous split (or None)
 
 
 def tolerances(config, surrogate_error: float, noise: float) -> _Tolerances:
     """The split threshold and piece tolerance from the surrogate's held-out error and the relative
-    noise floor (see the module)."""
+    noise floor (see the module). When the error is :func:`noise_dominated`, ``strict`` holds the
+    tolerances of clearly noisy rows (the error less the noise, times ``noisy_split_factor`` and
+    ``piece_factor``): a split whose violation lies between the two thresholds is ambiguous, and the
+    piece is then also solved the strict way (:func:`_solve_piece`)."""
     error = function_error(surrogate_error, noise)
     factor = config.noisy_split_factor if noise >= NOISY else config.split_factor
+    strict = None
+    if noise_dominated(surrogate_error, noise):
+        less = _without_noise(surrogate_error, noise)
+        strict = _Tolerances(split=config.noisy_split_factor * less + config.split_floor,
+                             piece=config.piece_factor * less + 1e-4, keep=config.keep_per_piece)
     return _Tolerances(split=min(factor * error + config.split_floor, config.max_split_threshold),
-                       piece=config.piece_factor * error + 1e-4,
-                       keep=config.keep_per_piece)
+                       piece=config.piece_factor * error + 1e-4, keep=config.keep_per_piece, strict=strict)
 
 
 def decompose(X, y, symbols, train, val, config, log: list, progress, noise: float = 0.0, weights=None) -> list:
@@ -325,7 +373,9 @@ def decompose(X, y, symbols, train, val, config, log: list, progress, noise: flo
                               epochs=config.surrogate_epoch_budget)
     tol = tolerances(config, surrogate.error, noise)
     log.append({"surrogate_error": surrogate.error, "surrogate_function_error": function_error(surrogate.error, noise), "surrogate_epochs": surrogate.epochs,
-                "surrogate_seconds": surrogate.seconds, "split_threshold": tol.split, "piece_tolerance": tol.piece})
+                "surrogate_seconds": surrogate.seconds, "split_threshold": tol.split, "piece_tolerance": tol.piece,
+                "strict_split_threshold": tol.strict and tol.strict.split,
+                "strict_piece_tolerance": tol.strict and tol.strict.piece})
     progress.phase_done("surrogate", f"relative error {surrogate.error:.2g} after {surrogate.epochs} epochs")
     out = group_candidates(surrogate, X, y, symbols, train, val, config, log, progress, noise=noise,
                            weights=weights)

@@ -137,7 +137,8 @@ def test_decomposition_splits_a_transformed_function(truth, test):
     for its square or reciprocal. The exact function stands in for the surrogate."""
     from types import SimpleNamespace
 
-    from keras_symbolic.pipelines.auto_decomposition import _Piece, _solve_piece, _Tolerances
+    from keras_symbolic.pipelines.auto_decomposition import _Piece, _solve_piece
+    from keras_symbolic.pipelines.auto_tolerances import Tolerances
     from keras_symbolic.pipelines.progress import PhaseProgress
 
     expr = sp.sympify(truth)
@@ -145,7 +146,7 @@ def test_decomposition_splits_a_transformed_function(truth, test):
     f = sp.lambdify(syms, expr, "numpy")
     X = RNG.uniform(0.5, 2.0, size=(1500, 3))
     exact = lambda Z: np.asarray(f(*Z.T), dtype=float) * np.ones(len(Z))  # noqa: E731
-    tol = _Tolerances(split=1e-3, piece=1e-4, keep=2)
+    tol = Tolerances(split=1e-3, piece=1e-4, keep=2)
     config = SimpleNamespace(max_terms=6, max_depth=3, split_floor=1e-3)
     log = []
     structures = _solve_piece(_Piece(exact, X[0].copy()), X, [0, 1, 2], syms, 0, tol, config, log,

@@ -107,7 +107,7 @@ def test_on_noisy_rows_the_threshold_follows_the_surrogate_error(level):
     (the engine's threshold): at 1 % and 10 % noise a sum splits under it and a product does not."""
     from keras_symbolic.models.surrogate import fit_surrogate
     from keras_symbolic.pipelines.auto import AutoConfig
-    from keras_symbolic.pipelines.auto_decomposition import tolerances
+    from keras_symbolic.pipelines.auto_tolerances import tolerances
     from keras_symbolic.search.noise_floor import noise_floor
 
     config = AutoConfig()
@@ -126,7 +126,7 @@ def test_a_poor_surrogate_does_not_open_every_split():
     """8 % surrogate error would set the threshold at 0.82: any structure would pass. The threshold
     stops at ``max_split_threshold``; an accurate surrogate's threshold is untouched."""
     from keras_symbolic.pipelines.auto import AutoConfig
-    from keras_symbolic.pipelines.auto_decomposition import tolerances
+    from keras_symbolic.pipelines.auto_tolerances import tolerances
 
     config = AutoConfig()
     assert tolerances(config, 0.081, 0.0158).split == config.max_split_threshold == 0.25
@@ -154,7 +154,8 @@ def test_an_ambiguous_split_is_also_solved_the_strict_way():
     import sympy as sp
 
     from keras_symbolic.pipelines.auto import AutoConfig
-    from keras_symbolic.pipelines.auto_decomposition import _anchor, _Piece, _solve_piece, _Tolerances
+    from keras_symbolic.pipelines.auto_decomposition import _anchor, _Piece, _solve_piece
+    from keras_symbolic.pipelines.auto_tolerances import Tolerances
     from keras_symbolic.symbolic.evaluation import relative_rmse
 
     class Quiet:
@@ -167,10 +168,10 @@ def test_an_ambiguous_split_is_also_solved_the_strict_way():
     rng = np.random.default_rng(0)
     R = np.column_stack([rng.uniform(lo, hi, 1500) for lo, hi in [(1, 3), (-3, 3), (-1, 1), (0.5, 2)]])
     syms = sp.symbols("a x m s")
-    strict = _Tolerances(split=0.0086, piece=0.0077, keep=4)
+    strict = Tolerances(split=0.0086, piece=0.0077, keep=4)
     errors = {}
-    for name, tol in (("loose", _Tolerances(split=0.1, piece=0.03, keep=4)),
-                      ("both", _Tolerances(split=0.1, piece=0.03, keep=4, strict=strict))):
+    for name, tol in (("loose", Tolerances(split=0.1, piece=0.03, keep=4)),
+                      ("both", Tolerances(split=0.1, piece=0.03, keep=4, strict=strict))):
         log = []
         found = _solve_piece(_Piece(well, _anchor(R, well)), R, [0, 1, 2, 3], syms, 0, tol,
                              AutoConfig(search=False), log, Quiet())
@@ -184,7 +185,7 @@ def test_the_strict_path_exists_only_when_the_noise_explains_the_surrogate_error
     threshold (three times the error less the noise) stands beside the loose one. A clean table (floor
     far below the error) and a clearly noisy one (its own strict regime) have none."""
     from keras_symbolic.pipelines.auto import AutoConfig
-    from keras_symbolic.pipelines.auto_decomposition import tolerances
+    from keras_symbolic.pipelines.auto_tolerances import tolerances
 
     config = AutoConfig()
     tol = tolerances(config, 0.0101, 0.0099)

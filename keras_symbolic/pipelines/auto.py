@@ -91,7 +91,7 @@ class AutoConfig:
             refused. The largest violation of a split accepted on any solved AI Feynman run (all
             sweeps to 2026-12-06, 1109 splits) was 0.094.
         noisy_split_factor: ``split_factor`` on clearly noisy rows, where the surrogate's error is
-            taken less the noise (:func:`~keras_symbolic.pipelines.auto_decomposition.function_error`).
+            taken less the noise (:func:`~keras_symbolic.pipelines.auto_tolerances.function_error`).
         piece_factor: a piece is solved by the simplest candidate whose relative error on the
             surrogate's values is below ``piece_factor`` times the surrogate's error.
         keep_per_piece: candidates kept per piece (simplest first); their combinations are refitted

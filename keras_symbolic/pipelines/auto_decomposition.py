@@ -23,23 +23,17 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
 
 Before the recursion, :func:`~keras_symbolic.pipelines.auto_group.group_candidates` tries the whole
 table as a power law times a function of one monomial; a candidate exact on the held-out rows ends it.
-The threshold is ``split_factor * error + split_floor`` with ``error`` the surrogate's relative error on
-held-out rows, at most ``max_split_threshold`` (a surrogate that would allow more cannot tell a
-structure from none); on clearly noisy rows the error less the noise (:func:`function_error`) and the
-factor ``noisy_split_factor``: the error of a surrogate fitted to noise is a smooth bias, shared by the
-four points of a split test, so a true split's violation stays well below it (10 % noise, a sum of four
-variables: 0.02 against an error of 0.04; a product's additive violation 0.15). Between the two, when
-the noise floor explains most of the surrogate's error (:func:`noise_dominated`, e.g. 1 % noise), a
-split or symmetry whose violation passes the loose threshold but not the strict one is *ambiguous*:
-the piece is solved both ways and the raw rows judge (:func:`_also_strict`). The reassembled formula
-only has the right *structure*: its constants come from the surrogate, so the caller fits them jointly
-on the raw rows. Every test and every solved piece is logged
+The split threshold and the piece tolerance follow the surrogate's error
+(:mod:`~keras_symbolic.pipelines.auto_tolerances`). When the noise floor explains most of that error
+(1 % noise, say), a split or symmetry whose violation passes the loose threshold but not the strict one
+is *ambiguous*: the piece is solved both ways and the raw rows judge (:func:`_also_strict`). The
+reassembled formula only has the right *structure*: its constants come from the surrogate, so the caller
+fits them jointly on the raw rows. Every test and every solved piece is logged
 (``log``: a list of dicts) for the result folder and the progress output.
 """
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
@@ -47,11 +41,11 @@ import sympy as sp
 from keras_symbolic.models.surrogate import fit_surrogate
 from keras_symbolic.pipelines.auto_group import group_candidates
 from keras_symbolic.pipelines.auto_search import search_candidates
+from keras_symbolic.pipelines.auto_tolerances import function_error, tolerances
 from keras_symbolic.search.operators import parse_operators
 from keras_symbolic.search.description_length import description_length
 from keras_symbolic.search.direct_solvers import polish, solve_direct
 from keras_symbolic.symbolic.evaluation import relative_rmse, to_callable
-from keras_symbolic.search.noise_floor import NOISY
 from keras_symbolic.search.separability import SYMMETRIES, all_splits, irrelevance, symmetry_violation
 from keras_symbolic.search.term_refit import refit_terms, split_phases
 
@@ -311,56 +305,6 @@ def _anchor(rows: np.ndarray, surrogate) -> np.ndarray:
     distance = np.sum(((rows - np.median(rows, axis=0)) / (rows.std(axis=0) + 1e-300)) ** 2, axis=1)
     near = np.argsort(distance)[: max(1, len(rows) // 10)]
     return rows[near[int(np.argmax(np.abs(surrogate(rows[near]))))]].copy()
-
-
-def _without_noise(surrogate_error: float, noise: float) -> float:
-    """``sqrt(e**2 - noise**2)``, never below a quarter of ``e``."""
-    return max(float(np.sqrt(max(surrogate_error**2 - noise**2, 0.0))), surrogate_error / 4)
-
-
-def function_error(surrogate_error: float, noise: float) -> float:
-    """The surrogate's relative error against the function, from its held-out error against noisy rows:
-    ``sqrt(e**2 - noise**2)`` on clearly noisy rows (a floor of at least
-    :data:`~keras_symbolic.search.noise_floor.NOISY`: a 10 % noise would otherwise raise every threshold
-    tenfold, and a split test would accept anything), never below a quarter of ``e``. On cleaner rows
-    the floor is only an upper bound of the noise and ``e`` is kept."""
-    if noise < NOISY:
-        return surrogate_error
-    return _without_noise(surrogate_error, noise)
-
-
-def noise_dominated(surrogate_error: float, noise: float) -> bool:
-    """Whether the noise floor explains at least half of the surrogate's squared held-out error
-    (``noise >= e / sqrt(2)``) on rows that are not clearly noisy (``noise <`` :data:`NOISY`). The
-    error is then mostly the noise's, and ``split_factor`` times it says little about the function: at
-    1 % noise it admits violations of 0.1, where false splits lie at 0.02-0.09 and true ones mostly
-    below 0.005 (AI Feynman at 1 %: reciprocal sums deeper down reach 0.02)."""
-    return noise < NOISY and noise * np.sqrt(2) >= surrogate_error
-
-
-@dataclass(frozen=True)
-class _Tolerances:
-    split: float  # a split holds below this violation
-    piece: float  # a piece is solved by a candidate this accurate (relative error)
-    keep: int  # candidates kept per piece
-    strict: "_Tolerances | None" = None  # the stricter path tried beside an ambiguous split (or None)
-
-
-def tolerances(config, surrogate_error: float, noise: float) -> _Tolerances:
-    """The split threshold and piece tolerance from the surrogate's held-out error and the relative
-    noise floor (see the module). When the error is :func:`noise_dominated`, ``strict`` holds the
-    tolerances of clearly noisy rows (the error less the noise, times ``noisy_split_factor`` and
-    ``piece_factor``): a split whose violation lies between the two thresholds is ambiguous, and the
-    piece is then also solved the strict way (:func:`_solve_piece`)."""
-    error = function_error(surrogate_error, noise)
-    factor = config.noisy_split_factor if noise >= NOISY else config.split_factor
-    strict = None
-    if noise_dominated(surrogate_error, noise):
-        less = _without_noise(surrogate_error, noise)
-        strict = _Tolerances(split=config.noisy_split_factor * less + config.split_floor,
-                             piece=config.piece_factor * less + 1e-4, keep=config.keep_per_piece)
-    return _Tolerances(split=min(factor * error + config.split_floor, config.max_split_threshold),
-                       piece=config.piece_factor * error + 1e-4, keep=config.keep_per_piece, strict=strict)
 
 
 def decompose(X, y, symbols, train, val, config, log: list, progress, noise: float = 0.0, weights=None) -> list:

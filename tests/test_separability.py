@@ -156,11 +156,8 @@ def test_an_ambiguous_split_is_also_solved_the_strict_way():
     from keras_symbolic.pipelines.auto import AutoConfig
     from keras_symbolic.pipelines.auto_decomposition import _anchor, _Piece, _solve_piece
     from keras_symbolic.pipelines.auto_tolerances import Tolerances
+    from keras_symbolic.pipelines.progress import PhaseProgress
     from keras_symbolic.symbolic.evaluation import relative_rmse
-
-    class Quiet:
-        def message(self, text):
-            pass
 
     def well(X):
         return -X[:, 0] * np.exp(-(X[:, 1] - X[:, 2]) ** 2 / (2 * X[:, 3] ** 2))
@@ -174,7 +171,7 @@ def test_an_ambiguous_split_is_also_solved_the_strict_way():
                       ("both", Tolerances(split=0.1, piece=0.03, keep=4, strict=strict))):
         log = []
         found = _solve_piece(_Piece(well, _anchor(R, well)), R, [0, 1, 2, 3], syms, 0, tol,
-                             AutoConfig(search=False), log, Quiet())
+                             AutoConfig(search=False), log, PhaseProgress(0))
         errors[name] = min(relative_rmse(e, syms, R, well(R)) for e in found)
         assert any(entry.get("test") == "ambiguous" for entry in log) == (name == "both")
     assert errors["loose"] > 0.05 and errors["both"] < 0.01, errors

@@ -316,8 +316,10 @@ def decompose(X, y, symbols, train, val, config, log: list, progress, noise: flo
     surrogate = fit_surrogate(X[train], y[train], seed=config.seed, max_seconds=config.surrogate_seconds,
                               epochs=config.surrogate_epoch_budget)
     tol = tolerances(config, surrogate.error, noise)
-    log.append({"surrogate_error": surrogate.error, "surrogate_function_error": function_error(surrogate.error, noise), "surrogate_epochs": surrogate.epochs,
-                "surrogate_seconds": surrogate.seconds, "split_threshold": tol.split, "piece_tolerance": tol.piece,
+    log.append({"surrogate_error": surrogate.error,
+                "surrogate_function_error": function_error(surrogate.error, noise),
+                "surrogate_epochs": surrogate.epochs, "surrogate_seconds": surrogate.seconds,
+                "split_threshold": tol.split, "piece_tolerance": tol.piece,
                 "strict_split_threshold": tol.strict and tol.strict.split,
                 "strict_piece_tolerance": tol.strict and tol.strict.piece})
     progress.phase_done("surrogate", f"relative error {surrogate.error:.2g} after {surrogate.epochs} epochs")

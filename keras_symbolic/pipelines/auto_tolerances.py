@@ -69,12 +69,14 @@ def tolerances(config, surrogate_error: float, noise: float) -> Tolerances:
     ``piece_factor``): a split whose violation lies between the two thresholds is ambiguous, and the
     piece is then also solved the strict way
     (:func:`~keras_symbolic.pipelines.auto_decomposition.decompose`)."""
-    error = function_error(surrogate_error, noise)
-    factor = config.noisy_split_factor if noise >= NOISY else config.split_factor
     strict = None
     if noise_dominated(surrogate_error, noise):
-        less = _without_noise(surrogate_error, noise)
-        strict = Tolerances(split=config.noisy_split_factor * less + config.split_floor,
-                            piece=config.piece_factor * less + 1e-4, keep=config.keep_per_piece)
-    return Tolerances(split=min(factor * error + config.split_floor, config.max_split_threshold),
+        strict = _held_to(config, _without_noise(surrogate_error, noise), config.noisy_split_factor)
+    factor = config.noisy_split_factor if noise >= NOISY else config.split_factor
+    return _held_to(config, function_error(surrogate_error, noise), factor, strict)
+
+
+def _held_to(config, error: float, split_factor: float, strict: "Tolerances | None" = None) -> Tolerances:
+    """The tolerances for a surrogate of relative function error ``error``."""
+    return Tolerances(split=min(split_factor * error + config.split_floor, config.max_split_threshold),
                       piece=config.piece_factor * error + 1e-4, keep=config.keep_per_piece, strict=strict)

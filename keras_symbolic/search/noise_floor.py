@@ -25,8 +25,8 @@ is the mean squared residual extrapolated to a neighbourhood of size zero (clipp
 Measured by ``benchmarks/noise_floor_accuracy.py`` (2026-12-06) on the 100 AI Feynman equations and the
 67 formulas of ``benchmarks/dev_formulas.py``: within a factor 2 of ``sigma`` on 75 % and 79 % of them at
 0.1 % noise (the linear extrapolation: 36 % and 39 %, it read curvature as noise), 97 % at 1 %, all at
-10 %; on clean rows a median of 0.015 % of ``RMS(y)``. With less noise than ``f``'s third derivatives show, the estimate is that
-resolution instead: an upper bound, not ``sigma``.
+10 %; on clean rows a median of 0.015 % of ``RMS(y)``. With less noise than ``f``'s third derivatives
+show, the estimate is that resolution instead: an upper bound, not ``sigma``.
 """
 from __future__ import annotations
 

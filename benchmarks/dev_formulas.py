@@ -174,10 +174,10 @@ def run_one(name: str, method: str, noise: float, n_rows: int, seed: int, budget
     extra = {}
     y_noisy = add_target_noise(y, noise, np.random.default_rng(seed + 7)) if noise else y
     start = time.perf_counter()
-    if method == "auto":
+    if method in ("auto", "auto-denoise"):
         from keras_symbolic.estimators import SymbolicRegressor
 
-        est = SymbolicRegressor(seed=seed).fit(X, y_noisy, feature_names=names)
+        est = SymbolicRegressor(seed=seed, denoise=method == "auto-denoise").fit(X, y_noisy, feature_names=names)
         expr, symbols = est.expression_, est.variables_
         steps = est.decomposition_
         extra = {"solver": est.fit_result_.details.get("solver"), "choice_rule": est.choice_rule_,

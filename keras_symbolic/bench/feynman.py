@@ -134,6 +134,20 @@ def parse_options(items: Sequence[str]) -> dict:
     return out
 
 
+def auto_config(options: Mapping[str, Any]):
+    """The engine's ``AutoConfig`` with ``options`` (field -> value) applied; ``ValueError`` naming the
+    known fields for an unknown one."""
+    from dataclasses import fields, replace
+
+    from keras_symbolic.pipelines.auto import AutoConfig
+
+    known = {f.name for f in fields(AutoConfig)} - {"seed"}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise ValueError(f"unknown auto option(s) {', '.join(unknown)}: AutoConfig has {', '.join(sorted(known))}")
+    return replace(AutoConfig(), **dict(options))
+
+
 def _set_dotted(tree: dict, dotted: str, value, where: str) -> None:
     parts = dotted.split(".")
     node = tree
@@ -234,6 +248,7 @@ class FeynmanBench:
         peer_population, peer_evaluations: population size and evaluation budget of the peers
             (SRBench's budget: 500k evaluations).
         peer_options: extra keyword arguments of the peers' estimators, e.g. ``{"max_length": 30}``.
+        auto_options: ``AutoConfig`` fields of the engine (``method="auto"``), e.g. ``{"denoise": True}``.
         deadline: per-run wall-clock limit (seconds) enforced by the runner.
         solution_timeout: SymPy seconds per symbolic-solution check (as in ``fit_feynman``).
         noise: SRBench's target noise level on the training rows (``>= 0``; 0.001, 0.01 and 0.1 in
@@ -258,6 +273,7 @@ class FeynmanBench:
     peer_population: int = 1000
     peer_evaluations: int = 500_000
     peer_options: Mapping[str, Any] = field(default_factory=dict)
+    auto_options: Mapping[str, Any] = field(default_factory=dict)
     deadline: Optional[float] = None
     solution_timeout: float = 10.0
     network_cache: Optional[str] = None
@@ -295,6 +311,8 @@ class FeynmanBench:
         if "lies" in self.methods:
             for ablation in self.ablations:
                 lies_config(self.schedule, self.epochs_scale, self.lies_options, ablation)  # raises if bad
+        if "auto" in self.methods:
+            auto_config(self.auto_options)  # raises if bad
         from keras_symbolic.bench.peers import check_peer_options
 
         for method in self.methods:
@@ -333,9 +351,7 @@ def feynman_tasks(bench: FeynmanBench) -> list[Task]:
                         settings = {"schedule": bench.schedule, "epochs_scale": float(bench.epochs_scale),
                                     "lies_options": dict(sorted(bench.lies_options.items()))}
                     elif method == "auto":
-                        from keras_symbolic.pipelines.auto import AutoConfig
-
-                        settings = {"auto": AutoConfig().to_dict()}
+                        settings = {"auto": auto_config(bench.auto_options).to_dict()}
                     else:
                         settings = {"population": int(bench.peer_population),
                                     "evaluations": int(bench.peer_evaluations),

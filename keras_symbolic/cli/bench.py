@@ -74,6 +74,8 @@ def add_bench_parser(subparsers) -> argparse.ArgumentParser:
     fey.add_argument("--lies-option", action="append", default=[], metavar="KEY=VALUE",
                      help="override a LIESConfig field, dotted for nested ones (max_formula_nodes=100, "
                           "oversampling.max_iter=1); repeatable")
+    fey.add_argument("--auto-option", action="append", default=[], metavar="KEY=VALUE",
+                     help="a field of the engine's AutoConfig for --method auto (repeatable), e.g. denoise=true")
     fey.add_argument("--peer-population", type=int, default=1000, help="population size of operon and gplearn")
     fey.add_argument("--peer-evaluations", type=int, default=500_000,
                      help="evaluation budget of operon and gplearn (SRBench's: 500k)")
@@ -140,6 +142,7 @@ def _bench_from_args(args):
             schedule=args.schedule, epochs_scale=args.epochs_scale,
             lies_options=parse_options(args.lies_option), peer_population=args.peer_population,
             peer_evaluations=args.peer_evaluations, peer_options=parse_options(args.peer_option),
+            auto_options=parse_options(args.auto_option),
             deadline=args.deadline, solution_timeout=args.solution_timeout,
             noise=noise[0] if len(noise) == 1 else tuple(noise),
             network_cache=None if args.no_network_cache else str((args.network_cache or args.out / "network-cache").resolve()),

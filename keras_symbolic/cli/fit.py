@@ -68,6 +68,9 @@ def add_fit_parser(subparsers) -> argparse.ArgumentParser:
                      help="the engine's work in seconds of a 2-core reference machine (--method auto; default 60): "
                           "the search's evaluations, the surrogate's epochs and LIES's schedule scale with it, fixed "
                           "before each stage runs, so a seed gives the same formula on any machine load")
+    fit.add_argument("--denoise", action="store_true",
+                     help="(--method auto) on clearly noisy tables of at least 2000 rows, fit formulas to the "
+                          "engine's surrogate network's values on the training rows; held-out rows stay raw")
     fit.add_argument("--schedule", choices=["reference", "paper"], default="reference",
                      help="ADMM schedule: the authors' code values (default) or the paper's")
     fit.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every phase's epochs (quick runs)")
@@ -138,8 +141,9 @@ def run_fit(args) -> int:
     if noise and args.method == "symbolnet":
         raise CLIError("--noise applies to --method lies and auto only")
     args.method = resolve_method(args)
-    if args.method != "auto" and (args.operators is not None or args.time_budget is not None or args.weights):
-        raise CLIError("--operators, --time-budget and --weights apply to --method auto only")
+    if args.method != "auto" and (args.operators is not None or args.time_budget is not None or args.weights
+                                  or args.denoise):
+        raise CLIError("--operators, --time-budget, --weights and --denoise apply to --method auto only")
     if args.method == "auto":
         return run_auto_fit(args, load_table, noise, 0 if args.quiet else 1)
     if args.method == "symbolnet":

@@ -29,7 +29,7 @@ def run_auto_fit(args, load_table, noise: float, verbose: int) -> int:
             raise CLIError(f"{option} applies to --method lies only")
     budget = {} if args.time_budget is None else {"time_budget": float(args.time_budget)}
     try:
-        config = AutoConfig(seed=int(args.seed), operators=args.operators or "", **budget)
+        config = AutoConfig(seed=int(args.seed), operators=args.operators or "", denoise=bool(args.denoise), **budget)
     except ValueError as exc:
         raise CLIError(f"--operators/--time-budget: {exc}") from None
     try:

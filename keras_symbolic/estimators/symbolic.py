@@ -35,6 +35,9 @@ class SymbolicRegressor(FormulaRegressor):
             a list of names (:mod:`keras_symbolic.search.operators`); ``None`` allows all.
         time_budget: seconds for the engine's open-ended search (a fixed amount of work derived from
             them, so the same seed gives the same formula at any machine load).
+        denoise: on clearly noisy tables of at least 2000 rows, fit the formulas to the surrogate's
+            values on the training rows (PySR's ``denoise``); candidates are still judged on raw
+            held-out rows (:mod:`~keras_symbolic.pipelines.auto_denoise`).
         seed: seed of the whole run.
         verbose: 0 silent, 1 one line per phase and per decomposition step.
         config: a full :class:`~keras_symbolic.pipelines.auto.AutoConfig`; the arguments above are
@@ -61,14 +64,15 @@ class SymbolicRegressor(FormulaRegressor):
     _min_rows = AUTO_MIN_ROWS  # small tables are judged by leave-one-out
 
     def __init__(self, decomposition: bool = True, lies: bool = True, surrogate_seconds: float = 300.0,
-                 max_terms: int = 6, operators=None, time_budget: float = 60.0, seed: int = 0, verbose: int = 0,
-                 config: AutoConfig | None = None):
+                 max_terms: int = 6, operators=None, time_budget: float = 60.0, denoise: bool = False, seed: int = 0,
+                 verbose: int = 0, config: AutoConfig | None = None):
         self.decomposition = decomposition
         self.lies = lies
         self.surrogate_seconds = surrogate_seconds
         self.max_terms = max_terms
         self.operators = operators
         self.time_budget = time_budget
+        self.denoise = denoise
         self.seed = seed
         self.verbose = verbose
         self.config = config
@@ -85,7 +89,8 @@ class SymbolicRegressor(FormulaRegressor):
             operators = ",".join(operators)
         return replace(self.config or AutoConfig(), decomposition=bool(self.decomposition), lies=bool(self.lies),
                        surrogate_seconds=float(self.surrogate_seconds), max_terms=int(self.max_terms),
-                       operators=operators or "", time_budget=float(self.time_budget), seed=int(self.seed))
+                       operators=operators or "", time_budget=float(self.time_budget), denoise=bool(self.denoise),
+                       seed=int(self.seed))
 
     def fit(self, X, y, feature_names=None, sample_weight=None):
         """Fit on ``X (n_samples, n_features)``, ``y (n_samples,)``; ``feature_names`` (or a

@@ -47,6 +47,7 @@ import pandas as pd
 import sympy as sp
 
 from keras_symbolic.pipelines.auto_decomposition import decompose
+from keras_symbolic.pipelines.auto_denoise import denoised_target
 from keras_symbolic.pipelines.auto_search import baseline_candidates, table_search
 from keras_symbolic.pipelines.auto_choice import choose, finite_beyond, pareto_front, smooth_between
 from keras_symbolic.pipelines.auto_validation import cross_validated, held_out_errors, validation_scheme
@@ -111,6 +112,9 @@ class AutoConfig:
             (:attr:`work_scale`): the surrogate's epochs, and LIES's schedule below the default.
         search_share: share of ``time_budget`` for the search on the whole table.
         piece_search_share: share of ``time_budget`` for the search on one piece.
+        denoise: on clearly noisy rows judged on a held-out split, the stages fit the surrogate's values
+            on the training rows in place of the raw targets; the held-out rows stay raw
+            (:mod:`~keras_symbolic.pipelines.auto_denoise`).
     """
 
     seed: int = 0
@@ -134,6 +138,7 @@ class AutoConfig:
     time_budget: float = DEFAULT_TIME_BUDGET
     search_share: float = 0.5
     piece_search_share: float = 0.1
+    denoise: bool = False
 
     def __post_init__(self):
         parse_operators(self.operators)  # a ValueError naming an unknown operator, before any work
@@ -279,8 +284,11 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
         progress.message(f"noise floor ~ {floor:.2%} of RMS(y)" + (
             "" if floor >= NOISY else " (at most: on clean rows this is the curvature the neighbours see)"))
     t0 = time.perf_counter()
+    # the rows the stages fit: the raw targets, or the surrogate's values on the training rows (denoise)
+    den = denoised_target(X, y, train, floor, config, log, progress, scheme)
+    y_raw, y = y, den.y
     candidates = solve_direct(X, y, symbols, train, val, max_terms=config.max_terms, weights=weights)
-    candidates += baseline_candidates(X, y, symbols, train, val, REL_FLOOR, weights)
+    candidates += baseline_candidates(X, y_raw, symbols, train, val, REL_FLOOR, weights)
     seconds["direct"] = time.perf_counter() - t0
 
     def allowed(found: list[Candidate]) -> list[Candidate]:  # what --operators lets the answer use
@@ -299,7 +307,8 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
                          f"(it needs {DECOMPOSITION_MIN_ROWS})")
     elif config.decomposition and not exact() and X.shape[1] >= 2:
         t0 = time.perf_counter()
-        found = decompose(X, y, symbols, train, val, config, log, progress, noise=floor, weights=weights)
+        found = decompose(X, y, symbols, train, val, config, log, progress, noise=floor, weights=weights,
+                          surrogate=den.surrogate)
         candidates += found
         seconds["decomposition"] = time.perf_counter() - t0
         best = _best(allowed(candidates))
@@ -319,7 +328,7 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
         t0 = time.perf_counter()
         found, entry = table_search(_leading(allowed(candidates)), X, y, symbols, train, val, operators=ops,
                                     seed=config.seed, seconds=config.search_share * config.time_budget,
-                                    noise=floor, weights=weights, progress=progress)
+                                    noise=floor, train_noise=den.noise, weights=weights, progress=progress)
         log.append(entry)
         candidates += found
         seconds["search"] = time.perf_counter() - t0
@@ -330,6 +339,7 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
     if not kept:
         raise RuntimeError("no solver produced a formula that can be evaluated on these rows")
     table = _table(kept)
+    y = y_raw  # every formula is judged on the raw rows
     fresh = finite = None  # the judged rows no stage fitted (see auto_choice): all the held-out rows
     if scheme is None:
         errors = held_out_errors(table, X[val], y[val], symbols, None if weights is None else weights[val])

@@ -38,7 +38,7 @@ import itertools
 import numpy as np
 import sympy as sp
 
-from keras_symbolic.models.surrogate import fit_surrogate
+from keras_symbolic.pipelines.auto_denoise import train_surrogate
 from keras_symbolic.pipelines.auto_group import group_candidates
 from keras_symbolic.pipelines.auto_search import search_candidates
 from keras_symbolic.pipelines.auto_tolerances import function_error, tolerances
@@ -307,14 +307,16 @@ def _anchor(rows: np.ndarray, surrogate) -> np.ndarray:
     return rows[near[int(np.argmax(np.abs(surrogate(rows[near]))))]].copy()
 
 
-def decompose(X, y, symbols, train, val, config, log: list, progress, noise: float = 0.0, weights=None) -> list:
-    """Fit the surrogate on the training rows, decompose it recursively, and return the reassembled
-    candidates with their constants fitted on the raw rows (polished like any candidate). ``noise`` is
-    the table's relative noise floor (of RMS(y)), for the one-group test; ``weights`` the rows' weights
-    (the surrogate and the tests are unweighted: they look for the function's shape; the reassembled
-    formulas are polished with them)."""
-    surrogate = fit_surrogate(X[train], y[train], seed=config.seed, max_seconds=config.surrogate_seconds,
-                              epochs=config.surrogate_epoch_budget)
+def decompose(X, y, symbols, train, val, config, log: list, progress, noise: float = 0.0, weights=None,
+              surrogate=None) -> list:
+    """Fit the surrogate on the training rows (or take ``surrogate``, already fitted there by the
+    denoising step), decompose it recursively, and return the reassembled candidates with their
+    constants fitted on the rows ``y`` (polished like any candidate). ``noise`` is the table's relative
+    noise floor (of RMS(y)), for the one-group test; ``weights`` the rows' weights (the surrogate and the
+    tests are unweighted: they look for the function's shape; the reassembled formulas are polished
+    with them)."""
+    if surrogate is None:
+        surrogate = train_surrogate(X, y, train, config)
     tol = tolerances(config, surrogate.error, noise)
     log.append({"surrogate_error": surrogate.error,
                 "surrogate_function_error": function_error(surrogate.error, noise),

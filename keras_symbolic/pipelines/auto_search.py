@@ -158,13 +158,15 @@ def needs_search(best: Candidate | None, X, y, symbols, train, val) -> tuple[boo
 
 
 def table_search(lead: Candidate | None, X, y, symbols, train, val, *, operators, seed: int, seconds: float,
-                 noise: float, weights=None, progress=None) -> tuple[list[Candidate], dict]:
+                 noise: float, train_noise: float | None = None, weights=None,
+                 progress=None) -> tuple[list[Candidate], dict]:
     """The engine's search on the whole table, when nothing is exact: :func:`search_candidates` with
     ``seconds`` of work when the leading formula ``lead`` leaves structure (:func:`needs_search`), a
     :data:`NOISE_SEARCH_FRACTION` of it when a compact ``lead`` leaves only noise or, on clearly noisy
     rows (relative noise floor ``noise`` at least :data:`~keras_symbolic.search.noise_floor.NOISY`),
     reaches the floor on the held-out rows: a simpler formula may fit as well (``x tan(y)`` beside a
-    rational approximation of ``tan``). On such rows the search also ends at the floor."""
+    rational approximation of ``tan``). On such rows the search also ends at the floor: ``train_noise``
+    on the training rows it fits (default ``noise``; less when they are denoised)."""
     rms = float(np.sqrt(np.mean(y[train] ** 2))) or 1.0
     run, structure = needs_search(lead, X, y, symbols, train, val)
     at_floor = noise >= NOISY and lead is not None and _reaches([lead.expression], X[val], y[val], symbols,
@@ -178,6 +180,7 @@ def table_search(lead: Candidate | None, X, y, symbols, train, val, *, operators
             progress.message(f"search: {lead.expression} {reason}; a shorter search for a simpler formula")
     found, entry = search_candidates(X, y, symbols, train, val, operators=operators, seed=seed, seconds=seconds,
                                      rel_floor=REL_FLOOR, progress=progress,
-                                     stop_rmse=noise * rms if noise >= NOISY else 0.0, weights=weights)
+                                     stop_rmse=(noise if train_noise is None else train_noise) * rms
+                                     if noise >= NOISY else 0.0, weights=weights)
     entry.update(residual_structure=structure, short=short)
     return found, entry

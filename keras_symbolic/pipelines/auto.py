@@ -32,7 +32,8 @@ Before any stage, the noise level of the rows is estimated from local linear fit
 (:func:`~keras_symbolic.search.noise_floor.noise_floor`), printed and recorded: the one-group test
 allows for it, the split tests take the surrogate's error less the noise, and on clearly noisy rows (a
 floor of at least 2 % of RMS(y)) a compact formula that reaches it shortens or ends the open-ended
-search.
+search. With ``denoise`` the stages fit, on such rows, the surrogate's values in place of the raw
+training targets (:mod:`~keras_symbolic.pipelines.auto_denoise`); the held-out rows stay raw.
 
 Any signs, zeros and noisy rows are ordinary input: each solver only runs where it is defined.
 """
@@ -283,10 +284,13 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
     else:
         progress.message(f"noise floor ~ {floor:.2%} of RMS(y)" + (
             "" if floor >= NOISY else " (at most: on clean rows this is the curvature the neighbours see)"))
-    t0 = time.perf_counter()
     # the rows the stages fit: the raw targets, or the surrogate's values on the training rows (denoise)
+    t0 = time.perf_counter()
     den = denoised_target(X, y, train, floor, config, log, progress, scheme)
     y_raw, y = y, den.y
+    if den.surrogate is not None:
+        seconds["denoise"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     candidates = solve_direct(X, y, symbols, train, val, max_terms=config.max_terms, weights=weights)
     candidates += baseline_candidates(X, y_raw, symbols, train, val, REL_FLOOR, weights)
     seconds["direct"] = time.perf_counter() - t0

@@ -10,7 +10,8 @@ paper's, ``keras_symbolic.symbolic.equivalence``), wall seconds. The engine is j
 tuned to the Feynman table. ``--summary`` prints the table of a finished file. ``--set holdout`` runs
 twelve more formulas kept aside: they are run to report, never to tune the engine; ``--set groups`` ten
 laws in one dimensionless group; ``--set general`` 47 general formulas written down before the
-open-ended expression search was built (issue 20's development set).
+open-ended expression search was built (issue 20's development set); ``--set peels`` eight wide tables
+where variables come off one at a time (written down before measuring the depth change they test).
 """
 from __future__ import annotations
 
@@ -145,7 +146,31 @@ GENERAL_SET = {
                                           "f": (-2, 2)}),
     "five_ratio": ("(a - b)*(c + d)/e", {"a": (-2, 2), "b": (-2, 2), "c": (0, 2), "d": (0, 2), "e": (1, 3)}),
 }
-SETS = {"dev": DEV_SET, "holdout": HOLDOUT_SET, "groups": GROUP_SET, "general": GENERAL_SET}
+# Written down (session 14) before measuring the change that stops one-variable factors and terms from
+# using up the decomposition's depth: wide tables where several variables come off one at a time around
+# a remainder with structure of its own (none from a benchmark table).
+PEEL_SET = {
+    "peeled_two_diffs": ("exp(a/2) + sin(b)*(c + sin(x - y) + sin(u - v))",
+                         {"a": (0, 2), "b": (0.5, 2.5), "c": (1, 3), "x": (-2, 2), "y": (-2, 2), "u": (-2, 2),
+                          "v": (-2, 2)}),
+    "scaled_wave_product": ("p*q*exp(-c*t)*cos(x - y)", {"p": (1, 3), "q": (1, 3), "c": (0.2, 1), "t": (0, 3),
+                                                         "x": (-2, 2), "y": (-2, 2)}),
+    "gated_tanh": ("a*b*c*tanh(x - y)*(u + v)**2", {"a": (1, 2), "b": (1, 2), "c": (1, 2), "x": (-2, 2),
+                                                     "y": (-2, 2), "u": (0, 2), "v": (0, 2)}),
+    "log_square_chain": ("log(a) + b**2 + c*(sin(x*y) + exp(-(u - v)**2))",
+                         {"a": (1, 5), "b": (-1, 1), "c": (1, 3), "x": (-1.5, 1.5), "y": (-1.5, 1.5),
+                          "u": (-2, 2), "v": (-2, 2)}),
+    "rate_with_offset": ("k*m*s/(1 + (s - p)**2) + d", {"k": (1, 3), "m": (1, 3), "s": (0, 4), "p": (1, 3),
+                                                        "d": (-1, 1)}),
+    "ratio_inside": ("a*b/(c*(1 + (x/y - 1)**2))", {"a": (1, 3), "b": (1, 3), "c": (1, 3), "x": (1, 3),
+                                                      "y": (1, 3)}),
+    "root_of_two_diffs": ("p*q*r*sqrt(1 + (x - y)**2 + (u - v)**2)",
+                          {"p": (1, 2), "q": (1, 2), "r": (1, 2), "x": (-2, 2), "y": (-2, 2), "u": (-2, 2),
+                           "v": (-2, 2)}),
+    "cos_sum_scaled": ("m*exp(n)*cos(x + y + z)", {"m": (1, 3), "n": (-1, 1), "x": (-1.5, 1.5), "y": (-1.5, 1.5),
+                                                   "z": (-1.5, 1.5)}),
+}
+SETS = {"dev": DEV_SET, "holdout": HOLDOUT_SET, "groups": GROUP_SET, "general": GENERAL_SET, "peels": PEEL_SET}
 
 
 def _formula(name: str) -> tuple:

@@ -268,3 +268,19 @@ def test_summary_includes_runs_of_other_folders(smoke, tmp_path, capsys):
     assert {"ssr_%", "ssr_paper_rule_%"} <= set(srbench.columns) and 0 <= ours["ssr_%"] <= 100
     assert main(["bench", "summary", "--out", str(first), "--include", str(tmp_path / "missing")]) == 2
     assert "no runs.jsonl" in capsys.readouterr().err
+
+
+def test_summary_counts_answers_larger_than_three_times_the_truth(tmp_path):
+    """``mu*Nn`` (I.12.1) has 3 nodes: a 10-node answer is oversized, a 9-node one is not; a timeout has
+    no answer to count."""
+    from keras_symbolic.bench.summary_tables import true_size
+
+    assert true_size("I.12.1") == 3 and true_size("NOPE.1") != true_size("NOPE.1")  # NaN
+    rows = [dict(_record("I.12.1", "none", 0), complexity=10), dict(_record("I.14.3", "none", 0), complexity=9),
+            _record("I.6.2a", "none", 0, outcome="timeout")]
+    (tmp_path / "runs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    files = summarize(tmp_path)
+    overall = pd.read_csv(files["summary_overall.csv"]).set_index("method")
+    sizes = {eq: true_size(eq) for eq in ("I.12.1", "I.14.3")}
+    assert overall.loc["lies", "oversized"] == (10 > 3 * sizes["I.12.1"]) + (9 > 3 * sizes["I.14.3"]) == 1
+    assert "larger than 3x the truth" in files["summary.md"].read_text()

@@ -37,7 +37,7 @@ from keras_symbolic.bench.result_store import RUNS_FILE
 from keras_symbolic.bench.srbench_comparison import srbench_noise_table, srbench_tables
 from keras_symbolic.bench.summary_plots import plot_outcome_matrix, plot_ssr_by_method
 from keras_symbolic.bench.summary_runs import label_order, load_runs
-from keras_symbolic.bench.summary_tables import ablation_tables, overall_table, per_equation_table
+from keras_symbolic.bench.summary_tables import OVERSIZE, ablation_tables, overall_table, per_equation_table
 
 __all__ = ["summarize"]
 
@@ -77,6 +77,7 @@ def _overall_md(overall: pd.DataFrame) -> pd.DataFrame:
         "timeouts": overall["timeouts"], "errors": overall["errors"],
         "median wall s": [_fmt(v) for v in overall["median_wall_s"]],
         "median complexity": [_fmt(v, 0) for v in overall["median_complexity"]],
+        f"larger than {OVERSIZE}x the truth": overall["oversized"],
     })
 
 

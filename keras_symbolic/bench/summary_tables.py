@@ -9,6 +9,9 @@ Definitions (SPEC 1.10):
 * SSR of one equation: the percentage of its trials that are correct.
 * Noise levels are kept apart: a label holds one level (``lies @ noise 0.01``,
   :func:`~keras_symbolic.bench.summary_runs.load_runs`), and the tables carry a ``noise`` column.
+* ``oversized``: finished runs whose answer has more than :data:`OVERSIZE` times the nodes of the true
+  formula, both counted by :func:`~keras_symbolic.symbolic.complexity.expression_complexity` (issue 21:
+  at heavy noise the answer should be the simplest formula the rows support, not an interpolant).
 * Mean R^2 counts a run with R^2 below 0 (worse than the mean) or a non-finite prediction as 0, over
   the runs that finished (not over timeouts and errors).
 * The ablation table (paper Table I) gives the share of each outcome class
@@ -19,13 +22,30 @@ Definitions (SPEC 1.10):
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Optional, Sequence
 
 import pandas as pd
 
 from keras_symbolic.bench.summary_runs import label_order
 
-__all__ = ["overall_table", "per_equation_table", "ablation_tables", "trial_rates"]
+__all__ = ["overall_table", "per_equation_table", "ablation_tables", "trial_rates", "true_size", "OVERSIZE"]
+
+#: An answer with more than this many times the true formula's nodes counts as oversized.
+OVERSIZE = 3
+
+
+@lru_cache(maxsize=None)
+def true_size(equation: str) -> float:
+    """Nodes of the AI Feynman equation ``equation``'s formula (NaN for a name the table lacks)."""
+    from keras_symbolic.datasets import UnknownEquationError
+    from keras_symbolic.datasets.feynman import get_feynman_equation
+    from keras_symbolic.symbolic.complexity import expression_complexity
+
+    try:
+        return float(expression_complexity(get_feynman_equation(equation).sympy_expr))
+    except UnknownEquationError:
+        return math.nan
 
 
 def trial_rates(group: pd.DataFrame, column: str) -> tuple[float, float, int]:
@@ -55,6 +75,8 @@ def overall_table(frame: pd.DataFrame, equations: Optional[Sequence[str]] = None
         row["errors"] = int((g["outcome"] == "error").sum())
         row["median_wall_s"] = float(pd.to_numeric(ok["wall_seconds"], errors="coerce").median()) if len(ok) else math.nan
         row["median_complexity"] = float(pd.to_numeric(ok["complexity"], errors="coerce").median()) if len(ok) else math.nan
+        truth = pd.to_numeric(ok["equation"].map(true_size), errors="coerce") if len(ok) else 0.0
+        row["oversized"] = int((pd.to_numeric(ok["complexity"], errors="coerce") > OVERSIZE * truth).sum()) if len(ok) else 0
         rows.append(row)
     return pd.DataFrame(rows)
 

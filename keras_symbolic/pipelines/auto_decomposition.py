@@ -15,9 +15,7 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
    split piece is
    ``g_V = c + (g_A - c)(g_B - c) / (g(x0) - c)`` (``c = 0`` for a plain product) or
    ``g_V = T^-1(T g_A + T g_B - T g(x0))`` (``T`` the identity, square or reciprocal), and
-   ``g_A``, ``g_B`` are pieces again (depth + 1; when one part is a single variable, a leaf, the other
-   keeps the split's level against ``max_depth``: ``G m1 m2 f(x, ...)`` takes three such steps before
-   ``f``'s structure); else, if the piece depends on a pair only through
+   ``g_A``, ``g_B`` are pieces again (depth + 1); else, if the piece depends on a pair only through
    ``x_i - x_j``, ``x_i + x_j``, ``x_i x_j`` or ``x_i / x_j``, ``x_j`` is held at the anchor, the piece
    solved without it, and ``x_i`` rewritten as that combination;
 4. failing all that, the open-ended expression search runs on the piece (one to three variables,

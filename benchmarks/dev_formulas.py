@@ -277,7 +277,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--methods", default="auto")
     p.add_argument("--noise", default="0")
-    p.add_argument("--set", choices=sorted(SETS), default="dev", help="the development set, the held-out set, the one-group laws, the general set or the peels set")
+    p.add_argument("--set", choices=sorted(SETS), default="dev", help="the development set, the held-out set, the one-group laws or the general set")
     p.add_argument("--only", default="")
     p.add_argument("--rows", type=int, default=5000)
     p.add_argument("--seed", type=int, default=0)

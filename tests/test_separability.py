@@ -191,32 +191,3 @@ def test_the_strict_path_exists_only_when_the_noise_explains_the_surrogate_error
     assert tol.strict.piece < tol.piece / 3 and tol.strict.strict is None
     assert tolerances(config, 0.0101, 0.002).strict is None
     assert tolerances(config, 0.12, 0.1).strict is None
-
-
-def test_a_one_variable_factor_or_term_does_not_use_up_the_depth():
-    """``exp(a/2) + 1/(1 + (x - y)**2)`` with ``max_depth=1``: the sum split takes ``a`` off as a term of
-    its own, a leaf; the rest keeps the split's level, so its difference symmetry is still sought (the
-    recursion ends anyway: each such step removes a variable). I.9.18's ``G m1 m2 / r**2`` spent the
-    whole depth taking off ``m2``, ``G`` and ``m1`` one at a time before."""
-    import sympy as sp
-
-    from keras_symbolic.pipelines.auto import AutoConfig
-    from keras_symbolic.pipelines.auto_decomposition import _anchor, _Piece, _solve_piece
-    from keras_symbolic.pipelines.auto_tolerances import Tolerances
-    from keras_symbolic.pipelines.progress import PhaseProgress
-    from keras_symbolic.symbolic.evaluation import to_callable
-
-    def f(X):
-        return np.exp(X[:, 0] / 2) + 1 / (1 + (X[:, 1] - X[:, 2]) ** 2)
-
-    rng = np.random.default_rng(0)
-    R = np.column_stack([rng.uniform(1, 3, 600) for _ in range(3)])
-    syms = sp.symbols("a x y")
-    log = []
-    found = _solve_piece(_Piece(f, _anchor(R, f)), R, [0, 1, 2], syms, 0, Tolerances(split=2e-3, piece=1e-4, keep=4),
-                         AutoConfig(search=False, max_depth=1), log, PhaseProgress(0))
-    tests = [(e["depth"], e["test"]) for e in log if "test" in e]
-    assert (0, "add") in tests and (1, "symmetry difference") in tests, tests
-    # a structure in x - y: moving x and y together leaves it unchanged
-    shifted = R + np.array([0.0, 0.3, 0.3])
-    assert any(np.allclose(to_callable(e, syms)(R), to_callable(e, syms)(shifted)) for e in found), found

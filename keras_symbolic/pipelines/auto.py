@@ -84,8 +84,7 @@ class AutoConfig:
             rows may end it sooner): the work that bounds it, so the run does not depend on the load.
         surrogate_seconds: a safety net in wall-clock seconds for that training, far above what the
             epochs take on the reference machine (only a machine many times slower reaches it).
-        max_depth: depth of the decomposition's recursion, not counting the splits that take off one
-            variable (a factor or a term of its own).
+        max_depth: depth of the decomposition's recursion.
         split_factor: a split holds when its violation is below ``split_factor`` times the surrogate's
             relative error (plus ``split_floor``).
         split_floor: see ``split_factor``.

@@ -157,10 +157,8 @@ def _clearest(options: list, clean: float):
     return best
 
 
-def _split(piece: _Piece, R, relevant, option, symbols, depth, peeled, tol, config, log, progress) -> list:
-    """Solve both parts of the split ``option`` (see :func:`_split_options`) and put them together. A part
-    of one variable is a leaf: the other part keeps the split's level (``peeled`` counts such steps; see
-    :func:`_solve_piece`)."""
+def _split(piece: _Piece, R, relevant, option, symbols, depth, tol, config, log, progress) -> list:
+    """Solve both parts of the split ``option`` (see :func:`_split_options`) and put them together."""
     _, violation, kind, transform, group, offset = option
     rest = [c for c in relevant if c not in group]
     groups = [[str(symbols[c]) for c in group], [str(symbols[c]) for c in rest]]
@@ -174,10 +172,8 @@ def _split(piece: _Piece, R, relevant, option, symbols, depth, peeled, tol, conf
     if transform is not None:
         forward = PIECE_TRANSFORMS[transform][0]
         split_piece = _Piece(lambda X, f=piece.surrogate: forward(f(X)), piece.anchor)
-    left = _solve_piece(split_piece, R, list(group), symbols, depth + 1, tol, config, log, progress,
-                        peeled + (len(rest) == 1 < len(group)))
-    right = _solve_piece(split_piece, R, rest, symbols, depth + 1, tol, config, log, progress,
-                         peeled + (len(group) == 1 < len(rest)))
+    left = _solve_piece(split_piece, R, list(group), symbols, depth + 1, tol, config, log, progress)
+    right = _solve_piece(split_piece, R, rest, symbols, depth + 1, tol, config, log, progress)
     at_anchor = float(split_piece.surrogate(piece.anchor[None, :])[0])
     combined = _combine(kind, left, right, at_anchor, offset, tol.keep)
     if transform is None:
@@ -187,11 +183,8 @@ def _split(piece: _Piece, R, relevant, option, symbols, depth, peeled, tol, conf
 
 
 def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: int, tol, config, log: list,
-                 progress, peeled: int = 0) -> list:
-    """Candidate formulas (structures; at most ``tol.keep``, simplest first) for the piece ``columns`` at
-    ``depth``. Of those steps, ``peeled`` split off one variable (``G m1 m2 f(x, y, ...)``: each factor
-    a leaf); they do not count against ``config.max_depth``, which bounds the structure below them (a
-    peel removes a variable, so the recursion still ends)."""
+                 progress) -> list:
+    """Candidate formulas (structures; at most ``tol.keep``, simplest first) for the piece ``columns``."""
     full_rows = piece.rows(R[:, columns], columns)
     f = piece.surrogate
     relevant = _relevant(f, full_rows, columns, tol.piece, depth)
@@ -220,7 +213,7 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
         log.append({"depth": depth, "variables": [str(s) for s in syms], "solved_by": ranked[0].solver,
                     "expressions": [str(e) for e in solved]})
         progress.message(f"{'  ' * depth}piece {names}: {ranked[0].solver} -> {ranked[0].expression}")
-    if depth - peeled < config.max_depth and len(relevant) >= 2:
+    if depth < config.max_depth and len(relevant) >= 2:
         # the clearest split of the piece, of its square or of its reciprocal; a product up to a
         # constant (one more fitted number, so it always fits a little better) only when none holds.
         # Tried even when a direct candidate is as accurate as the surrogate: a flexible sum of many
@@ -228,9 +221,9 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
         options = [o for o in _split_options(piece, full_rows, relevant, depth) if o[1] <= tol.split]
         if options:
             clearest = _clearest(options, config.split_floor)
-            combined = _split(piece, R, relevant, clearest, symbols, depth, peeled, tol, config, log, progress)
-            combined = _also_strict(combined, clearest[1], piece, R, columns, symbols, depth, peeled, tol, config,
-                                    log, progress)
+            combined = _split(piece, R, relevant, clearest, symbols, depth, tol, config, log, progress)
+            combined = _also_strict(combined, clearest[1], piece, R, columns, symbols, depth, tol, config, log,
+                                    progress)
             if combined or solved:
                 return _interleave(combined, solved, tol.keep)
         if solved:
@@ -243,13 +236,13 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
             progress.message(f"{'  ' * depth}symmetry: depends on {symbols[i]}, {symbols[j]} only through their "
                              f"{kind} (violation {violation:.2g} <= {tol.split:.2g})")
             inner = _solve_piece(piece, R, [c for c in relevant if c != j], symbols, depth + 1, tol, config, log,
-                                 progress, peeled)
+                                 progress)
             xi, xj, aj = symbols[i], symbols[j], sp.Float(piece.anchor[j])
             moved = {"difference": xi - xj + aj, "sum": xi + xj - aj, "product": xi * xj / aj,
                      "ratio": xi / xj * aj}[kind]
             rewritten = [e.xreplace({xi: moved}) for e in inner]
-            rewritten = _also_strict(rewritten, violation, piece, R, columns, symbols, depth, peeled, tol, config,
-                                     log, progress)
+            rewritten = _also_strict(rewritten, violation, piece, R, columns, symbols, depth, tol, config, log,
+                                     progress)
             if rewritten:
                 return rewritten
     if solved:
@@ -264,8 +257,8 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
     return [c.expression for c in fallback]
 
 
-def _also_strict(found: list, violation: float, piece: _Piece, R, columns, symbols, depth, peeled, tol, config,
-                 log, progress) -> list:
+def _also_strict(found: list, violation: float, piece: _Piece, R, columns, symbols, depth, tol, config, log,
+                 progress) -> list:
     """``found`` (from a split or symmetry of ``violation``) interleaved with the piece solved under
     ``tol.strict`` when the violation is ambiguous: above the strict threshold, below the loose one.
     The raw rows then judge both. The strict path has no strict path of its own, so one piece is solved
@@ -277,7 +270,7 @@ def _also_strict(found: list, violation: float, piece: _Piece, R, columns, symbo
                 "strict_threshold": tol.strict.split, "strict_piece_tolerance": tol.strict.piece})
     progress.message(f"{'  ' * depth}ambiguous (violation {violation:.2g} > {tol.strict.split:.2g}): "
                      f"{', '.join(names)} also solved under the strict threshold")
-    strict = _solve_piece(piece, R, columns, symbols, depth, tol.strict, config, log, progress, peeled)
+    strict = _solve_piece(piece, R, columns, symbols, depth, tol.strict, config, log, progress)
     return _interleave(found, strict, tol.keep)
 
 

@@ -146,9 +146,10 @@ GENERAL_SET = {
                                           "f": (-2, 2)}),
     "five_ratio": ("(a - b)*(c + d)/e", {"a": (-2, 2), "b": (-2, 2), "c": (0, 2), "d": (0, 2), "e": (1, 3)}),
 }
-# Written down (session 14) before measuring the change that stops one-variable factors and terms from
-# using up the decomposition's depth: wide tables where several variables come off one at a time around
-# a remainder with structure of its own (none from a benchmark table).
+# Written down (session 14) before measuring a change that stopped one-variable factors and terms from
+# using up the decomposition's depth (tried and reverted, BENCHMARKS.md): wide tables where several
+# variables come off one at a time around a remainder with structure of its own (none from a benchmark
+# table). Kept for the next attempt.
 PEEL_SET = {
     "peeled_two_diffs": ("exp(a/2) + sin(b)*(c + sin(x - y) + sin(u - v))",
                          {"a": (0, 2), "b": (0.5, 2.5), "c": (1, 3), "x": (-2, 2), "y": (-2, 2), "u": (-2, 2),

@@ -131,6 +131,7 @@ def test_deadline_records_out_of_time(tmp_path):
     (["--ablate", "dropout"], "unknown ablation"),
     (["--lies-option", "no_such_field=1"], "unknown LIES option"),
     (["--lies-option", "oversampling=1"], "is a group"),
+    (["--method", "auto", "--auto-option", "denoize=true"], "unknown auto option(s) denoize"),
     (["--retry", "ok"], "--retry"),
     (["--method", "gplearn", "--ablate", "rounding"], "needs --method lies"),
 ])

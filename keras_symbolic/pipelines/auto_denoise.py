@@ -21,6 +21,7 @@ Shapes: ``X (n, d)``, ``y (n,)``, ``train`` an index array into the rows.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
@@ -32,13 +33,15 @@ from keras_symbolic.search.noise_floor import NOISY
 __all__ = ["Denoised", "denoised_target", "train_surrogate"]
 
 
+@dataclass(frozen=True)
 class Denoised:
     """What :func:`denoised_target` produced: the targets the stages fit (``y (n,)``), the surrogate that
     made them (``None`` when skipped, then ``y`` is the raw target) and the relative noise level left
     in the training rows (``noise``: the floor when skipped)."""
 
-    def __init__(self, y: np.ndarray, surrogate: Optional[Surrogate], noise: float):
-        self.y, self.surrogate, self.noise = y, surrogate, noise
+    y: np.ndarray
+    surrogate: Optional[Surrogate]
+    noise: float
 
 
 def train_surrogate(X, y, train, config) -> Surrogate:

@@ -48,6 +48,15 @@ def true_size(equation: str) -> float:
         return math.nan
 
 
+def _oversized(ok: pd.DataFrame) -> int:
+    """How many of the finished runs ``ok`` answered with more than :data:`OVERSIZE` times the truth's nodes."""
+    if ok.empty:
+        return 0
+    sizes = pd.to_numeric(ok["complexity"], errors="coerce")
+    truth = pd.to_numeric(ok["equation"].map(true_size), errors="coerce")
+    return int((sizes > OVERSIZE * truth).sum())
+
+
 def trial_rates(group: pd.DataFrame, column: str) -> tuple[float, float, int]:
     """(mean, std over trials, number of trials) of the per-trial percentage of ``column``. A trial is
     identified by its seed (``--seed + trial``), so sweeps with another base seed add trials."""
@@ -75,8 +84,7 @@ def overall_table(frame: pd.DataFrame, equations: Optional[Sequence[str]] = None
         row["errors"] = int((g["outcome"] == "error").sum())
         row["median_wall_s"] = float(pd.to_numeric(ok["wall_seconds"], errors="coerce").median()) if len(ok) else math.nan
         row["median_complexity"] = float(pd.to_numeric(ok["complexity"], errors="coerce").median()) if len(ok) else math.nan
-        truth = pd.to_numeric(ok["equation"].map(true_size), errors="coerce") if len(ok) else 0.0
-        row["oversized"] = int((pd.to_numeric(ok["complexity"], errors="coerce") > OVERSIZE * truth).sum()) if len(ok) else 0
+        row["oversized"] = _oversized(ok)
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -287,12 +287,12 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
     # the rows the stages fit: the raw targets, or the surrogate's values on the training rows (denoise)
     t0 = time.perf_counter()
     den = denoised_target(X, y, train, floor, config, log, progress, scheme)
-    y_raw, y = y, den.y
+    y_fit = den.y  # equal to y on the held-out rows, which judge every formula
     if den.surrogate is not None:
         seconds["denoise"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    candidates = solve_direct(X, y, symbols, train, val, max_terms=config.max_terms, weights=weights)
-    candidates += baseline_candidates(X, y_raw, symbols, train, val, REL_FLOOR, weights)
+    candidates = solve_direct(X, y_fit, symbols, train, val, max_terms=config.max_terms, weights=weights)
+    candidates += baseline_candidates(X, y, symbols, train, val, REL_FLOOR, weights)
     seconds["direct"] = time.perf_counter() - t0
 
     def allowed(found: list[Candidate]) -> list[Candidate]:  # what --operators lets the answer use
@@ -311,26 +311,26 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
                          f"(it needs {DECOMPOSITION_MIN_ROWS})")
     elif config.decomposition and not exact() and X.shape[1] >= 2:
         t0 = time.perf_counter()
-        found = decompose(X, y, symbols, train, val, config, log, progress, noise=floor, weights=weights,
+        found = decompose(X, y_fit, symbols, train, val, config, log, progress, noise=floor, weights=weights,
                           surrogate=den.surrogate)
         candidates += found
         seconds["decomposition"] = time.perf_counter() - t0
         best = _best(allowed(candidates))
     model = None
-    if config.lies and not exact() and _log_space_ok(X, y) and len(train) < LIES_MIN_ROWS:
+    if config.lies and not exact() and _log_space_ok(X, y_fit) and len(train) < LIES_MIN_ROWS:
         log.append({"stage": "lies", "skipped": f"{len(train)} training rows (LIES needs {LIES_MIN_ROWS})"})
         progress.message(f"lies: skipped, {len(train)} training rows are too few to train its network "
                          f"(it needs about {LIES_MIN_ROWS})")
-    elif config.lies and not exact() and _log_space_ok(X, y):
+    elif config.lies and not exact() and _log_space_ok(X, y_fit):
         t0 = time.perf_counter()
-        found, model = _lies_candidates(X, y, list(names), symbols, train, val, config, verbose, weights)
+        found, model = _lies_candidates(X, y_fit, list(names), symbols, train, val, config, verbose, weights)
         candidates += found
         seconds["lies"] = time.perf_counter() - t0
         progress.phase_done("lies", f"{', '.join(str(c.expression) for c in found) or 'no formula'}; {left()}")
         best = _best(allowed(candidates))
     if config.search and not exact():
         t0 = time.perf_counter()
-        found, entry = table_search(_leading(allowed(candidates)), X, y, symbols, train, val, operators=ops,
+        found, entry = table_search(_leading(allowed(candidates)), X, y_fit, symbols, train, val, operators=ops,
                                     seed=config.seed, seconds=config.search_share * config.time_budget,
                                     noise=floor, train_noise=den.noise, weights=weights, progress=progress)
         log.append(entry)
@@ -343,7 +343,6 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
     if not kept:
         raise RuntimeError("no solver produced a formula that can be evaluated on these rows")
     table = _table(kept)
-    y = y_raw  # every formula is judged on the raw rows
     fresh = finite = None  # the judged rows no stage fitted (see auto_choice): all the held-out rows
     if scheme is None:
         errors = held_out_errors(table, X[val], y[val], symbols, None if weights is None else weights[val])

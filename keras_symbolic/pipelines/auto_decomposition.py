@@ -44,6 +44,7 @@ from keras_symbolic.pipelines.auto_search import search_candidates
 from keras_symbolic.pipelines.auto_tolerances import function_error, tolerances
 from keras_symbolic.search.operators import parse_operators
 from keras_symbolic.search.description_length import description_length
+from keras_symbolic.search.inner_function import inner_function
 from keras_symbolic.search.direct_solvers import polish, solve_direct
 from keras_symbolic.symbolic.evaluation import relative_rmse, to_callable
 from keras_symbolic.search.separability import SYMMETRIES, all_splits, irrelevance, symmetry_violation
@@ -228,6 +229,9 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
                 return _interleave(combined, solved, tol.keep)
         if solved:
             return solved
+        composed = _inner_piece(piece, Z, values, relevant, syms, train, val, depth, tol, config, log, progress)
+        if composed:
+            return composed
         found = _symmetry(piece, full_rows, relevant, symbols, tol)
         if found is not None:
             violation, kind, i, j = found
@@ -255,6 +259,46 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
         log.append({"depth": depth, "variables": [str(s) for s in syms], "approximated_by": fallback[0].solver,
                     "expression": str(fallback[0].expression)})
     return [c.expression for c in fallback]
+
+
+#: The inner-function test's thresholds (:func:`~keras_symbolic.search.inner_function.inner_function`):
+#: a set holds below ``max(2 x split threshold, 0.03)``, or twice the smallest violation on its path,
+#: and never above 0.08. A true inner function leaves the surrogate's derivative error (0.002-0.03 on
+#: smooth tables); functions of two variables that are not one (``x**y``, ``(1 - cos x)/(1 + cos y)``)
+#: stay at 0.1 and above.
+INNER_VIOLATION_BOUNDS = (0.03, 0.08)
+_T = sp.Symbol("t_inner")
+
+
+def _inner_piece(piece: _Piece, Z, values, relevant, syms, train, val, depth, tol, config, log, progress) -> list:
+    """The piece as ``F(g)``, ``g`` one combination of its variables, their products and squares
+    (:func:`~keras_symbolic.search.inner_function.inner_function`), ``F`` solved as a one-variable table
+    ``(g(Z), values)`` by the direct solvers, then by the expression search; the candidates as accurate
+    as the surrogate, simplest first; ``[]`` when there is no such ``g`` or no ``F`` is accurate."""
+    low, high = INNER_VIOLATION_BOUNDS
+    found = inner_function(lambda rows: piece.values(rows, relevant), Z, max_violation=high,
+                           base=max(2 * tol.split, low), seed=depth)
+    if found is None:
+        return []
+    inner = found.expression(syms)
+    names = ", ".join(map(str, syms))
+    log.append({"depth": depth, "variables": [str(s) for s in syms], "test": "inner function",
+                "violation": found.violation, "inner": str(inner)})
+    progress.message(f"{'  ' * depth}inner function: {names} enter through g = {inner} "
+                     f"(violation {found.violation:.2g})")
+    t = found.values(Z)[:, None]
+    outer = [c.expression for c in solve_direct(t, values, [_T], train, val, max_terms=config.max_terms,
+                                                  rel_floor=tol.piece)]
+    if not any(relative_rmse(e, [_T], t[val], values[val]) <= tol.piece for e in outer):
+        outer += _search_piece(t, values, [_T], train, val, depth, tol, config, log, progress)
+    composed = [e.xreplace({_T: inner}) for e in outer]
+    good = [e for e in composed if relative_rmse(e, syms, Z[val], values[val]) <= tol.piece]
+    ranked = sorted(good, key=lambda e: _piece_dl(e, syms, Z[val], values[val], tol.piece))[: tol.keep]
+    if ranked:
+        log.append({"depth": depth, "variables": [str(s) for s in syms], "solved_by": "inner function",
+                    "expressions": [str(e) for e in ranked]})
+        progress.message(f"{'  ' * depth}piece {names}: inner function -> {ranked[0]}")
+    return ranked
 
 
 def _also_strict(found: list, violation: float, piece: _Piece, R, columns, symbols, depth, tol, config, log,
@@ -312,11 +356,19 @@ def decompose(X, y, symbols, train, val, config, log: list, progress, noise: flo
     """Fit the surrogate on the training rows (or take ``surrogate``, already fitted there by the
     denoising step), decompose it recursively, and return the reassembled candidates with their
     constants fitted on the rows ``y`` (polished like any candidate). ``noise`` is the table's relative
-    noise floor (of RMS(y)), for the one-group test; ``weights`` the rows' weights (the surrogate and the
+    noise floor (of RMS(y)), for the tolerances and the one-group test, taken as at most the
+    surrogate's relative held-out error; ``weights`` the rows' weights (the surrogate and the
     tests are unweighted: they look for the function's shape; the reassembled formulas are polished
     with them)."""
     if surrogate is None:
         surrogate = train_surrogate(X, y, train, config)
+    if noise > surrogate.error:
+        # held-out rows cannot be predicted better than their noise: a floor above the surrogate's error
+        # is curvature the neighbours read as noise (a sine of several variables over wide ranges)
+        progress.message(f"noise floor {noise:.2%} is above the surrogate's held-out error "
+                         f"{surrogate.error:.2%}: the tests take the noise as at most that")
+        log.append({"noise_capped_at_surrogate_error": surrogate.error, "noise_floor": noise})
+        noise = surrogate.error
     tol = tolerances(config, surrogate.error, noise)
     log.append({"surrogate_error": surrogate.error,
                 "surrogate_function_error": function_error(surrogate.error, noise),

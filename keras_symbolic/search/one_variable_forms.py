@@ -4,7 +4,8 @@ variable that a linear term library cannot express: ``A sin(k x + phi) + C``, ``
 ``A log(x + b) + C`` and ``A asin(k x) + C``.
 
 Each form is fitted by nonlinear least squares (``scipy.optimize.least_squares``) from a small grid of
-starting points for its inner constants; the caller rounds and scores the results like any candidate.
+starting points for its inner constants (the sine also from the peaks of the rows' periodogram: a sine
+of many periods has a narrow basin around its frequency); the caller rounds and scores the results like any candidate.
 Shapes: ``x (n,)``, ``y (n,)``.
 """
 from __future__ import annotations
@@ -14,20 +15,35 @@ import itertools
 import numpy as np
 import sympy as sp
 from scipy.optimize import least_squares
+from scipy.signal import lombscargle
 
-__all__ = ["FORMS", "fit_one_variable_forms"]
+__all__ = ["FORMS", "dominant_frequencies", "fit_one_variable_forms"]
 
 _K_GRID = (0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
 
 
-def _forms(x: np.ndarray):
-    """``name -> (f(x, inner) -> values, sympy builder(symbol, inner), starting inner tuples, defined)``."""
+def dominant_frequencies(x: np.ndarray, y: np.ndarray, *, count: int = 2, n_frequencies: int = 2000) -> list:
+    """The ``count`` angular frequencies ``k`` of the highest peaks of ``y``'s Lomb-Scargle periodogram over
+    ``x (n,)`` (unevenly spaced rows), between half a period and 300 periods over the span of ``x``:
+    starting points for ``sin(k x + phi)`` wherever ``x``'s scale puts ``k``."""
+    span = float(np.ptp(x))
+    if span == 0 or np.ptp(y) == 0:
+        return []
+    k = np.linspace(np.pi / span, 600 * np.pi / span, n_frequencies)
+    power = lombscargle(x, y - np.mean(y), k)
+    peaks = [i for i in range(1, len(k) - 1) if power[i] >= power[i - 1] and power[i] >= power[i + 1]]
+    return [float(k[i]) for i in sorted(peaks, key=lambda i: -power[i])[:count]]
+
+
+def _forms(x: np.ndarray, frequencies=()):
+    """``name -> (f(x, inner) -> values, sympy builder(symbol, inner), starting inner tuples, defined)``;
+    ``frequencies``: angular frequencies the sine also starts from (before its fixed grid)."""
     span = float(np.ptp(x)) or 1.0
     centre = float(np.mean(x))
     typical = float(np.median(np.abs(x))) or 1.0  # the scale of a skewed x (a monomial of several columns)
     return {
         "sin": (lambda x, p: np.sin(p[0] * x + p[1]), lambda s, p: sp.sin(p[0] * s + p[1]),
-                [(k, ph) for k in _K_GRID for ph in (0.0, np.pi / 2)], True),
+                [(k, ph) for k in (*frequencies, *_K_GRID) for ph in (0.0, np.pi / 2)], True),
         "exp": (lambda x, p: np.exp(p[0] * x), lambda s, p: sp.exp(p[0] * s),
                 [(k / span,) for k in (-4, -2, -1, -0.5, 0.5, 1, 2)], True),
         "power": (lambda x, p: x ** p[0], lambda s, p: s ** p[0], [(e,) for e in (-2, -1, -0.5, 0.5, 1.5, 2, 3)],
@@ -83,11 +99,12 @@ def fit_one_variable_forms(x, y, symbol: sp.Symbol, *, max_rows: int = 1500) -> 
     rows = np.linspace(0, len(x) - 1, min(len(x), max_rows)).astype(int)
     xs, ys = x[rows], y[rows]
     out = []
-    for name, (g, build, starts, defined) in _forms(xs).items():
+    frequencies = dominant_frequencies(xs, ys)
+    for name, (g, build, starts, defined) in _forms(xs, frequencies).items():
         if not defined:
             continue
         best = None
-        for start in itertools.islice(starts, 20):
+        for start in itertools.islice(starts, 20 + 2 * len(frequencies)):
             fit = _fit(g, start, xs, ys)
             if fit is not None and (best is None or fit[0] < best[0]):
                 best = fit

@@ -263,10 +263,11 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
 
 #: The inner-function test's thresholds (:func:`~keras_symbolic.search.inner_function.inner_function`):
 #: a set holds below ``max(2 x split threshold, 0.03)``, or twice the smallest violation on its path,
-#: and never above 0.08. A true inner function leaves the surrogate's derivative error (0.002-0.03 on
-#: smooth tables); functions of two variables that are not one (``x**y``, ``(1 - cos x)/(1 + cos y)``)
-#: stay at 0.1 and above.
-INNER_VIOLATION_BOUNDS = (0.03, 0.08)
+#: and never above 0.05. A true inner function leaves the surrogate's derivative error (0.002-0.03 on
+#: smooth tables); functions that are not one reach 0.04-0.08 (``x**y + 1``, ``x tan(y/2)``, whose level
+#: lines a quadratic of four terms follows closely) or far more. What passes is confirmed by solving
+#: ``F`` to the piece tolerance.
+INNER_VIOLATION_BOUNDS = (0.03, 0.05)
 _T = sp.Symbol("t_inner")
 
 

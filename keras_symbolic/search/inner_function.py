@@ -11,8 +11,8 @@ sum. AI Feynman 2.0's gradient test for a function of a function, with a linear 
 ``grad g = sum_j c_j grad phi_j(x)``, which is linear in ``c``. With ``u_r`` the unit gradient of
 ``f`` at row ``r`` (central differences of any callable, the engine's surrogate) and ``P_r = I - u_r
 u_r^T``, ``c`` minimises ``sum_r w_r**2 |P_r sum_j c_j grad phi_j(x_r)|**2`` over ``|c| = 1``: the last
-right singular vector of the stacked ``(m d, K)`` matrix, its columns first scaled to unit RMS so that
-no feature wins by being small. Rows where ``|grad f|`` is small (``F'(g)`` near zero: the peak of a
+right singular vector of the stacked ``(m d, K)`` matrix (an eigenvector of its ``(K, K)`` Gram
+matrix), its columns first scaled to unit RMS so that no feature wins by being small. Rows where ``|grad f|`` is small (``F'(g)`` near zero: the peak of a
 sine) give a rough direction and count less: ``w_r = min(1, |grad f_r| / median)``.
 
 **The violation** of a combination is the weighted RMS over rows of the sine of the angle between
@@ -112,18 +112,26 @@ def _violation(U: np.ndarray, w: np.ndarray, G: np.ndarray, c: np.ndarray) -> fl
     return float(np.sqrt(np.sum(w**2 * sine2) / np.sum(w**2)))
 
 
-def _direction(U: np.ndarray, w: np.ndarray, G: np.ndarray) -> np.ndarray:
-    """``c (K,)``: the last right singular vector of the stacked ``w_r P_r G_r`` (columns at unit RMS)."""
+def _gram(U: np.ndarray, w: np.ndarray, G: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(M (K, K), scale (K,))``: ``M = A^T A`` for ``A`` the stacked ``w_r P_r G_r`` with its columns
+    divided by ``scale``, their RMS in ``G``. A subset's direction is then an eigenvector of a block of
+    ``M``, so the elimination never touches the rows again."""
     m, d, K = G.shape
     projected = G - U[:, :, None] * np.einsum("md,mdk->mk", U, G)[:, None, :]
-    A = (w[:, None, None] * projected).reshape(m * d, K)
     scale = np.sqrt(np.mean(G.reshape(m * d, K) ** 2, axis=0))
     scale[scale == 0] = 1.0
-    _, _, vt = np.linalg.svd(A / scale, full_matrices=False)
-    return vt[-1] / scale
+    A = (w[:, None, None] * projected).reshape(m * d, K) / scale
+    return A.T @ A, scale
 
 
-def inner_function(f: Callable, X: np.ndarray, *, max_violation: float = 0.08, base: float = 0.02,
+def _direction(M: np.ndarray, scale: np.ndarray, subset: list) -> np.ndarray:
+    """``c (len(subset),)``: the eigenvector of ``M``'s block on ``subset`` with the smallest eigenvalue
+    (the last right singular vector of those columns of ``A``), in the features' own units."""
+    _, vectors = np.linalg.eigh(M[np.ix_(subset, subset)])
+    return vectors[:, 0] / scale[subset]
+
+
+def inner_function(f: Callable, X: np.ndarray, *, max_violation: float = 0.05, base: float = 0.02,
                    elbow: float = 2.0, n_rows: int = 400, squares: bool = True,
                    seed: int = 0) -> Optional[InnerFunction]:
     """The sparsest ``g`` (see the module) with ``f = F(g)`` on the rows ``X (n, d)``, or ``None`` when
@@ -151,11 +159,11 @@ def inner_function(f: Callable, X: np.ndarray, *, max_violation: float = 0.08, b
     w = np.minimum(1.0, norm / np.median(norm))
     terms = features(d, squares=squares)
     G_all = _feature_gradients(rows, terms)
+    M, scale = _gram(U, w, G_all)
 
     def fit(subset):
-        G = G_all[:, :, subset]
-        c = _direction(U, w, G)
-        return _violation(U, w, G, c), c
+        c = _direction(M, scale, subset)
+        return _violation(U, w, G_all[:, :, subset], c), c
 
     # the whole path down to one feature: the least-squares direction of a large set can favour
     # features whose gradients nearly cancel, so a large set may violate more than its sparse subset

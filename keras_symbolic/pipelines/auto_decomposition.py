@@ -15,9 +15,12 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
    split piece is
    ``g_V = c + (g_A - c)(g_B - c) / (g(x0) - c)`` (``c = 0`` for a plain product) or
    ``g_V = T^-1(T g_A + T g_B - T g(x0))`` (``T`` the identity, square or reciprocal), and
-   ``g_A``, ``g_B`` are pieces again (depth + 1); else, if the piece depends on a pair only through
-   ``x_i - x_j``, ``x_i + x_j``, ``x_i x_j`` or ``x_i / x_j``, ``x_j`` is held at the anchor, the piece
-   solved without it, and ``x_i`` rewritten as that combination;
+   ``g_A``, ``g_B`` are pieces again (depth + 1); else, if the piece is a function ``F(g)`` of one
+   combination ``g`` of its variables, their products and squares (the surrogate's gradients are
+   parallel to ``grad g``: :func:`~keras_symbolic.search.inner_function.inner_function`), ``F`` is
+   solved as a one-variable table ``(g, piece)`` and accepted at the piece tolerance; else, if the piece
+   depends on a pair only through ``x_i - x_j``, ``x_i + x_j``, ``x_i x_j`` or ``x_i / x_j``, ``x_j`` is
+   held at the anchor, the piece solved without it, and ``x_i`` rewritten as that combination;
 4. failing all that, the open-ended expression search runs on the piece (one to three variables,
    :mod:`~keras_symbolic.pipelines.auto_search`); else the best direct candidate stands for it.
 

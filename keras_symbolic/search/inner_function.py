@@ -12,8 +12,9 @@ sum. AI Feynman 2.0's gradient test for a function of a function, with a linear 
 ``f`` at row ``r`` (central differences of any callable, the engine's surrogate) and ``P_r = I - u_r
 u_r^T``, ``c`` minimises ``sum_r w_r**2 |P_r sum_j c_j grad phi_j(x_r)|**2`` over ``|c| = 1``: the last
 right singular vector of the stacked ``(m d, K)`` matrix (an eigenvector of its ``(K, K)`` Gram
-matrix), its columns first scaled to unit RMS so that no feature wins by being small. Rows where ``|grad f|`` is small (``F'(g)`` near zero: the peak of a
-sine) give a rough direction and count less: ``w_r = min(1, |grad f_r| / median)``.
+matrix), its columns first scaled to unit RMS so that no feature wins by being small. Rows where
+``|grad f|`` is small (``F'(g)`` near zero: the peak of a sine) give a rough direction and count less:
+``w_r = min(1, |grad f_r| / median)``.
 
 **The violation** of a combination is the weighted RMS over rows of the sine of the angle between
 ``grad f`` and ``grad g``: ~0 (the surrogate's derivative error) when ``f = F(g)``. Features are then
@@ -39,8 +40,8 @@ __all__ = ["InnerFunction", "features", "gradients", "inner_function"]
 class InnerFunction:
     """``g(x) = sum_j c_j phi_j(x)``: ``terms`` are the features (``(i,)`` the variable ``x_i``, ``(i, j)``
     the product ``x_i x_j``, ``(i, i)`` the square), ``coefficients (K,)`` their ``c``, scaled so that the
-    term that moves ``g`` most (``|c_j|`` times its spread) has coefficient 1; ``violation`` the weighted RMS sine of the angle
-    between the gradients (see the module)."""
+    term that moves ``g`` most (``|c_j|`` times its spread) has coefficient 1; ``violation`` the
+    weighted RMS sine of the angle between the gradients (see the module)."""
 
     terms: tuple
     coefficients: np.ndarray

@@ -5,7 +5,8 @@ variable that a linear term library cannot express: ``A sin(k x + phi) + C``, ``
 
 Each form is fitted by nonlinear least squares (``scipy.optimize.least_squares``) from a small grid of
 starting points for its inner constants (the sine also from the peaks of the rows' periodogram: a sine
-of many periods has a narrow basin around its frequency); the caller rounds and scores the results like any candidate.
+of many periods has a narrow basin around its frequency); the caller rounds and scores the results like
+any candidate.
 Shapes: ``x (n,)``, ``y (n,)``.
 """
 from __future__ import annotations

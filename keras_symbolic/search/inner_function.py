@@ -168,13 +168,13 @@ def inner_function(f: Callable, X: np.ndarray, *, max_violation: float = 0.05, b
 
     # the whole path down to one feature: the least-squares direction of a large set can favour
     # features whose gradients nearly cancel, so a large set may violate more than its sparse subset
-    active, path = list(range(len(terms))), []
-    while active:
-        violation, c = fit(active)
-        path.append((list(active), c, violation))
-        if len(active) == 1:
-            break
-        active.remove(min(active, key=lambda drop: fit([k for k in active if k != drop])[0]))
+    active = list(range(len(terms)))
+    violation, c = fit(active)
+    path = [(active, c, violation)]
+    while len(active) > 1:
+        trials = [[k for k in active if k != drop] for drop in active]
+        active, (violation, c) = min(((t, fit(t)) for t in trials), key=lambda tf: tf[1][0])
+        path.append((active, c, violation))
     limit = min(max_violation, max(base, elbow * min(v for _, _, v in path)))
     held = [p for p in path if p[2] <= limit and len({i for k in p[0] for i in terms[k]}) >= 2]
     if not held:

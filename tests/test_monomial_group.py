@@ -141,3 +141,32 @@ def test_a_floor_that_is_curvature_not_noise_does_not_hide_the_group():
     h, w, k, T = symbols
     assert any(sp.simplify(c.expression - 1 / (sp.exp(h * w / (2 * sp.pi * k * T)) - 1)) == 0 for c in found), \
         [str(c.expression) for c in found]
+
+
+def test_the_decomposition_stops_at_a_group_candidate_that_leaves_only_noise():
+    """On 1 % noise the law leaves residuals its neighbours cannot predict: the decomposition stops
+    there. A formula that misses a smooth part does not stop it, nor does a law with a constant a little
+    off on clean rows (its residuals are smooth)."""
+    from types import SimpleNamespace
+
+    from keras_symbolic.pipelines.auto_group import group_at_noise
+    from keras_symbolic.search.direct_solvers import Candidate
+
+    rows = np.arange(len(X))
+    train, val = rows[:2400], rows[2400:]
+    symbols = list(sp.symbols("a b c d", positive=True))
+    a, b, c, d = symbols
+    law = a * sp.exp(-b * c / d)
+    progress = SimpleNamespace(message=lambda *args: None, phase_done=lambda *args: None)
+
+    def stops(expr, y):
+        log = []
+        stopped = group_at_noise([Candidate(expr, "group", 1.0, 0.9)], X, y, symbols, train, val, log, progress)
+        assert stopped == any("stopped_at_noise" in step for step in log)
+        return stopped
+
+    noisy = _noisy(_DECAY(X), 0.01)
+    assert stops(law, noisy)
+    assert not stops(a * (1 - b * c / d / 2), noisy)  # a first-order approximation: structure left
+    assert not stops(sp.Float(1.01) * law, _DECAY(X))  # clean rows: any miss is smooth
+    assert not group_at_noise([], X, noisy, symbols, train, val, [], progress)

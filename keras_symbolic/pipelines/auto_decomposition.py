@@ -25,7 +25,8 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
    :mod:`~keras_symbolic.pipelines.auto_search`); else the best direct candidate stands for it.
 
 Before the recursion, :func:`~keras_symbolic.pipelines.auto_group.group_candidates` tries the whole
-table as a power law times a function of one monomial; a candidate exact on the held-out rows ends it.
+table as a power law times a function of one monomial; a candidate exact on the held-out rows ends it, and
+so does a compact one that leaves only noise in its residuals (on noisy rows nothing is exact).
 The split threshold and the piece tolerance follow the surrogate's error
 (:mod:`~keras_symbolic.pipelines.auto_tolerances`). When the noise floor explains most of that error
 (1 % noise, say), a split or symmetry whose violation passes the loose threshold but not the strict one
@@ -42,7 +43,7 @@ import numpy as np
 import sympy as sp
 
 from keras_symbolic.pipelines.auto_denoise import train_surrogate
-from keras_symbolic.pipelines.auto_group import group_candidates
+from keras_symbolic.pipelines.auto_group import group_at_noise, group_candidates
 from keras_symbolic.pipelines.auto_search import search_candidates
 from keras_symbolic.pipelines.auto_tolerances import function_error, tolerances
 from keras_symbolic.search.operators import parse_operators
@@ -384,6 +385,8 @@ def decompose(X, y, symbols, train, val, config, log: list, progress, noise: flo
     out = group_candidates(surrogate, X, y, symbols, train, val, config, log, progress, noise=noise,
                            weights=weights)
     if any(c.r2 >= 1 - config.exact_tolerance**2 for c in out):
+        return out
+    if group_at_noise(out, X, y, symbols, train, val, log, progress):
         return out
     rows = X[train][:MAX_PIECE_ROWS]
     anchor = _anchor(rows, surrogate)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from keras_symbolic.pipelines.auto_search import needs_search
 from keras_symbolic.search.direct_solvers import polish, solve_direct
 from keras_symbolic.search.monomial_group import monomial_group
 
-__all__ = ["group_candidates", "MAX_OUTERS"]
+__all__ = ["group_candidates", "group_at_noise", "MAX_OUTERS"]
 
 #: Most choices of ``b`` (each a different split of the power law between ``x**b`` and ``g``) solved.
 MAX_OUTERS = 2
@@ -65,3 +66,22 @@ def group_candidates(surrogate, X, y, symbols, train, val, config, log: list, pr
                     "expressions": [str(best.expression)]})
         progress.phase_done("group", str(best.expression))
     return out
+
+
+def group_at_noise(found: list, X, y, symbols, train, val, log: list, progress) -> bool:
+    """Whether the simplest of the one-group candidates ``found`` (by description length) is compact and
+    leaves only noise in its residuals (:func:`~keras_symbolic.pipelines.auto_search.needs_search`: no
+    neighbour structure on the held-out rows); logged when it does. On noisy rows nothing is exact, so
+    this is the decomposition's stop in place of exactness: its pieces could only fit the same noise. On
+    clean rows a formula that is not exact leaves smooth, hence structured, residuals: it never fires."""
+    if not found:
+        return False
+    best = min(found, key=lambda c: c.dl)
+    run, structure = needs_search(best, X, y, symbols, train, val)
+    if run:
+        return False
+    log.append({"stage": "decomposition", "stopped_at_noise": str(best.expression),
+                "residual_structure": structure})
+    progress.phase_done("decomposition", f"{best.expression} leaves only noise "
+                        f"(neighbours explain {max(structure, 0):.1%} of its residuals): stopped")
+    return True

@@ -97,6 +97,24 @@ def test_direct_solvers_take_mixed_signs_and_transforms():
     assert _same(best.expression, 1 / ((x - m) ** 2 + 1))
 
 
+@pytest.mark.parametrize("level", [0.001, 0.01])
+def test_a_power_law_whose_small_values_noise_flipped_is_still_fitted(level):
+    """``-m q**4 / (h**2 n**2)`` spans seven orders of magnitude: 1 % noise of its RMS flips the sign of
+    a tenth of the rows. The log-space fit runs on the rows well above them and finds the law."""
+    from keras_symbolic.search.direct_solvers import _one_signed_rows
+
+    m, q, h, n = syms = sp.symbols("m q h n")
+    X = np.random.default_rng(3).uniform(1, 5, size=(4000, 4))
+    clean = -X[:, 0] * X[:, 1] ** 4 / (X[:, 2] ** 2 * X[:, 3] ** 2)
+    y = clean + np.random.default_rng(4).normal(0, level * np.sqrt(np.mean(clean**2)), len(clean))
+    assert 0 < np.mean(y > 0) <= 0.25
+    train, val = _split(len(y))
+    found = [c.expression for c in solve_direct(X, y, syms, train, val) if c.solver == "power law"]
+    assert found and _same(found[0], -m * q**4 / (h**2 * n**2)), found
+    assert _one_signed_rows(clean).size == len(clean)
+    assert _one_signed_rows(np.sin(X[:, 0] * 2)) is None  # a function that changes sign: no log-space fit
+
+
 @pytest.mark.parametrize("truth, box", [
     ("(a*p + b*q)/(p + q)", (1, 5)),  # a weighted average
     ("v*s/(k + s)", (0.5, 5)),  # saturation

@@ -14,7 +14,7 @@ each cheap (a second or so) and each returning candidate formulas:
   :mod:`~keras_symbolic.search.one_variable_forms`), and the rational solver on ``y**2``;
 * ``power law`` and ``(1 + k u)**p`` factors: ``C prod x_i**a_i`` fitted in log space
   (:func:`~keras_symbolic.symbolic.sum_factor.sum_factor_search`), for one-signed targets of positive
-  variables.
+  variables (under noise, on the rows well above the few small values it flipped).
 
 Every candidate's constants are then fitted jointly on the training rows (least squares), rounded where
 the description length allows (:func:`~keras_symbolic.search.coefficient_rounding.round_coefficients`),
@@ -52,6 +52,10 @@ POLYNOMIAL_DEGREE = 5
 MAX_POLYNOMIAL_VARIABLES = 3
 #: Most variables for the rational solver (its search is exhaustive over small subsets).
 MAX_RATIONAL_VARIABLES = 6
+#: A one-signed law under noise: up to this share of rows of the other sign (small values that the noise
+#: flipped), the log-space fits run on the rows of the majority sign well above them (:func:`_one_signed_rows`).
+MAX_FLIPPED_SHARE = 0.25
+FLIP_MARGIN = 10.0
 #: Target transforms: name -> (forward on arrays, defined on y?, inverse as a SymPy expression of _y).
 TRANSFORMS = {
     "y**2": (np.square, lambda y: np.all(y >= 0) or np.all(y <= 0), None),
@@ -239,6 +243,22 @@ def _most_promising(raw: list, X, y, symbols, keep: int, rel_floor: float, weigh
     return [raw[i] for i in sorted(chosen)]
 
 
+def _one_signed_rows(y) -> np.ndarray | None:
+    """The rows a log-space fit (power law, ``(1 + k u)**p`` factor) may use: all of them when ``y`` has one
+    sign; under noise, where the small values of a one-signed law flip sign (at most
+    :data:`MAX_FLIPPED_SHARE` of the rows), the rows of the majority sign at least :data:`FLIP_MARGIN` times
+    the largest flipped value (the noise is a few times that, so there it shifts ``log|y|`` by a few per
+    cent at most, not by orders of magnitude); ``None`` when ``y`` changes sign otherwise."""
+    positive, negative = y > 0, y < 0
+    if np.all(positive) or np.all(negative):
+        return np.arange(len(y))
+    major = positive if positive.sum() >= negative.sum() else negative
+    if np.mean(~major) > MAX_FLIPPED_SHARE:
+        return None
+    rows = np.flatnonzero(major & (np.abs(y) >= FLIP_MARGIN * np.max(np.abs(y[~major]))))
+    return rows if len(rows) >= max(10, len(y) // 10) else None
+
+
 def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: bool = True,
                  power_law: bool = True, seconds: float = 20.0, polish_top: int = 6,
                  rel_floor: float = REL_FLOOR, weights=None) -> list[Candidate]:
@@ -275,11 +295,12 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
             sign = int(np.sign(y[0]))
             raw += [("rational of y**2", sign * sp.sqrt(e))
                     for _, e in rational_fit(X, y**2, symbols, train, val, rel_floor=rel_floor)[:2]]
-    if power_law and (np.all(y > 0) or np.all(y < 0)):
+    signed = _one_signed_rows(y) if power_law else None
+    if signed is not None:
         used = [i for i in range(X.shape[1]) if np.all(X[:, i] > 0)]
         if used:
             start = sp.Mul(*[symbols[i] for i in used])
-            found, _ = sum_factor_search(start, X, y, symbols, timeout=min(10.0, seconds / 2))
+            found, _ = sum_factor_search(start, X[signed], y[signed], symbols, timeout=min(10.0, seconds / 2))
             raw += [("power law" if d == "power law" else "(1 + k u)**p factor", e) for d, e in found]
     out = []
     for solver, expr in _most_promising(raw, X[val], y[val], symbols, polish_top, rel_floor,

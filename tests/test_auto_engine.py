@@ -115,6 +115,30 @@ def test_a_power_law_whose_small_values_noise_flipped_is_still_fitted(level):
     assert _one_signed_rows(np.sin(X[:, 0] * 2)) is None  # a function that changes sign: no log-space fit
 
 
+def test_a_reciprocal_fit_on_noisy_small_values_is_weighted_as_the_values_themselves():
+    """``1/(exp(u) + exp(-u))`` over ``u`` in (0, 25): 1 % noise flips the sign of the values past
+    ``u ~ 5``, where ``1/y`` is all noise. On the rows well above the flips, weighted by ``y**4``
+    (``1 / (d(1/y)/dy)**2``), the fit on ``1/y`` is the two exponentials. Rows of weight 0 do not move a
+    sparse fit."""
+    u = np.random.default_rng(0).uniform(0.04, 25, 5000)
+    clean = 1 / (np.exp(u) + np.exp(-u))
+    y = clean + np.random.default_rng(1).normal(0, 0.01 * np.sqrt(np.mean(clean**2)), len(u))
+    assert np.any(y < 0)
+    (U,) = syms = [sp.Symbol("u")]
+    train, val = _split(len(y))
+    found = [c.expression for c in solve_direct(u[:, None], y, syms, train, val) if c.solver == "basis of 1/y"]
+    assert found and _same(found[0], 1 / (sp.exp(U) + sp.exp(-U))), found
+
+    x = np.random.default_rng(2).uniform(1, 3, 400)
+    target = 2 * x**2 + 1
+    target[::5] = 50.0  # rows of weight 0
+    weights = np.ones(len(x))
+    weights[::5] = 0.0
+    lib = build_library(x[:, None], syms)
+    fits = sparse_fit(lib, target, np.arange(300), np.arange(300, 400), syms, max_terms=2, weights=weights)
+    assert _same(round_coefficients(fits[0][1], x[:, None], target, syms, weights=weights), 2 * U**2 + 1)
+
+
 @pytest.mark.parametrize("truth, box", [
     ("(a*p + b*q)/(p + q)", (1, 5)),  # a weighted average
     ("v*s/(k + s)", (0.5, 5)),  # saturation

@@ -144,9 +144,13 @@ class NormalEquations:
     norm, ``G = A^T A``, ``c = A^T y``. Squaring the condition number is harmless here: the search only
     ranks columns, and the chosen subset is refitted on the rows by least squares."""
 
-    def __init__(self, A: np.ndarray, y: np.ndarray, intercept: bool):
-        if intercept:
-            A, y = A - A.mean(axis=0), y - y.mean()
+    def __init__(self, A: np.ndarray, y: np.ndarray, intercept: bool, weights=None):
+        w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+        if intercept:  # weighted centring projects the intercept out of the weighted fit
+            A, y = A - (w @ A) / w.sum(), y - (w @ y) / w.sum()
+        if weights is not None:
+            root = np.sqrt(w)
+            A, y = A * root[:, None], y * root
         norms = np.linalg.norm(A, axis=0)
         self.usable = norms > 1e-12 * max(float(norms.max(initial=0.0)), 1e-300)
         A = A / np.where(self.usable, norms, 1.0)
@@ -173,11 +177,11 @@ class NormalEquations:
         return sse, red
 
 
-def _beam_search(A, y, max_terms: int, beam: int, intercept: bool) -> list[tuple[list, float]]:
+def _beam_search(A, y, max_terms: int, beam: int, intercept: bool, weights=None) -> list[tuple[list, float]]:
     """Best subset found for each size 1..max_terms: a beam of the ``2 beam`` best subsets per size
     (``3 beam`` single columns at the first step, so that pairs that are poor alone but exact together
     are still tried), each extended by its ``beam`` most useful columns."""
-    gram = NormalEquations(A, y, intercept)
+    gram = NormalEquations(A, y, intercept, weights)
     beams = [((), gram.yy)]
     best_per_size = []
     for size in range(min(max_terms, A.shape[1])):
@@ -199,23 +203,29 @@ def _beam_search(A, y, max_terms: int, beam: int, intercept: bool) -> list[tuple
 
 
 def sparse_fit(lib: TermLibrary, y, train, val, symbols, *, max_terms: int = 6, intercept: bool = True,
-               max_rows: int = 1200, beam: int = 12, rel_floor: float = REL_FLOOR) -> list[tuple[float, sp.Expr]]:
+               max_rows: int = 1200, beam: int = 12, rel_floor: float = REL_FLOOR,
+               weights=None) -> list[tuple[float, sp.Expr]]:
     """Beam search over subsets of up to ``max_terms`` terms on (at most ``max_rows`` of) the ``train``
     rows; each size's best subset is refitted on all training rows.
 
     Returns ``[(description length on the val rows, expression), ...]`` for every size, smallest DL
     first (errors below ``rel_floor`` relative not counted: the precision of the values); coefficients
     are least-squares floats (see :func:`~keras_symbolic.search.coefficient_rounding.round_coefficients`).
+    ``weights (n,)``: row weights of every fit and score (weighted least squares).
     """
     y = np.asarray(y, dtype=np.float64)
+    w = None if weights is None else np.asarray(weights, dtype=np.float64)
+    root = np.ones(len(y)) if w is None else np.sqrt(w)
     train = np.asarray(train)
     rows = train[:max_rows]
     if lib.values.shape[1] == 0:
         return []
     out = []
-    for chosen, _ in _beam_search(lib.values[rows], y[rows], max_terms, beam, intercept):
-        coef, _ = _lstsq(_design(lib.subset(train), chosen, intercept), y[train])
+    for chosen, _ in _beam_search(lib.values[rows], y[rows], max_terms, beam, intercept,
+                                  None if w is None else w[rows]):
+        coef, _ = _lstsq(_design(lib.subset(train), chosen, intercept) * root[train, None], y[train] * root[train])
         expr = _expression(lib, chosen, coef, intercept)
         pred = _design(lib.subset(val), chosen, intercept) @ coef
-        out.append((description_length(expr, y[val], pred, len(symbols), rel_floor), expr))
+        out.append((description_length(expr, y[val], pred, len(symbols), rel_floor,
+                                       None if w is None else w[val]), expr))
     return sorted(out, key=lambda t: t[0])

@@ -52,9 +52,9 @@ POLYNOMIAL_DEGREE = 5
 MAX_POLYNOMIAL_VARIABLES = 3
 #: Most variables for the rational solver (its search is exhaustive over small subsets).
 MAX_RATIONAL_VARIABLES = 6
-#: A one-signed law under noise: up to this share of rows of the other sign (small values that the noise
-#: flipped), the log-space fits run on the rows of the majority sign well above them (:func:`_one_signed_rows`).
-MAX_FLIPPED_SHARE = 0.25
+#: A one-signed law under noise: where small values of the table have the other sign (the noise flipped
+#: them), the log-space fits run on the rows of the majority sign at least this many times above the
+#: largest of them (:func:`_one_signed_rows`).
 FLIP_MARGIN = 10.0
 #: Target transforms: name -> (forward on arrays, defined on y?, inverse as a SymPy expression of _y).
 TRANSFORMS = {
@@ -67,6 +67,12 @@ TRANSFORMS = {
     "exp(y)": (np.exp, lambda y: np.ptp(y) < 30 and np.max(y) < 300, sp.log(_Y)),
     "sin(y)": (np.sin, lambda y: np.max(np.abs(y)) <= np.pi / 2, sp.asin(_Y)),
 }
+
+#: Transforms that stretch small values, fitted on a table whose small values noise flipped (defined
+#: there only on the rows of :func:`_one_signed_rows`), with the row weights ``|y|**p = 1 / T'(y)**2`` up
+#: to a constant: to first order an error ``e`` of ``y`` is ``T'(y) e`` of ``T(y)``, so the weighted fit
+#: judges rows as ``y``'s own errors would.
+FLIP_WEIGHTS = {"sqrt(y)": 1, "1/y": 4, "log(y)": 2, "log(-y)": 2}
 
 
 @dataclass
@@ -223,8 +229,8 @@ def whole_numbers(expr: sp.Expr) -> sp.Expr:
     return expr.xreplace(exact) if exact else expr
 
 
-def _basis(library, y, symbols, train, val, max_terms, rel_floor) -> list[sp.Expr]:
-    fits = sparse_fit(library, y, train, val, symbols, max_terms=max_terms, rel_floor=rel_floor)
+def _basis(library, y, symbols, train, val, max_terms, rel_floor, weights=None) -> list[sp.Expr]:
+    fits = sparse_fit(library, y, train, val, symbols, max_terms=max_terms, rel_floor=rel_floor, weights=weights)
     return [expr for _, expr in fits[:2]]
 
 
@@ -244,17 +250,16 @@ def _most_promising(raw: list, X, y, symbols, keep: int, rel_floor: float, weigh
 
 
 def _one_signed_rows(y) -> np.ndarray | None:
-    """The rows a log-space fit (power law, ``(1 + k u)**p`` factor) may use: all of them when ``y`` has one
-    sign; under noise, where the small values of a one-signed law flip sign (at most
-    :data:`MAX_FLIPPED_SHARE` of the rows), the rows of the majority sign at least :data:`FLIP_MARGIN` times
-    the largest flipped value (the noise is a few times that, so there it shifts ``log|y|`` by a few per
-    cent at most, not by orders of magnitude); ``None`` when ``y`` changes sign otherwise."""
+    """The rows a log-space fit (power law, ``(1 + k u)**p`` factor, :data:`FLIP_WEIGHTS`) may use: all of
+    them when ``y`` has one sign; under noise, where the small values of a one-signed law flip sign, the
+    rows of the majority sign at least :data:`FLIP_MARGIN` times the largest flipped value (the noise is a
+    few times that, so there it shifts ``log|y|`` by a few per cent at most, not by orders of magnitude);
+    ``None`` when fewer than a tenth of the rows are left (a function that changes sign: its values of
+    the other sign are not small)."""
     positive, negative = y > 0, y < 0
     if np.all(positive) or np.all(negative):
         return np.arange(len(y))
     major = positive if positive.sum() >= negative.sum() else negative
-    if np.mean(~major) > MAX_FLIPPED_SHARE:
-        return None
     rows = np.flatnonzero(major & (np.abs(y) >= FLIP_MARGIN * np.max(np.abs(y[~major]))))
     return rows if len(rows) >= max(10, len(y) // 10) else None
 
@@ -272,16 +277,25 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
     # once: the transforms share it; pairs and triples only where their number stays moderate
     library = build_library(X, symbols, pairs=len(symbols) <= MAX_PAIR_VARIABLES, triples=len(symbols) <= 6)
     raw: list[tuple[str, sp.Expr]] = [("basis", e) for e in _basis(library, y, symbols, train, val, max_terms, rel_floor)]
+    signed = _one_signed_rows(y)
     if transforms:
         for name, (forward, defined, inverse) in TRANSFORMS.items():
-            if not defined(y):
+            w = None
+            if name in FLIP_WEIGHTS and signed is not None and signed.size < len(y):
+                if not defined(y[signed]):
+                    continue
+                # noise flipped small values of a one-signed table: the fit on the rows well above them,
+                # weighted as y's own errors (a row's weight 0 elsewhere: its transform is noise or undefined)
+                w = np.zeros(len(y))
+                w[signed] = (np.abs(y[signed]) / np.max(np.abs(y[signed]))) ** FLIP_WEIGHTS[name]
+            elif not defined(y):
                 continue
             with np.errstate(all="ignore"):
-                t = forward(y)
+                t = forward(np.where(w == 0, y[signed[0]], y)) if w is not None else forward(y)
             if not np.all(np.isfinite(t)) or np.ptp(t) == 0:
                 continue
             sign = -1 if name == "y**2" and np.all(y <= 0) else 1
-            for e in _basis(library, t, symbols, train, val, max(2, max_terms - 2), rel_floor):
+            for e in _basis(library, t, symbols, train, val, max(2, max_terms - 2), rel_floor, w):
                 back = sign * sp.sqrt(e) if inverse is None else inverse.xreplace({_Y: e})
                 raw.append((f"basis of {name}", back))
     if 2 <= X.shape[1] <= MAX_POLYNOMIAL_VARIABLES:  # one variable: the term library's powers cover it
@@ -295,8 +309,7 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
             sign = int(np.sign(y[0]))
             raw += [("rational of y**2", sign * sp.sqrt(e))
                     for _, e in rational_fit(X, y**2, symbols, train, val, rel_floor=rel_floor)[:2]]
-    signed = _one_signed_rows(y) if power_law else None
-    if signed is not None:
+    if power_law and signed is not None:
         used = [i for i in range(X.shape[1]) if np.all(X[:, i] > 0)]
         if used:
             start = sp.Mul(*[symbols[i] for i in used])

@@ -5,7 +5,9 @@ each cheap (a second or so) and each returning candidate formulas:
   the solver for sums, polynomials and trigonometric sums;
 * ``basis of T(y)``: the same on a transform of the target, ``y**2``, ``sqrt(y)``, ``1/y``, ``log(y)``,
   ``exp(y)``, ``sin(y)`` (where defined on every row and invertible there), inverted afterwards:
-  ``y = T^-1(sum_k c_k t_k)``;
+  ``y = T^-1(sum_k c_k t_k)``; where noise flipped the sign of small values, the transforms that
+  stretch them (``1/y``, ``log``, ``sqrt``) are fitted on the rows well above the flips, weighted as
+  ``y``'s own errors (:data:`FLIP_WEIGHTS`);
 * ``polynomial``: sparse regression over every monomial up to degree five (two or three variables);
 * ``rational``: a ratio of two sparse polynomials of degree two, ``N(x)/D(x)``
   (:mod:`~keras_symbolic.search.rational_regression`), for weighted averages, saturation curves,
@@ -14,7 +16,7 @@ each cheap (a second or so) and each returning candidate formulas:
   :mod:`~keras_symbolic.search.one_variable_forms`), and the rational solver on ``y**2``;
 * ``power law`` and ``(1 + k u)**p`` factors: ``C prod x_i**a_i`` fitted in log space
   (:func:`~keras_symbolic.symbolic.sum_factor.sum_factor_search`), for one-signed targets of positive
-  variables (under noise, on the rows well above the few small values it flipped).
+  variables (under noise, on the rows well above the small values it flipped).
 
 Every candidate's constants are then fitted jointly on the training rows (least squares), rounded where
 the description length allows (:func:`~keras_symbolic.search.coefficient_rounding.round_coefficients`),

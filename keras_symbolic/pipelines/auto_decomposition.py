@@ -205,7 +205,7 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
     names = ", ".join(map(str, syms))
     cut = int(0.75 * len(values))
     train, val = np.arange(cut), np.arange(cut, len(values))
-    direct = solve_direct(Z, values, syms, train, val, max_terms=config.max_terms, rel_floor=tol.piece)
+    direct = solve_direct(Z, values, syms, train, val, max_terms=config.max_terms, rel_floor=tol.piece, measured=False)
     errors = [relative_rmse(c.expression, syms, Z[val], values[val]) for c in direct]
     solved = []
     if direct and min(errors) <= tol.piece:
@@ -293,7 +293,7 @@ def _inner_piece(piece: _Piece, Z, values, relevant, syms, train, val, depth, to
                      f"(violation {found.violation:.2g})")
     t = found.values(Z)[:, None]
     outer = [c.expression for c in solve_direct(t, values, [_T], train, val, max_terms=config.max_terms,
-                                                  rel_floor=tol.piece)]
+                                                  rel_floor=tol.piece, measured=False)]
     if not any(relative_rmse(e, [_T], t[val], values[val]) <= tol.piece for e in outer):
         outer += _search_piece(t, values, [_T], train, val, depth, tol, config, log, progress)
     composed = [e.xreplace({_T: inner}) for e in outer]

@@ -268,18 +268,20 @@ def _one_signed_rows(y) -> np.ndarray | None:
 
 def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: bool = True,
                  power_law: bool = True, seconds: float = 20.0, polish_top: int = 6,
-                 rel_floor: float = REL_FLOOR, weights=None) -> list[Candidate]:
+                 rel_floor: float = REL_FLOOR, weights=None, measured: bool = True) -> list[Candidate]:
     """Every direct solver on ``X (n, d)``, ``y (n,)``; the ``polish_top`` most promising candidates
     polished and scored (see the module docstring). ``rel_floor``: the relative precision of ``y``
     (round-off for a table; a surrogate's error for its values), below which errors do not count.
     ``weights (n,)``: row weights; the solvers propose formulas unweighted, and the weights enter their
-    ranking, constant fits, rounding and scores (:func:`polish`)."""
+    ranking, constant fits, rounding and scores (:func:`polish`). ``measured``: ``y`` are measurements,
+    whose noise may flip the sign of small values (:func:`_one_signed_rows`); ``False`` for a surrogate's
+    smooth values, where a sign change is the function's (or the surrogate's error near a zero)."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     # once: the transforms share it; pairs and triples only where their number stays moderate
     library = build_library(X, symbols, pairs=len(symbols) <= MAX_PAIR_VARIABLES, triples=len(symbols) <= 6)
     raw: list[tuple[str, sp.Expr]] = [("basis", e) for e in _basis(library, y, symbols, train, val, max_terms, rel_floor)]
-    signed = _one_signed_rows(y)
+    signed = _one_signed_rows(y) if measured else (np.arange(len(y)) if np.all(y > 0) or np.all(y < 0) else None)
     if transforms:
         for name, (forward, defined, inverse) in TRANSFORMS.items():
             w = None

@@ -167,6 +167,7 @@ def test_the_decomposition_stops_at_a_group_candidate_that_leaves_only_noise():
 
     noisy = _noisy(_DECAY(X), 0.01)
     assert stops(law, noisy)
+    assert not stops(law.xreplace({b: sp.Float(1.0001) * b}), noisy)  # a float left: the pieces may round it
     assert not stops(a * (1 - b * c / d / 2), noisy)  # a first-order approximation: structure left
     assert not stops(sp.Float(1.01) * law, _DECAY(X))  # clean rows: any miss is smooth
     assert not group_at_noise([], X, noisy, symbols, train, val, [], progress)

@@ -69,14 +69,17 @@ def group_candidates(surrogate, X, y, symbols, train, val, config, log: list, pr
 
 
 def group_at_noise(found: list, X, y, symbols, train, val, log: list, progress) -> bool:
-    """Whether the simplest of the one-group candidates ``found`` (by description length) is compact and
-    leaves only noise in its residuals (:func:`~keras_symbolic.pipelines.auto_search.needs_search`: no
-    neighbour structure on the held-out rows); logged when it does. On noisy rows nothing is exact, so
-    this is the decomposition's stop in place of exactness: its pieces could only fit the same noise. On
-    clean rows a formula that is not exact leaves smooth, hence structured, residuals: it never fires."""
+    """Whether the simplest of the one-group candidates ``found`` (by description length) is compact, has
+    no float left (every constant rounded to a simple number) and leaves only noise in its residuals
+    (:func:`~keras_symbolic.pipelines.auto_search.needs_search`: no neighbour structure on the held-out
+    rows); logged when it does. On noisy rows nothing is exact, so this is the decomposition's stop in
+    place of exactness: its pieces could only fit the same noise. On clean rows a formula that is not
+    exact leaves smooth, hence structured, residuals: it never fires."""
     if not found:
         return False
     best = min(found, key=lambda c: c.dl)
+    if sp.sympify(best.expression).atoms(sp.Float):
+        return False  # a constant not yet simple: the pieces may give its exact value (II.24.17's pi**2)
     run, structure = needs_search(best, X, y, symbols, train, val)
     if run:
         return False

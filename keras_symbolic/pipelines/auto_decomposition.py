@@ -26,7 +26,8 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
 
 Before the recursion, :func:`~keras_symbolic.pipelines.auto_group.group_candidates` tries the whole
 table as a power law times a function of one monomial; a candidate exact on the held-out rows ends it, and
-so does a compact one that leaves only noise in its residuals (on noisy rows nothing is exact).
+so does a compact one with its constants rounded that leaves only noise in its residuals (on noisy rows
+nothing is exact).
 The split threshold and the piece tolerance follow the surrogate's error
 (:mod:`~keras_symbolic.pipelines.auto_tolerances`). When the noise floor explains most of that error
 (1 % noise, say), a split or symmetry whose violation passes the loose threshold but not the strict one

@@ -251,16 +251,18 @@ def _most_promising(raw: list, X, y, symbols, keep: int, rel_floor: float, weigh
     return [raw[i] for i in sorted(chosen)]
 
 
-def _one_signed_rows(y) -> np.ndarray | None:
+def _one_signed_rows(y, measured: bool = True) -> np.ndarray | None:
     """The rows a log-space fit (power law, ``(1 + k u)**p`` factor, :data:`FLIP_WEIGHTS`) may use: all of
     them when ``y`` has one sign; under noise, where the small values of a one-signed law flip sign, the
     rows of the majority sign at least :data:`FLIP_MARGIN` times the largest flipped value (the noise is a
     few times that, so there it shifts ``log|y|`` by a few per cent at most, not by orders of magnitude);
     ``None`` when fewer than a tenth of the rows are left (a function that changes sign: its values of
-    the other sign are not small)."""
+    the other sign are not small), and whenever ``y`` changes sign if it is not ``measured``."""
     positive, negative = y > 0, y < 0
     if np.all(positive) or np.all(negative):
         return np.arange(len(y))
+    if not measured:
+        return None
     major = positive if positive.sum() >= negative.sum() else negative
     rows = np.flatnonzero(major & (np.abs(y) >= FLIP_MARGIN * np.max(np.abs(y[~major]))))
     return rows if len(rows) >= max(10, len(y) // 10) else None
@@ -281,7 +283,7 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
     # once: the transforms share it; pairs and triples only where their number stays moderate
     library = build_library(X, symbols, pairs=len(symbols) <= MAX_PAIR_VARIABLES, triples=len(symbols) <= 6)
     raw: list[tuple[str, sp.Expr]] = [("basis", e) for e in _basis(library, y, symbols, train, val, max_terms, rel_floor)]
-    signed = _one_signed_rows(y) if measured else (np.arange(len(y)) if np.all(y > 0) or np.all(y < 0) else None)
+    signed = _one_signed_rows(y, measured)
     if transforms:
         for name, (forward, defined, inverse) in TRANSFORMS.items():
             w = None

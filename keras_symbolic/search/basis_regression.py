@@ -145,10 +145,13 @@ class NormalEquations:
     ranks columns, and the chosen subset is refitted on the rows by least squares."""
 
     def __init__(self, A: np.ndarray, y: np.ndarray, intercept: bool, weights=None):
-        w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
-        if intercept:  # weighted centring projects the intercept out of the weighted fit
-            A, y = A - (w @ A) / w.sum(), y - (w @ y) / w.sum()
-        if weights is not None:
+        if weights is None:
+            if intercept:
+                A, y = A - A.mean(axis=0), y - y.mean()
+        else:
+            w = np.asarray(weights, dtype=np.float64)
+            if intercept:  # weighted centring projects the intercept out of the weighted fit
+                A, y = A - (w @ A) / w.sum(), y - (w @ y) / w.sum()
             root = np.sqrt(w)
             A, y = A * root[:, None], y * root
         norms = np.linalg.norm(A, axis=0)

@@ -311,3 +311,33 @@ def test_a_float_times_other_numbers_reads_as_one_float():
     assert abs(float(shown.subs({x: 1, y: 0})) - 0.0415428384034503 * 579**0.5) < 1e-12
     assert merged_numbers(sp.pi * x / 2) == sp.pi * x / 2  # exact numbers stay exact
     assert merged_numbers(sp.Float(2.5) * sp.I * x) == sp.Float(2.5) * sp.I * x  # not a real float: kept
+
+
+def _noisy_product(n=2500, noise=0.01):
+    rng = np.random.default_rng(3)
+    X = rng.uniform(1, 5, size=(n, 3))
+    clean = X[:, 0] * X[:, 1] / X[:, 2]
+    return X, clean * (1 + noise * rng.standard_normal(n))
+
+
+def test_lies_is_skipped_beside_a_formula_that_leaves_only_noise_and_runs_beside_one_that_does_not():
+    from keras_symbolic.pipelines.auto import _lies_skipped
+    from keras_symbolic.search.direct_solvers import Candidate
+
+    a, b, c = syms = sp.symbols("a b c")
+    X, y = _noisy_product()
+    train, val = _split(len(y))
+    assert "only noise" in _lies_skipped(Candidate(a * b / c, "test"), X, y, syms, train, val)
+    assert _lies_skipped(Candidate(a * b / 3, "test"), X, y, syms, train, val) == ""  # misses 1/c: structure
+    assert "too few" in _lies_skipped(Candidate(a * b / c, "test"), X[:500], y[:500], syms,
+                                      np.arange(400), np.arange(400, 500))
+
+
+def test_the_engine_skips_lies_on_a_noisy_law_its_direct_solvers_already_reach():
+    from keras_symbolic.pipelines.auto import AutoConfig, run_auto
+
+    X, y = _noisy_product()
+    result = run_auto(X, y, ["a", "b", "c"], AutoConfig(decomposition=False, search=False, time_budget=10), verbose=0)
+    assert "lies" not in result.phase_seconds
+    assert any(e.get("stage") == "lies" and "only noise" in e.get("skipped", "") for e in result.decomposition)
+    assert _same(result.expression, "a*b/c")

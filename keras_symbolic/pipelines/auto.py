@@ -12,7 +12,9 @@ decomposition, LIES for products, and one description-length rule over every can
    the direct solvers on the surrogate's values; the reassembled formula's constants are fitted
    jointly on the raw rows.
 3. **LIES** (:func:`~keras_symbolic.pipelines.lies.run_lies`) when the table allows log space (one
-   sign per column) and nothing fits to round-off yet: the best tool for products and powers.
+   sign per column), nothing fits to round-off yet, the table has the rows to train its network and
+   the leading formula leaves structure in its residuals (beside one at the noise it could only fit the
+   noise): the best tool for products and powers.
 4. **The open-ended search** (:mod:`~keras_symbolic.pipelines.auto_search`) when nothing is exact: its
    whole share of the budget when the best formula so far leaves structure in its residuals or is
    large, a third of it when a compact formula already leaves only noise (a simpler one may fit as
@@ -49,7 +51,7 @@ import sympy as sp
 
 from keras_symbolic.pipelines.auto_decomposition import decompose
 from keras_symbolic.pipelines.auto_denoise import denoised_target
-from keras_symbolic.pipelines.auto_search import baseline_candidates, table_search
+from keras_symbolic.pipelines.auto_search import baseline_candidates, needs_search, table_search
 from keras_symbolic.pipelines.auto_choice import choose, finite_beyond, pareto_front, smooth_between
 from keras_symbolic.pipelines.auto_validation import cross_validated, held_out_errors, validation_scheme
 from keras_symbolic.pipelines.progress import PhaseProgress
@@ -317,10 +319,11 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
         seconds["decomposition"] = time.perf_counter() - t0
         best = _best(allowed(candidates))
     model = None
-    if config.lies and not exact() and _log_space_ok(X, y_fit) and len(train) < LIES_MIN_ROWS:
-        log.append({"stage": "lies", "skipped": f"{len(train)} training rows (LIES needs {LIES_MIN_ROWS})"})
-        progress.message(f"lies: skipped, {len(train)} training rows are too few to train its network "
-                         f"(it needs about {LIES_MIN_ROWS})")
+    skip = config.lies and not exact() and _log_space_ok(X, y_fit) and _lies_skipped(
+        _leading(allowed(candidates)), X, y_fit, symbols, train, val)
+    if skip:
+        log.append({"stage": "lies", "skipped": skip})
+        progress.message(f"lies: skipped, {skip}")
     elif config.lies and not exact() and _log_space_ok(X, y_fit):
         t0 = time.perf_counter()
         found, model = _lies_candidates(X, y_fit, list(names), symbols, train, val, config, verbose, weights)
@@ -361,6 +364,20 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
     log.append({"choice": rule})
     return AutoResult(table.loc[chosen, "expression"], table, symbols, log, seconds, config, model, rule, estimated,
                       scheme)
+
+
+def _lies_skipped(lead: Optional[Candidate], X, y, symbols, train, val) -> str:
+    """Why the LIES stage cannot help on these rows, or ``""`` when it may: too few training rows for its
+    network, or a compact leading formula ``lead`` that already leaves only noise in its residuals
+    (:func:`~keras_symbolic.pipelines.auto_search.needs_search`). LIES proposes one product-shaped
+    formula; beside a formula at the noise it could only fit the same noise, and the search that follows
+    still looks for a simpler one."""
+    if len(train) < LIES_MIN_ROWS:
+        return f"{len(train)} training rows are too few to train its network (it needs about {LIES_MIN_ROWS})"
+    run, structure = needs_search(lead, X, y, symbols, train, val)
+    if run:
+        return ""
+    return f"{lead.expression} already leaves only noise (neighbours explain {max(structure, 0):.1%} of its residuals)"
 
 
 def _best(candidates: list[Candidate]) -> Optional[Candidate]:

@@ -6,7 +6,8 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
 1. variables of ``V`` that move ``g_V`` less than the threshold are dropped;
 2. the direct solvers run on ``(rows[:, V], g_V(rows[:, V]))``; the simplest candidate as accurate as
    the surrogate itself (``piece_factor * error``) solves the piece (a finer fit only fits the
-   surrogate's own errors);
+   surrogate's own errors); when it has more than 20 nodes (at a noisy tolerance a polynomial stands
+   in for ``tanh(x - 2 y)``), the splits and the inner-function test below still run beside it;
 3. otherwise the best bipartition ``V = A | B`` is sought for a product, a sum, a sum of ``g_V**2`` and
    of ``1/g_V`` (AI Feynman's transforms of the target: ``sqrt(x**2 + y**2)``, ``1/(1/a + 1/b)``)
    (:func:`~keras_symbolic.search.separability.all_splits`), and the one with the smallest violation
@@ -45,12 +46,13 @@ import sympy as sp
 
 from keras_symbolic.pipelines.auto_denoise import train_surrogate
 from keras_symbolic.pipelines.auto_group import group_at_noise, group_candidates
-from keras_symbolic.pipelines.auto_search import search_candidates
+from keras_symbolic.pipelines.auto_search import COMPACT, search_candidates
 from keras_symbolic.pipelines.auto_tolerances import function_error, tolerances
 from keras_symbolic.search.operators import parse_operators
 from keras_symbolic.search.description_length import description_length
 from keras_symbolic.search.inner_function import inner_function
 from keras_symbolic.search.direct_solvers import polish, solve_direct
+from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.symbolic.evaluation import relative_rmse, to_callable
 from keras_symbolic.search.separability import SYMMETRIES, all_splits, irrelevance, symmetry_violation
 from keras_symbolic.search.term_refit import refit_terms, split_phases
@@ -232,11 +234,13 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
                                     progress)
             if combined or solved:
                 return _interleave(combined, solved, tol.keep)
-        if solved:
+        if solved and expression_complexity(solved[0]) <= COMPACT:
             return solved
+        # a large accepted fit is what a flexible sum of many terms does at a loose (noisy) tolerance, a
+        # polynomial standing in for tanh(x - 2 y): the inner function may still give the compact form
         composed = _inner_piece(piece, Z, values, relevant, syms, train, val, depth, tol, config, log, progress)
-        if composed:
-            return composed
+        if composed or solved:
+            return _interleave(composed, solved, tol.keep)
         found = _symmetry(piece, full_rows, relevant, symbols, tol)
         if found is not None:
             violation, kind, i, j = found

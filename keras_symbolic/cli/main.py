@@ -22,6 +22,7 @@ from keras_symbolic.cli.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, CLIError
 from keras_symbolic.cli.fit import add_fit_parser, run_fit
 from keras_symbolic.cli.hls import add_hls_parser, run_hls
 from keras_symbolic.cli.interrupts import keep_interrupts
+from keras_symbolic.pipelines.quiet_import import import_keras_quietly
 
 __all__ = ["main", "build_parser"]
 
@@ -39,35 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _import_keras_quietly():
-    """Import Keras and TensorFlow with file descriptor 2 silenced: TensorFlow's C++ start-up lines
-    (absl, oneDNN) ignore ``TF_CPP_MIN_LOG_LEVEL``, and Keras imports TensorFlow lazily (for its data
-    adapters) even under JAX. An import error is re-raised with stderr back."""
-    if "tensorflow" in sys.modules:
-        return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            import keras  # noqa: F401
-
-            try:
-                import tensorflow  # noqa: F401
-            except ImportError:
-                pass
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
 def main(argv=None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     parser = build_parser()
     args = parser.parse_args(argv)
     # bench and baseline run Keras only in their child processes, except bench realdata (its folds run here)
     if args.command not in ("bench", "baseline") or getattr(args, "bench_command", None) == "realdata":
-        _import_keras_quietly()
+        import_keras_quietly()
     started = time.perf_counter()
     try:
         with keep_interrupts():

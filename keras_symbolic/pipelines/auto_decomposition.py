@@ -6,8 +6,8 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
 1. variables of ``V`` that move ``g_V`` less than the threshold are dropped;
 2. the direct solvers run on ``(rows[:, V], g_V(rows[:, V]))``; the simplest candidate as accurate as
    the surrogate itself (``piece_factor * error``) solves the piece (a finer fit only fits the
-   surrogate's own errors); when it has more than 20 nodes (at a noisy tolerance a polynomial stands
-   in for ``tanh(x - 2 y)``), the splits and the inner-function test below still run beside it;
+   surrogate's own errors); the splits below are tried beside it, and when it has more than 20 nodes
+   (at a noisy tolerance a polynomial stands in for ``tanh(x - 2 y)``) so is the inner-function test;
 3. otherwise the best bipartition ``V = A | B`` is sought for a product, a sum, a sum of ``g_V**2`` and
    of ``1/g_V`` (AI Feynman's transforms of the target: ``sqrt(x**2 + y**2)``, ``1/(1/a + 1/b)``)
    (:func:`~keras_symbolic.search.separability.all_splits`), and the one with the smallest violation

@@ -183,3 +183,34 @@ def test_floats_that_are_simple_multiples_of_pi_read_exactly():
     left = (-sp.Float(0.318309886183791) * sp.pi * sp.cos(x) + 1) / (sp.cos(y) + 1)
     assert whole_numbers(left) == (1 - sp.cos(x)) / (sp.cos(y) + 1)
     assert whole_numbers(sp.Float(0.2799) * y) == sp.Float(0.2799) * y  # a fitted number stays a number
+
+
+def test_a_grammar_not_yet_tried_runs_once_after_the_core_grammar_reaches_the_noise_floor(monkeypatch):
+    """At the noise floor a grammar's remaining restarts are skipped, but the wider grammar still runs
+    once: ``a tanh(b x)`` is five nodes there and a nest of sines in the core grammar. Without a floor,
+    every restart of every grammar runs."""
+    import keras_symbolic.pipelines.auto_search as auto_search
+
+    X, target = _rows(lambda a: 2 * np.tanh(1.5 * a), n=1000, d=1)
+    noisy = target + np.random.default_rng(1).normal(0, 0.1 * np.sqrt(np.mean(target**2)), len(target))
+    tried = []
+
+    def stub(X, y, symbols, *, operators, **kwargs):  # a front that always reaches the floor
+        tried.append(operators.names)
+        return auto_search.SearchOutcome([2 * sp.tanh(1.5 * x)])
+
+    monkeypatch.setattr(auto_search, "search_expressions", stub)
+    ops = parse_operators(None)
+    core, whole = auto_search.operator_tiers(ops)
+    floor = 0.1 * float(np.sqrt(np.mean(noisy**2)))
+    outcome = auto_search.raw_search_front(X, noisy, [x], operators=ops, seed=0, seconds=4, wall_guard=60,
+                                           stop_rmse=1.2 * floor)
+    assert tried == [core.names, whole.names] and outcome.stopped_at_floor
+    tried.clear()
+    auto_search.raw_search_front(X, noisy, [x], operators=ops, seed=0, seconds=4, wall_guard=60)
+    assert tried == [core.names] * auto_search.RESTARTS + [whole.names] * auto_search.RESTARTS
+
+    monkeypatch.undo()  # the real search: the wider grammar's run finds the five-node law
+    front = auto_search.raw_search_front(X, noisy, [x], operators=ops, seed=0, seconds=4, wall_guard=60,
+                                         stop_rmse=1.2 * floor).expressions
+    assert any(e.has(sp.tanh) and sp.count_ops(e) <= 4 for e in front), front

@@ -60,11 +60,16 @@ def raw_search_front(X, y, symbols, *, operators, seed: int, seconds: float, wal
     (:func:`~keras_symbolic.search.operators.operator_tiers`: the core grammar, then the whole allowed
     set); the fronts are merged. Independent shorter runs: a run that converges on a local optimum
     (``cos(z) cos(x y)`` for ``cos(x y + z)``) does not take the whole budget with it. With
-    ``stop_rmse > 0`` (the noise floor), the runs stop once a front member reaches it on the first
-    1000 rows (``stopped_at_floor``): more search could only fit the noise."""
-    runs = [tier for tier in operator_tiers(operators) for _ in range(RESTARTS)]
-    merged = SearchOutcome()
-    for k, tier in enumerate(runs):
+    ``stop_rmse > 0`` (the noise floor), a run whose front reaches it on the first 1000 rows ends its
+    tier's remaining restarts (``stopped_at_floor``): more search in that grammar could only fit the
+    noise. A later tier still runs once: its operators may say at the same error in fewer nodes what
+    the core grammar only approximates (``a tanh(b x)`` against seven nested sines at 10 % noise)."""
+    tiers = operator_tiers(operators)
+    runs = [(t, tier) for t, tier in enumerate(tiers) for _ in range(RESTARTS)]
+    merged, done = SearchOutcome(), set()
+    for k, (t, tier) in enumerate(runs):
+        if t in done:
+            continue
         part = search_expressions(X, y, symbols, operators=tier, seed=seed + 7919 * k,
                                   evaluations=evaluations_for(seconds / len(runs), len(y)),
                                   max_length=max_length, wall_guard=wall_guard / len(runs))
@@ -75,7 +80,7 @@ def raw_search_front(X, y, symbols, *, operators, seed: int, seconds: float, wal
         merged.guard_hit = merged.guard_hit or part.guard_hit
         if stop_rmse > 0 and k + 1 < len(runs) and _reaches(part.expressions, X[:1000], y[:1000], symbols, stop_rmse):
             merged.stopped_at_floor = True
-            break
+            done.add(t)
     return merged
 
 
@@ -165,7 +170,8 @@ def table_search(lead: Candidate | None, X, y, symbols, train, val, *, operators
     :data:`NOISE_SEARCH_FRACTION` of it when a compact ``lead`` leaves only noise or, on clearly noisy
     rows (relative noise floor ``noise`` at least :data:`~keras_symbolic.search.noise_floor.NOISY`),
     reaches the floor on the held-out rows: a simpler formula may fit as well (``x tan(y)`` beside a
-    rational approximation of ``tan``). On such rows the search also ends at the floor: ``train_noise``
+    rational approximation of ``tan``). On such rows each grammar's search also ends at the floor
+    (:func:`raw_search_front`): ``train_noise``
     on the training rows it fits (default ``noise``; less when they are denoised)."""
     rms = float(np.sqrt(np.mean(y[train] ** 2))) or 1.0
     run, structure = needs_search(lead, X, y, symbols, train, val)

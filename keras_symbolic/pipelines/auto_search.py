@@ -32,8 +32,8 @@ __all__ = ["search_candidates", "baseline_candidates", "needs_search", "raw_sear
 GUARD_FACTOR = 3.0
 #: Below this many training rows the search always runs when nothing is exact.
 SMALL_TABLE = 1000
-#: A formula of at most this many nodes that leaves only noise ends the search (a larger one may hide a
-#: simpler law at the same error).
+#: A formula of at most this many nodes that leaves only noise ends a grammar's search (a larger one may
+#: hide a simpler law at the same error).
 COMPACT = 20
 #: Share of the search's budget when the best formula already leaves only noise (a search for a simpler
 #: formula at the same error, not for a better fit).
@@ -122,7 +122,7 @@ def search_candidates(X, y, symbols, train, val, *, operators, seed: int, second
         best = min(out, key=lambda c: c.dl).expression if out else "-"
         progress.message(f"  {label}: {outcome.evaluations} evaluations, {outcome.generations} generations, "
                          f"front of {len(outcome.expressions)}{' (stopped by the time guard)' if outcome.guard_hit else ''}"
-                         f"{' (stopped at the noise floor)' if outcome.stopped_at_floor else ''}"
+                         f"{' (restarts stopped at the noise floor)' if outcome.stopped_at_floor else ''}"
                          f"; best {best}")
     return out, entry
 

@@ -166,6 +166,16 @@ def test_common_factors_of_a_ratio_are_cancelled_before_showing_it():
     assert simplest_form(sp.Float(2.0) * x / (sp.Float(4.0) * x + sp.Float(2.0))) == x / (2 * x + 1)
 
 
+def test_a_log_of_an_exp_is_shown_as_its_argument():
+    """The search composes ``log`` and ``exp`` (``(a - b) (c + log(exp(d)))/e`` at 10 % noise); on real
+    numbers the pair is the identity."""
+    from keras_symbolic.search.direct_solvers import simplest_form
+
+    a, b, c, d, e = sp.symbols("a b c d e")
+    assert simplest_form((a - b) * (c + sp.log(sp.exp(d))) / e) == (a - b) * (c + d) / e
+    assert simplest_form(sp.log(sp.exp(x * y)) + sp.exp(sp.log(z))) == x * y + z
+
+
 def test_polynomial_solver_recovers_a_degree_four_polynomial_of_two_variables():
     from keras_symbolic.search.direct_solvers import solve_direct
 

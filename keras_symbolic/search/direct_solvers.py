@@ -157,11 +157,19 @@ def _exp_of_log_to_power(expr: sp.Expr) -> sp.Expr:
     return expr.replace(is_exp_of_log, to_power)
 
 
+def _log_of_exp(expr: sp.Expr) -> sp.Expr:
+    """``log(exp(u)) -> u``: equal for every real ``u`` (the search composes the two, ``c + log(exp(d))``)."""
+    return expr.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.exp),
+                        lambda e: e.args[0].args[0])
+
+
 def simplest_form(expr: sp.Expr) -> sp.Expr:
     """The smallest of ``expr``, its expansion, factorisation and combined powers (same function, fewer
-    nodes: ``(a - c)**2/2 + (a + c)**2/2 -> a**2 + c**2``, ``exp(b*log(a)) -> a**b``)."""
+    nodes: ``(a - c)**2/2 + (a + c)**2/2 -> a**2 + c**2``, ``exp(b*log(a)) -> a**b``), with
+    ``log(exp(u))`` read as ``u`` first."""
     from keras_symbolic.symbolic.complexity import expression_complexity
 
+    expr = _log_of_exp(expr)
     forms = [expr]
     if expression_complexity(expr) > MAX_REWRITE_NODES:  # expand/factor can explode; a bound by size
         return whole_numbers(expr)

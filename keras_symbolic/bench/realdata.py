@@ -10,7 +10,8 @@ with a known law: the development set (:data:`TABLES`, ``--tables dev``, the def
 one (:data:`HOLDOUT2_TABLES`, ``--tables holdout2``) written down once the first had been looked at, and a
 third (:data:`HOLDOUT3_TABLES`, ``--tables holdout3``) once the second had. Each table is split into
 ``folds`` folds (scikit-learn's ``KFold``, shuffled with the seed); every method is fitted on the other
-folds and scored on the held-out one: test R^2 and size (formula nodes; for gradient boosting the number of tree nodes, a model no one reads).
+folds and scored on the held-out one: test R^2 and size (formula nodes; for gradient boosting the number
+of tree nodes, a model no one reads).
 Every method gets the same budget: the engine's ``time_budget``, the peers' seconds of search. Each
 finished (table, method, fold) is one JSON line in ``OUT/runs.jsonl``; the same command resumes.
 :func:`summary` gives per table and method the median test R^2 and size over the folds, and

@@ -88,6 +88,18 @@ def test_one_variable_forms_find_a_frequency_and_a_decay():
         assert np.allclose(sp.lambdify(t, forms["sin"])(x), 2 * np.sin(3 * x) + 1, atol=1e-6)
 
 
+def test_an_exponential_of_calendar_years_keeps_its_intercept():
+    """``A exp(k x) + C`` on years 1937-1960: the ``exp`` column is 1e50 times the intercept's, and an
+    unscaled least-squares solve cut the intercept (``C`` came out 3e-222, R^2 0.97 on a curve it fits)."""
+    t = sp.Symbol("t")
+    x = np.linspace(1937, 1960, 24)
+    target = 100 * np.exp(0.13 * (x - 1937)) + 500
+    forms = dict(fit_one_variable_forms(x, target, t))
+    with np.errstate(all="ignore"):
+        pred = sp.lambdify(t, forms["exp"])(x)
+    assert np.max(np.abs(pred - target)) < 1e-4 * np.max(np.abs(target))
+
+
 def test_direct_solvers_take_mixed_signs_and_transforms():
     x, m = syms = sp.symbols("x m")
     X = np.column_stack([RNG.uniform(-3, 3, 3000), RNG.uniform(-1, 1, 3000)])
@@ -208,6 +220,9 @@ def test_whole_numbers_up_to_round_off_become_integers():
     p, s = sp.symbols("p s")
     assert whole_numbers(sp.Float(0.9999999999999999) * p * (s + sp.Float(2.0))) == p * (s + 2)
     assert whole_numbers(sp.Float(1.0000001) * p) == sp.Float(1.0000001) * p  # a fitted value stays
+    # a tiny fitted scale is not a zero: it multiplies exp(0.0949 p), about 1e80 on years
+    scaled = sp.Float(6.6e-77) * sp.exp(sp.Float(0.0949) * p) - sp.Float(4957.7)
+    assert whole_numbers(scaled) == scaled
 
 
 def test_term_refit_helpers():

@@ -15,6 +15,7 @@ from keras_symbolic.pipelines.auto import AutoConfig, choose, run_auto
 from keras_symbolic.search.expression_search import evaluations_for, search_expressions
 from keras_symbolic.search.lack_of_fit import residual_structure
 from keras_symbolic.search.operators import parse_operators
+from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.symbolic.equivalence import check_symbolic_solution
 
 x, y, z = sp.symbols("x y z")
@@ -193,6 +194,23 @@ def test_floats_that_are_simple_multiples_of_pi_read_exactly():
     left = (-sp.Float(0.318309886183791) * sp.pi * sp.cos(x) + 1) / (sp.cos(y) + 1)
     assert whole_numbers(left) == (1 - sp.cos(x)) / (sp.cos(y) + 1)
     assert whole_numbers(sp.Float(0.2799) * y) == sp.Float(0.2799) * y  # a fitted number stays a number
+
+
+def test_columns_far_from_zero_are_searched_centred():
+    """pyoperon works in single precision: on calendar years ``exp(0.13 year)`` overflows and the front
+    held no exponential. The search sees ``year - 1948`` and answers in ``year``."""
+    from keras_symbolic.search.expression_search import column_shifts
+
+    years = np.linspace(1937, 1960, 24)
+    assert column_shifts(np.column_stack([years, np.linspace(1, 5, 24)])).tolist() == [1948.0, 0.0]
+    t = sp.Symbol("year")
+    target = 100 * np.exp(0.13 * (years - 1937)) * (1 + 0.01 * np.random.default_rng(0).standard_normal(24))
+    front = search_expressions(years[:, None], target, [t], seed=0, evaluations=100_000).expressions
+    fits = [e for e in front if e.has(sp.exp) and expression_complexity(e) <= 8]
+    assert fits, front
+    with np.errstate(all="ignore"):
+        pred = sp.lambdify(t, fits[0], "numpy")(years)
+    assert 1 - np.mean((pred - target) ** 2) / np.var(target) > 0.999
 
 
 def test_a_grammar_not_yet_tried_runs_once_after_the_core_grammar_reaches_the_noise_floor(monkeypatch):

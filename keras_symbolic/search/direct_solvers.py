@@ -221,13 +221,15 @@ def whole_numbers(expr: sp.Expr) -> sp.Expr:
     """Floats that are exact numbers up to float round-off as those numbers: whole numbers (``1.0``,
     ``0.9999999999999999`` that a factorisation of exact floats leaves: ``1.0*x -> x``), and simple
     fractions times a power of pi (``0.318309886183791 -> 1/pi``, left when a rounding moved pi into a
-    neighbouring constant, so ``0.318309886183791*pi*cos(x)`` reads ``cos(x)``)."""
+    neighbouring constant, so ``0.318309886183791*pi*cos(x)`` reads ``cos(x)``). A small float is never
+    read as 0: ``6.6e-77 exp(0.0949 year)`` is a fitted scale (the rounding, which sees the rows, drops a
+    term that does not matter)."""
     exact = {}
     for f in expr.atoms(sp.Float):
         x = float(f)
         if not (0 < abs(x) < 1e15):
             continue
-        if abs(x - round(x)) <= 1e-12 * max(1.0, abs(x)):
+        if round(x) != 0 and abs(x - round(x)) <= 1e-12 * max(1.0, abs(x)):
             exact[f] = sp.Integer(round(x))
             continue
         for k in (1, -1, 2, -2):

@@ -12,8 +12,10 @@ beside least squares'.
 
 Rules: ``one-se`` is the rule before session 11 (least squares yields to a formula one paired standard
 error ahead; no smoothness check); ``two-se`` is the one tried in session 11 (two paired standard errors,
-or one when the formula halves least squares' mean error; with the smoothness check); ``current`` is
-the code's own rule (one standard error, with the smoothness check between the rows).
+or one when the formula halves least squares' mean error; with the smoothness check); ``loo-dl`` is the
+rule of sessions 11-18 (one standard error with the smoothness check; below 30 rows, judged by
+leave-one-out, the description length's pick always stands); ``current`` is the code's own rule (there
+the one-standard-error pick answers when it is clearly better on the leave-one-out errors).
 """
 from __future__ import annotations
 
@@ -88,19 +90,22 @@ def _replay(record: dict, rule: str) -> int:
     if record.get("table") is None:  # the description length's pick was exact: no rule was asked
         return record["chosen"]
     finite, smooth = record["finite"], record.get("smooth")
-    clearly = auto_choice._Comparison.clearly_better
+    clearly, confirmed = auto_choice._Comparison.clearly_better, auto_choice.confirmed
     if record["errors"] is not None and rule in ("one-se", "two-se"):
         auto_choice._Comparison.clearly_better = _one_se if rule == "one-se" else _two_se
+    if rule != "current":  # before session 19: without fresh rows the description length's pick stood
+        auto_choice.confirmed = lambda table, compare, errors, pick, by_dl, fresh: (
+            len(fresh) > 0 and auto_choice.paired_difference(errors, pick, by_dl, fresh)[0] < 0)
     if rule != "one-se" and smooth is not None:
         finite = smooth if finite is None else np.asarray(finite) & smooth
     try:
         return auto_choice.choose(record["table"], exact=False, n_val=record["n_val"], errors=record["errors"],
                                   fresh=record["fresh"], finite=finite)[0]
     finally:
-        auto_choice._Comparison.clearly_better = clearly
+        auto_choice._Comparison.clearly_better, auto_choice.confirmed = clearly, confirmed
 
 
-def compare(out: Path, rules=("one-se", "two-se", "current")) -> pd.DataFrame:
+def compare(out: Path, rules=("one-se", "two-se", "loo-dl", "current")) -> pd.DataFrame:
     rows = []
     for path in sorted(out.glob("*.pkl")):
         record = pickle.load(path.open("rb"))

@@ -12,10 +12,11 @@ beside least squares'.
 
 Rules: ``one-se`` is the rule before session 11 (least squares yields to a formula one paired standard
 error ahead; no smoothness check); ``two-se`` is the one tried in session 11 (two paired standard errors,
-or one when the formula halves least squares' mean error; with the smoothness check); ``loo-dl`` is the
-rule of sessions 11-18 (one standard error with the smoothness check; below 30 rows, judged by
-leave-one-out, the description length's pick always stands); ``current`` is the code's own rule (there
-the one-standard-error pick answers when it is clearly better on the leave-one-out errors).
+or one when the formula halves least squares' mean error; with the smoothness check); ``loo-paired`` is
+the one tried in session 19 (the current rule, but below 30 rows, judged by leave-one-out, the
+one-standard-error pick also answers when it is clearly better on the leave-one-out errors and has more
+than three rows per constant); ``current`` is the code's own rule (one standard error, with the
+smoothness check between the rows; below 30 rows the description length's pick stands).
 """
 from __future__ import annotations
 
@@ -93,9 +94,8 @@ def _replay(record: dict, rule: str) -> int:
     clearly, confirmed = auto_choice._Comparison.clearly_better, auto_choice.confirmed
     if record["errors"] is not None and rule in ("one-se", "two-se"):
         auto_choice._Comparison.clearly_better = _one_se if rule == "one-se" else _two_se
-    if rule != "current":  # before session 19: without fresh rows the description length's pick stood
-        auto_choice.confirmed = lambda table, compare, errors, pick, by_dl, fresh: (
-            len(fresh) > 0 and auto_choice.paired_difference(errors, pick, by_dl, fresh)[0] < 0)
+    if rule == "loo-paired":
+        auto_choice.confirmed = _loo_paired(record)
     if rule != "one-se" and smooth is not None:
         finite = smooth if finite is None else np.asarray(finite) & smooth
     try:
@@ -105,7 +105,23 @@ def _replay(record: dict, rule: str) -> int:
         auto_choice._Comparison.clearly_better, auto_choice.confirmed = clearly, confirmed
 
 
-def compare(out: Path, rules=("one-se", "two-se", "loo-dl", "current")) -> pd.DataFrame:
+def _loo_paired(record: dict):
+    """``confirmed`` of the rule tried in session 19: without fresh rows, the pick answers when it is
+    clearly better on the leave-one-out errors and has more than three rows per constant."""
+    compare = auto_choice._Comparison(record["table"], record["n_val"], record["errors"])
+    before = auto_choice.confirmed
+
+    def confirmed(errors, pick, by_dl, fresh):
+        if len(fresh):
+            return before(errors, pick, by_dl, fresh)
+        numbers = [a for a in sp.sympify(record["table"].loc[pick, "expression"]).atoms(sp.Number)
+                   if a not in (sp.S.One, sp.S.NegativeOne, sp.S.Half)]
+        return compare.clearly_better(pick, by_dl) and 3 * len(numbers) < errors.shape[1]
+
+    return confirmed
+
+
+def compare(out: Path, rules=("one-se", "two-se", "loo-paired", "current")) -> pd.DataFrame:
     rows = []
     for path in sorted(out.glob("*.pkl")):
         record = pickle.load(path.open("rb"))

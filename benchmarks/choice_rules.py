@@ -11,12 +11,12 @@ beside least squares'.
     PYTHONPATH=. python benchmarks/choice_rules.py compare --out DIR
 
 Rules: ``one-se`` is the rule before session 11 (least squares yields to a formula one paired standard
-error ahead; no smoothness check); ``two-se`` is the one tried in session 11 (two paired standard errors,
-or one when the formula halves least squares' mean error; with the smoothness check); ``loo-paired`` is
-the one tried in session 19 (the current rule, but below 30 rows, judged by leave-one-out, the
-one-standard-error pick also answers when it is clearly better on the leave-one-out errors and has more
-than three rows per constant); ``current`` is the code's own rule (one standard error, with the
-smoothness check between the rows; below 30 rows the description length's pick stands).
+error ahead; no smoothness check); ``one-se-smooth`` the rule of sessions 11-19 (the same, with the
+smoothness check between the rows); ``loo-paired`` the one tried in session 19 (``one-se-smooth``, but
+below 30 rows, judged by leave-one-out, the one-standard-error pick also answers when it is clearly better
+on the leave-one-out errors and has more than three rows per constant); ``current`` the code's own rule
+(two paired standard errors, or one when the formula halves least squares' mean error, as tried in
+session 11 and adopted in session 19; with the smoothness check).
 """
 from __future__ import annotations
 
@@ -81,19 +81,13 @@ def _one_se(comparison, i, j) -> bool:
     return mean + se < 0
 
 
-def _two_se(comparison, i, j) -> bool:
-    mean, se = auto_choice.paired_difference(comparison.errors, i, j)
-    large = float(comparison.errors.loc[i].mean()) <= 0.5 * float(comparison.errors.loc[j].mean())
-    return mean + 2 * se < 0 or (large and mean + se < 0)
-
-
 def _replay(record: dict, rule: str) -> int:
     if record.get("table") is None:  # the description length's pick was exact: no rule was asked
         return record["chosen"]
     finite, smooth = record["finite"], record.get("smooth")
     clearly, confirmed = auto_choice._Comparison.clearly_better, auto_choice.confirmed
-    if record["errors"] is not None and rule in ("one-se", "two-se"):
-        auto_choice._Comparison.clearly_better = _one_se if rule == "one-se" else _two_se
+    if record["errors"] is not None and rule != "current":
+        auto_choice._Comparison.clearly_better = _one_se
     if rule == "loo-paired":
         auto_choice.confirmed = _loo_paired(record)
     if rule != "one-se" and smooth is not None:
@@ -121,7 +115,7 @@ def _loo_paired(record: dict):
     return confirmed
 
 
-def compare(out: Path, rules=("one-se", "two-se", "loo-paired", "current")) -> pd.DataFrame:
+def compare(out: Path, rules=("one-se", "one-se-smooth", "loo-paired", "current")) -> pd.DataFrame:
     rows = []
     for path in sorted(out.glob("*.pkl")):
         record = pickle.load(path.open("rb"))

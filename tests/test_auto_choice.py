@@ -130,3 +130,30 @@ def test_least_squares_joins_the_table_as_fitted():
     assert linear.solver == "linear" and linear.expression.has(x)
     slope = float(linear.expression.coeff(x))
     assert np.isclose(slope, np.polyfit(conc[:, 0], rate, 1)[0])
+
+
+def test_least_squares_yields_only_to_a_formula_two_paired_standard_errors_ahead():
+    """One paired standard error let about one in six candidates that merely equal the line pass by luck;
+    the engine asks for two, or one when the formula halves least squares' mean error."""
+    rng = np.random.default_rng(5)
+    linear = rng.chisquare(1, N) * 0.4
+    shift = rng.normal(0, 0.05, N)
+    se = np.std(shift, ddof=1) / np.sqrt(N)
+
+    def answer(gain):  # the formula's errors: least squares' shifted down by ``gain`` paired standard errors
+        formula = linear + shift - np.mean(shift) - gain * se
+        table, errors = _table({0: linear, 1: formula}, dl={0: 30.0, 1: 10.0}, complexity={0: 5, 1: 5},
+                               solvers={0: "linear", 1: "power law"})
+        return choose(table, exact=False, n_val=N, errors=errors)[0]
+
+    assert answer(1.5) == 0  # one and a half standard errors ahead: least squares still answers
+    assert answer(2.5) == 1
+    # halving the mean error needs only one standard error: a formula exact but on two rows, where it
+    # misses by much (its mean error 0.48 of least squares', its advantage uncertain)
+    spikes = np.zeros(N)
+    spikes[:2] = 0.48 * np.mean(linear) * N / 2
+    table, errors = _table({0: linear, 1: spikes}, dl={0: 30.0, 1: 10.0},
+                           complexity={0: 5, 1: 5}, solvers={0: "linear", 1: "power law"})
+    mean, se_half = paired_difference(errors, 1, 0)
+    assert mean + 2 * se_half > 0 > mean + se_half  # between one and two standard errors ahead
+    assert choose(table, exact=False, n_val=N, errors=errors)[0] == 1

@@ -77,13 +77,11 @@ def _fit(g, start, x, y):
             v = g(x, p)
             if not np.all(np.isfinite(v)) or np.ptp(v) == 0:
                 return None, None
-        D = np.column_stack([v, np.ones_like(v)])
-        # columns of unit size: lstsq's cut-off is relative to the largest singular value, so an
-        # unscaled ``exp(k x)`` column (1e100 on x far from 0) would zero the intercept's column
-        scale = np.max(np.abs(D), axis=0)
-        coef, *_ = np.linalg.lstsq(D / scale, y, rcond=None)
-        with np.errstate(all="ignore"):
-            coef = coef / scale
+            D = np.column_stack([v, np.ones_like(v)])
+            # columns of unit size: lstsq's cut-off is relative to the largest singular value, so an
+            # unscaled ``exp(k x)`` column (1e100 on x far from 0) would zero the intercept's column
+            scale = np.max(np.abs(D), axis=0)
+            coef = np.linalg.lstsq(D / scale, y, rcond=None)[0] / scale
             r = D @ coef - y
         return (coef, r) if np.all(np.isfinite(r)) else (None, None)
 

@@ -121,6 +121,24 @@ def test_cross_validation_frees_the_numbers_the_stages_rounded():
     assert judged["expression"][0] == rounded  # the answer keeps its rounded numbers
 
 
+def test_cross_validation_frees_the_numbers_a_formula_does_not_show():
+    """``x`` is a line whose slope was rounded to 1 and intercept to 0 on all rows: as it is it beats the
+    least squares line out of fold (whose two constants are refitted fold by fold); judged as the line
+    ``a*x + b`` it can at best equal it. An exact law stays exact."""
+    rng = np.random.default_rng(4)
+    X = rng.uniform(80, 130, (20, 1))
+    y = X[:, 0] + rng.normal(0, 8, 20)
+    linear = float(np.polyfit(X[:, 0], y, 1)[0]) * x + float(np.polyfit(X[:, 0], y, 1)[1])
+    table = pd.DataFrame({"expression": [x, linear], "r2": [0.0, 0.0], "description_length": [0.0, 0.0]})
+    judged, _ = cross_validated(table, X, y, [x])
+    as_it_is = 1 - np.sum((y - X[:, 0]) ** 2) / np.sum((y - y.mean()) ** 2)
+    assert judged["r2"][1] < as_it_is  # the line, refitted in each left-out fold, predicts worse ...
+    assert judged["r2"][0] <= judged["r2"][1] + 1e-9  # ... and so does x once its numbers are free
+    exact, _ = cross_validated(pd.DataFrame({"expression": [x ** 2 / 3], "r2": [0.0], "description_length": [0.0]}),
+                               X, X[:, 0] ** 2 / 3, [x])
+    assert exact["r2"][0] > 1 - 1e-9
+
+
 def test_least_squares_joins_the_table_as_fitted():
     """On nine rows polish once dropped the slope of the linear model and kept its intercept."""
     conc = np.array([0.02, 0.02, 0.06, 0.06, 0.11, 0.22, 0.56, 0.56, 1.1])[:, None]

@@ -13,11 +13,14 @@ term of its description length. Below :data:`LOO_BELOW` rows the folds are singl
 data.
 
 A number the stages rounded or chose (``speed**(3/2)/7``, ``4*speed - 17.65``) was chosen on rows
-that the folds then judge, so a form is also judged with every number free, exponents included
-(``c*speed**p``), and refitted fold by fold; a formula's score is the worse of the two. (On the cars
-table, ``speed**(3/2)`` with the exponent chosen on all rows beats a straight line out of fold by more
-than one standard error; ``c*speed**p`` with ``p`` refitted in each fold does not.) A formula without
-any such number predicts every fold as it is (nothing to refit).
+that the folds then judge, so a form is also judged with every number free (:func:`free_form`),
+exponents included (``c*speed**p``), and refitted fold by fold; a formula's score is the worse of the
+two. (On the cars table, ``speed**(3/2)`` with the exponent chosen on all rows beats a straight line out
+of fold by more than one standard error; ``c*speed**p`` with ``p`` refitted in each fold does not.)
+The numbers a formula does not show were chosen too: ``IQfoster`` is a line whose slope was rounded to 1
+and whose intercept to 0, so its free form is ``a*IQfoster + b``. Judged as it is, it beat the least
+squares line it came from out of fold (its two constants were fitted with every held-out row), and it
+answered where the line predicted fresh rows better.
 
 Besides the table, :func:`cross_validated` gives each formula's out-of-fold per-row errors
 ``w_r (y_r - f(x_r))**2``, and :func:`held_out_errors` gives them on a large table's held-out rows: the
@@ -32,8 +35,10 @@ import sympy as sp
 from keras_symbolic.search.description_length import description_length
 from keras_symbolic.symbolic.coefficient_fit import fit_coefficients
 from keras_symbolic.symbolic.evaluation import predict_or_nan
+from keras_symbolic.symbolic.parameters import parametrize
 
-__all__ = ["CV_MAX_ROWS", "LOO_BELOW", "FOLDS", "validation_scheme", "cross_validated", "held_out_errors"]
+__all__ = ["CV_MAX_ROWS", "LOO_BELOW", "FOLDS", "validation_scheme", "free_form", "cross_validated",
+           "held_out_errors"]
 
 #: Tables of fewer rows are judged by cross-validation.
 CV_MAX_ROWS = 2000
@@ -57,6 +62,33 @@ def _folds(n: int, seed: int):
 
     splitter = LeaveOneOut() if n < LOO_BELOW else KFold(FOLDS, shuffle=True, random_state=seed)
     return list(splitter.split(np.zeros((n, 1))))
+
+
+def free_form(expr, X, y, symbols):
+    """``expr (sympy)`` with every number it was given free to refit: its rationals, integers and
+    exponents as floats (``sp.nfloat``), a float scale on each additive term that has none, and an
+    offset when it has none (started at the mean residual on ``X (n, d)``, ``y (n,)``):
+    ``IQfoster -> 1.0*IQfoster + b``, ``capital/2 + 5*labor/2 -> 0.5*capital + 2.5*labor + b``,
+    ``18 -> 18.0``. An exact law stays exact when refitted (scale 1, offset 0)."""
+    free = sp.nfloat(expr, exponent=True)
+    if not free.free_symbols:
+        return free
+    terms = []
+    for term in sp.Add.make_args(free):
+        coefficient, rest = term.as_coeff_Mul()
+        terms.append(term if term.is_Number or isinstance(coefficient, sp.Float)
+                     else sp.Float(float(coefficient)) * rest)
+    if not any(term.is_Number for term in terms):
+        with np.errstate(all="ignore"):
+            residual = float(np.mean(y - predict_or_nan(free, X, symbols)))
+        # a zero float would vanish from the sum; the refit moves a tiny start like any other
+        terms.append(sp.Float(residual if np.isfinite(residual) and residual != 0 else 1e-12))
+    return sp.Add(*terms)
+
+
+def _constants(expr) -> int:
+    """Float constants of ``expr``, each occurrence counted (the parameters a refit moves)."""
+    return len(parametrize(expr)[1])
 
 
 def _refit(expr, X, y, symbols, weights):
@@ -84,12 +116,12 @@ def _judged(expr, X, y, symbols, w, folds, fewest: int) -> tuple[np.ndarray, np.
     nan = np.full(len(y), np.nan)
     # as many constants as a fold's rows: its refit is underdetermined and keeps the constants
     # fitted with the held-out row (leave-one-out on 6 rows would call a 7-constant sum exact)
-    if len(expr.atoms(sp.Float)) >= fewest:
+    if _constants(expr) >= fewest:
         return nan, nan
     try:
         fixed = _out_of_fold(expr, X, y, symbols, w, folds)
-        free = sp.nfloat(expr, exponent=True)
-        loose = fixed if free == expr or len(free.atoms(sp.Float)) >= fewest else _out_of_fold(
+        free = free_form(expr, X, y, symbols)
+        loose = fixed if free == expr or _constants(free) >= fewest else _out_of_fold(
             free, X, y, symbols, w, folds)
     except Exception:  # noqa: BLE001 - a refit that fails leaves the formula unjudged
         return nan, nan

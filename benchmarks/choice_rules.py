@@ -14,9 +14,10 @@ Rules: ``one-se`` is the rule before session 11 (least squares yields to a formu
 error ahead; no smoothness check); ``one-se-smooth`` the rule of sessions 11-19 (the same, with the
 smoothness check between the rows); ``loo-paired`` the one tried in session 19 (``one-se-smooth``, but
 below 30 rows, judged by leave-one-out, the one-standard-error pick also answers when it is clearly better
-on the leave-one-out errors and has more than three rows per constant); ``current`` the code's own rule
-(two paired standard errors, or one when the formula halves least squares' mean error, as tried in
-session 11 and adopted in session 19; with the smoothness check).
+on the leave-one-out errors and has more than three rows per constant); ``two-se`` the rule adopted in
+session 19 (two paired standard errors, or one when the formula halves least squares' mean error; with
+the smoothness check); ``two-se-loo`` the same without the halving exemption below 30 rows; ``current``
+the code's own rule.
 """
 from __future__ import annotations
 
@@ -81,20 +82,35 @@ def _one_se(comparison, i, j) -> bool:
     return mean + se < 0
 
 
+def _two_se(comparison, i, j, halving=True) -> bool:
+    mean, se = auto_choice.paired_difference(comparison.errors, i, j)
+    halves = halving and float(comparison.errors.loc[i].mean()) <= 0.5 * float(comparison.errors.loc[j].mean())
+    return mean + 2 * se < 0 or (halves and mean + se < 0)
+
+
+def _two_se_loo(comparison, i, j) -> bool:
+    return _two_se(comparison, i, j, halving=not comparison.selected_on_judged)
+
+
 def _replay(record: dict, rule: str) -> int:
     if record.get("table") is None:  # the description length's pick was exact: no rule was asked
         return record["chosen"]
     finite, smooth = record["finite"], record.get("smooth")
     clearly, confirmed = auto_choice._Comparison.clearly_better, auto_choice.confirmed
     if record["errors"] is not None and rule != "current":
-        auto_choice._Comparison.clearly_better = _one_se
+        auto_choice._Comparison.clearly_better = {"two-se": _two_se, "two-se-loo": _two_se_loo}.get(rule, _one_se)
     if rule == "loo-paired":
         auto_choice.confirmed = _loo_paired(record)
     if rule != "one-se" and smooth is not None:
         finite = smooth if finite is None else np.asarray(finite) & smooth
     try:
-        return auto_choice.choose(record["table"], exact=False, n_val=record["n_val"], errors=record["errors"],
-                                  fresh=record["fresh"], finite=finite)[0]
+        pick, chosen_by = auto_choice.choose(record["table"], exact=False, n_val=record["n_val"],
+                                             errors=record["errors"], fresh=record["fresh"], finite=finite)
+        if chosen_by == "no formula beats the mean" and rule != "current":  # before session 20: first best
+            table = record["table"]
+            constant = [i for i, e in zip(table.index, table["expression"]) if not sp.sympify(e).free_symbols]
+            pick = int(table.loc[constant or list(table.index), "r2"].idxmax())
+        return pick
     finally:
         auto_choice._Comparison.clearly_better, auto_choice.confirmed = clearly, confirmed
 
@@ -115,7 +131,7 @@ def _loo_paired(record: dict):
     return confirmed
 
 
-def compare(out: Path, rules=("one-se", "one-se-smooth", "loo-paired", "current")) -> pd.DataFrame:
+def compare(out: Path, rules=("one-se-smooth", "two-se", "two-se-loo", "current")) -> pd.DataFrame:
     rows = []
     for path in sorted(out.glob("*.pkl")):
         record = pickle.load(path.open("rb"))

@@ -14,13 +14,15 @@ data.
 
 A number the stages rounded or chose (``speed**(3/2)/7``, ``4*speed - 17.65``) was chosen on rows
 that the folds then judge, so a form is also judged with every number free (:func:`free_form`),
-exponents included (``c*speed**p``), and refitted fold by fold; a formula's score is the worse of the
-two. (On the cars table, ``speed**(3/2)`` with the exponent chosen on all rows beats a straight line out
+exponents included (``c*speed**p``), and refitted fold by fold; a formula's score is the worst of
+them. (On the cars table, ``speed**(3/2)`` with the exponent chosen on all rows beats a straight line out
 of fold by more than one standard error; ``c*speed**p`` with ``p`` refitted in each fold does not.)
 The numbers a formula does not show were chosen too: ``IQfoster`` is a line whose slope was rounded to 1
 and whose intercept to 0, so its free form is ``a*IQfoster + b``. Judged as it is, it beat the least
 squares line it came from out of fold (its two constants were fitted with every held-out row), and it
-answered where the line predicted fresh rows better.
+answered where the line predicted fresh rows better. (The form with only its shown numbers free is
+judged too: an offset a formula lacked may fit the folds better than the formula, and freeing numbers
+must never flatter it.)
 
 Besides the table, :func:`cross_validated` gives each formula's out-of-fold per-row errors
 ``w_r (y_r - f(x_r))**2``, and :func:`held_out_errors` gives them on a large table's held-out rows: the
@@ -110,9 +112,11 @@ def _out_of_fold(expr, X, y, symbols, weights, folds) -> np.ndarray:
 
 
 def _judged(expr, X, y, symbols, w, folds, fewest: int) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold predictions of ``expr`` as it is, and the worse (by squared error) of those and of
-    the form with its rounded numbers free (see the module); NaN where ``expr`` cannot be judged. A free
-    form with too many constants for the folds is not judged: the formula as it is stands alone."""
+    """Out-of-fold predictions of ``expr`` as it is, and the worst (by squared error) of those, of the
+    form with the numbers it shows free (``sp.nfloat``) and of the form with every number free
+    (:func:`free_form`; see the module). The worst, so that freeing more numbers never flatters a
+    formula (an offset it lacked could fit the folds better than the formula itself). NaN where ``expr``
+    cannot be judged; a free form with too many constants for the folds is not judged."""
     nan = np.full(len(y), np.nan)
     # as many constants as a fold's rows: its refit is underdetermined and keeps the constants
     # fitted with the held-out row (leave-one-out on 6 rows would call a 7-constant sum exact)
@@ -120,24 +124,25 @@ def _judged(expr, X, y, symbols, w, folds, fewest: int) -> tuple[np.ndarray, np.
         return nan, nan
     try:
         fixed = _out_of_fold(expr, X, y, symbols, w, folds)
-        free = free_form(expr, X, y, symbols)
-        loose = fixed if free == expr or _constants(free) >= fewest else _out_of_fold(
-            free, X, y, symbols, w, folds)
+        judged, seen = [fixed], {expr}
+        for free in (sp.nfloat(expr, exponent=True), free_form(expr, X, y, symbols)):
+            if free not in seen and _constants(free) < fewest:
+                seen.add(free)
+                judged.append(_out_of_fold(free, X, y, symbols, w, folds))
     except Exception:  # noqa: BLE001 - a refit that fails leaves the formula unjudged
         return nan, nan
-    if not (np.all(np.isfinite(fixed)) and np.all(np.isfinite(loose))):
+    if not all(np.all(np.isfinite(pred)) for pred in judged):
         return nan, nan
     weight = 1.0 if w is None else w
-    worse = loose if np.sum(weight * (y - loose) ** 2) > np.sum(weight * (y - fixed) ** 2) else fixed
-    return fixed, worse
+    return fixed, max(judged, key=lambda pred: float(np.sum(weight * (y - pred) ** 2)))
 
 
 def cross_validated(table: pd.DataFrame, X, y, symbols, *, weights=None,
                     seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``table`` (one row per formula: ``expression``, ``r2``, ``description_length``) with each formula
     judged by cross-validation on all rows ``X (n, d)``, ``y (n,)`` (see the module): ``r2`` and
-    ``description_length`` from the out-of-fold predictions (``r2`` the worse of the formula's and of
-    its free form's), ``expression`` refitted on all rows; and the per-row errors ``(len(table), n)``
+    ``description_length`` from the out-of-fold predictions (``r2`` the worst of the formula's and of
+    its free forms'), ``expression`` refitted on all rows; and the per-row errors ``(len(table), n)``
     of those predictions. A formula that cannot predict every
     fold, or has at least as many float constants as a fold has rows to fit them on, gets
     ``r2 = -inf``, an infinite description length and infinite errors."""

@@ -82,14 +82,16 @@ def _one_se(comparison, i, j) -> bool:
     return mean + se < 0
 
 
-def _two_se(comparison, i, j, halving=True) -> bool:
+def _two_se(comparison, i, j, ratio=0.5) -> bool:
     mean, se = auto_choice.paired_difference(comparison.errors, i, j)
-    halves = halving and float(comparison.errors.loc[i].mean()) <= 0.5 * float(comparison.errors.loc[j].mean())
-    return mean + 2 * se < 0 or (halves and mean + se < 0)
+    cuts = float(comparison.errors.loc[i].mean()) <= ratio * float(comparison.errors.loc[j].mean())
+    return mean + 2 * se < 0 or (cuts and mean + se < 0)
 
 
-def _two_se_loo(comparison, i, j) -> bool:
-    return _two_se(comparison, i, j, halving=not comparison.selected_on_judged)
+def _two_se_loo(ratio: float):
+    """``two-se``, but below 30 rows one standard error suffices only when the formula's mean error is at
+    most ``ratio`` of least squares' (``two-se-loo:0.1``; ``two-se-loo``: never)."""
+    return lambda comparison, i, j: _two_se(comparison, i, j, ratio if comparison.selected_on_judged else 0.5)
 
 
 def _replay(record: dict, rule: str) -> int:
@@ -98,7 +100,9 @@ def _replay(record: dict, rule: str) -> int:
     finite, smooth = record["finite"], record.get("smooth")
     clearly, confirmed = auto_choice._Comparison.clearly_better, auto_choice.confirmed
     if record["errors"] is not None and rule != "current":
-        auto_choice._Comparison.clearly_better = {"two-se": _two_se, "two-se-loo": _two_se_loo}.get(rule, _one_se)
+        auto_choice._Comparison.clearly_better = (
+            _two_se if rule == "two-se" else _two_se_loo(float(rule.partition(":")[2] or 0)) if
+            rule.startswith("two-se-loo") else _one_se)
     if rule == "loo-paired":
         auto_choice.confirmed = _loo_paired(record)
     if rule != "one-se" and smooth is not None:
@@ -132,6 +136,7 @@ def _loo_paired(record: dict):
 
 
 def compare(out: Path, rules=("one-se-smooth", "two-se", "two-se-loo", "current")) -> pd.DataFrame:
+    """The median test R^2 per table under each of ``rules`` beside least squares', and the counts."""
     rows = []
     for path in sorted(out.glob("*.pkl")):
         record = pickle.load(path.open("rb"))
@@ -160,12 +165,14 @@ def main() -> None:
     parser.add_argument("action", choices=["capture", "compare"])
     parser.add_argument("--tables", default="dev", help="comma-separated table names or sets (dev, holdout, holdout2)")
     parser.add_argument("--out", type=Path, required=True, help="folder of the per-fold records")
+    parser.add_argument("--rules", default="one-se-smooth,two-se,two-se-loo,current",
+                        help="comma-separated rules to replay (two-se-loo:R for a ratio R below 30 rows)")
     args = parser.parse_args()
     if args.action == "capture":
         names = [n for part in args.tables.split(",") for n in TABLE_SETS.get(part, (part,))]
         capture(names, args.out)
     else:
-        compare(args.out)
+        compare(args.out, rules=tuple(args.rules.split(",")))
 
 
 if __name__ == "__main__":

@@ -27,7 +27,9 @@ stages propose forms on the training rows, and below 30 rows on all rows):
   of 14 tables at least least squares against 6, at the same median accuracy; BENCHMARKS.md.) Below 30
   rows the stages found the forms on the very rows that leave-one-out then judges, and a form tuned to
   20 rows halves least squares' error there easily (``4*labor*log(capital)/3`` on 20 states, which then
-  predicted 5 new ones at R^2 0.5 against the line's 0.9): there halving does not lower the bar.
+  predicted 5 new ones at R^2 0.5 against the line's 0.9): there one standard error suffices only for a
+  formula that cuts the error tenfold (:data:`SELECTED_RATIO`; Kepler's ``a**(3/2)`` on six planets cuts
+  it 10**5-fold, but one planet carries the line's error and two standard errors are out of reach).
 * **The one-standard-error rule must be confirmed on fresh rows.** It replaces the description
   length's pick by a more accurate formula; that formula must also predict better on the rows no stage
   fitted (the held-out fifth of a table of 30-2000 rows). Below 30 rows every row shaped the forms, so
@@ -50,7 +52,7 @@ import pandas as pd
 import sympy as sp
 
 __all__ = ["pareto_front", "choose", "confirmed", "paired_difference", "finite_beyond", "smooth_between",
-           "wiggle_between", "WIDEN", "WIGGLE"]
+           "wiggle_between", "WIDEN", "WIGGLE", "SELECTED_RATIO"]
 
 #: How far beyond the rows :func:`finite_beyond` looks: this fraction of each column's range.
 WIDEN = 0.25
@@ -60,6 +62,10 @@ WIDEN = 0.25
 WIGGLE = 0.5
 #: Steps along each path of :func:`wiggle_between`.
 BETWEEN_STEPS = 16
+#: Below 30 rows (judged by leave-one-out on the rows the forms were found on), one paired standard error
+#: lets a formula past least squares only when its mean error is at most this fraction of least squares'
+#: (with fresh rows: half).
+SELECTED_RATIO = 0.1
 
 
 def pareto_front(table: pd.DataFrame) -> np.ndarray:
@@ -154,8 +160,8 @@ def smooth_between(table: pd.DataFrame, X: np.ndarray, symbols) -> np.ndarray:
 class _Comparison:
     """``within(i, j)``: is formula ``i`` no worse than ``j`` beyond one standard error of ``j``'s error?
     ``clearly_better(i, j)``: is ``i`` better than ``j`` by more than two paired standard errors (one when
-    ``i``'s mean error is at most half of ``j``'s, unless ``selected_on_judged`` says that the forms were
-    found on the very rows that judge them)? From the
+    ``i``'s mean error is at most half of ``j``'s, or :data:`SELECTED_RATIO` of it when
+    ``selected_on_judged`` says that the forms were found on the very rows that judge them)? From the
     per-row errors when there are any, else from the losses ``1 - R^2`` alone, whose standard error over
     ``n`` rows is about ``sqrt(2 / n)`` of the loss (Gaussian residuals)."""
 
@@ -175,9 +181,9 @@ class _Comparison:
     def clearly_better(self, i, j) -> bool:
         if self.errors is not None:
             mean, se = paired_difference(self.errors, i, j)
-            halves = (not self.selected_on_judged
-                      and float(self.errors.loc[i].mean()) <= 0.5 * float(self.errors.loc[j].mean()))
-            return mean + 2 * se < 0 or (halves and mean + se < 0)
+            ratio = SELECTED_RATIO if self.selected_on_judged else 0.5
+            cuts = float(self.errors.loc[i].mean()) <= ratio * float(self.errors.loc[j].mean())
+            return mean + 2 * se < 0 or (cuts and mean + se < 0)
         return bool(self.loss[i] <= self.loss[j])  # without per-row errors: at least as accurate
 
 

@@ -13,9 +13,14 @@ That fit does not scale to the huge formula of a barely pruned network: every fl
 the tree is a parameter (125 610 of them in issue 12's 369 550-node formula) and each needs its own
 derivative. :func:`fit_term_weights` is the fit that stays cheap at any size: only the weights of the
 top-level terms (the network's output layer), by one linear least-squares solve.
+
+Cross-validation refits one template on every fold, so the compiled template and its derivatives are
+kept (:func:`_compiled`, an LRU cache on the template): compiling them costs far more than a fit on a few
+dozen rows.
 """
 from __future__ import annotations
 
+import functools
 import math
 import time
 
@@ -38,6 +43,22 @@ __all__ = ["fit_coefficients", "fit_term_weights"]
 
 class _FitTimeout(SymbolicTimeout):
     pass
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(template, params: tuple, symbols: tuple, analytic: bool):
+    """The template compiled to NumPy and, when ``analytic``, its derivatives ``df/dc_j`` (``None`` when
+    SymPy cannot give them: finite differences then)."""
+    model = CompiledTemplate(template, list(params), list(symbols))
+    grads = None
+    if analytic:
+        try:
+            grads = [lambdify_numpy(model.args, sp.diff(template, p)) for p in params]
+        except SymbolicTimeout:
+            raise
+        except Exception:  # noqa: BLE001 - fall back to finite differences
+            grads = None
+    return model, grads
 
 
 def fit_coefficients(expr, X, y, variables, *, max_nfev: int = 1000, timeout: float | None = 20.0,
@@ -114,7 +135,7 @@ def fit_coefficients(expr, X, y, variables, *, max_nfev: int = 1000, timeout: fl
 
     try:
         with time_limit(timeout):
-            model = CompiledTemplate(template, params, symbols)
+            model, grads = _compiled(template, tuple(params), tuple(symbols), bool(analytic_jacobian))
 
             def raw_residual(p):
                 return ws * (model.value(cols, p) - ys)
@@ -137,20 +158,13 @@ def fit_coefficients(expr, X, y, variables, *, max_nfev: int = 1000, timeout: fl
             info["cost_before"] = cost_before
 
             jac = "2-point"
-            if analytic_jacobian:
-                try:
-                    grads = [lambdify_numpy(model.args, sp.diff(template, p)) for p in params]
-
-                    def jac(p):  # noqa: F811
-                        if deadline is not None and time.perf_counter() > deadline:
-                            raise _FitTimeout("coefficient fit exceeded its time limit")
-                        with np.errstate(all="ignore"):
-                            J = ws[:, None] * np.column_stack([as_vector(g(*cols, *p), n) for g in grads])
-                        return np.where(np.isfinite(J), J, 0.0)
-                except SymbolicTimeout:
-                    raise
-                except Exception:  # noqa: BLE001 - fall back to finite differences
-                    jac = "2-point"
+            if grads is not None:
+                def jac(p):  # noqa: F811
+                    if deadline is not None and time.perf_counter() > deadline:
+                        raise _FitTimeout("coefficient fit exceeded its time limit")
+                    with np.errstate(all="ignore"):
+                        J = ws[:, None] * np.column_stack([as_vector(g(*cols, *p), n) for g in grads])
+                    return np.where(np.isfinite(J), J, 0.0)
 
             with np.errstate(all="ignore"):
                 result = least_squares(residual, p0, jac=jac, method=method, x_scale="jac",

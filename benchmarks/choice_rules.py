@@ -16,8 +16,11 @@ smoothness check between the rows); ``loo-paired`` the one tried in session 19 (
 below 30 rows, judged by leave-one-out, the one-standard-error pick also answers when it is clearly better
 on the leave-one-out errors and has more than three rows per constant); ``two-se`` the rule adopted in
 session 19 (two paired standard errors, or one when the formula halves least squares' mean error; with
-the smoothness check); ``two-se-loo`` the same without the halving exemption below 30 rows; ``current``
-the code's own rule.
+the smoothness check; the code's rule since); ``two-se-loo:R``, tried in session 20, the same but below 30
+rows one standard error suffices only when the formula's mean error is at most ``R`` of least squares'
+(``two-se-loo``: never); ``two-se-mean`` the same as ``two-se``, but when no formula beats the mean the
+training mean answers rather than a rounding of it; ``tried-s20`` both (``two-se-loo:0.1`` and the mean),
+as judged and not kept in session 20; ``current`` the code's own rule.
 """
 from __future__ import annotations
 
@@ -88,10 +91,22 @@ def _two_se(comparison, i, j, ratio=0.5) -> bool:
     return mean + 2 * se < 0 or (cuts and mean + se < 0)
 
 
-def _two_se_loo(ratio: float):
-    """``two-se``, but below 30 rows one standard error suffices only when the formula's mean error is at
-    most ``ratio`` of least squares' (``two-se-loo:0.1``; ``two-se-loo``: never)."""
-    return lambda comparison, i, j: _two_se(comparison, i, j, ratio if comparison.selected_on_judged else 0.5)
+def _two_se_loo(ratio: float, record: dict):
+    """``two-se``, but below 30 rows (no fresh rows: the forms were found on the rows leave-one-out judges)
+    one standard error suffices only when the formula's mean error is at most ``ratio`` of least squares'
+    (``two-se-loo:0.1``; ``two-se-loo``: never)."""
+    loo = record["fresh"] is not None and not len(record["fresh"])
+    return lambda comparison, i, j: _two_se(comparison, i, j, ratio if loo else 0.5)
+
+
+def _mean_over_rounding(table) -> int:
+    """The constant of ``table`` with the best R^2 (to 9 decimals), the training mean (solver
+    ``constant``) on a tie: a rounded mean judged with its number free ties with the mean."""
+    constant = [i for i, e in zip(table.index, table["expression"]) if not sp.sympify(e).free_symbols]
+    pool = table.loc[constant or list(table.index)]
+    order = pd.DataFrame({"r2": pool["r2"].astype(float).fillna(-np.inf).round(9),
+                          "mean": (pool["solver"] == "constant").to_numpy()}, index=pool.index)
+    return int(order.sort_values(["r2", "mean"], ascending=False, kind="stable").index[0])
 
 
 def _replay(record: dict, rule: str) -> int:
@@ -100,9 +115,10 @@ def _replay(record: dict, rule: str) -> int:
     finite, smooth = record["finite"], record.get("smooth")
     clearly, confirmed = auto_choice._Comparison.clearly_better, auto_choice.confirmed
     if record["errors"] is not None and rule != "current":
+        loo_ratio = 0.1 if rule == "tried-s20" else float(rule.partition(":")[2] or 0)
         auto_choice._Comparison.clearly_better = (
-            _two_se if rule == "two-se" else _two_se_loo(float(rule.partition(":")[2] or 0)) if
-            rule.startswith("two-se-loo") else _one_se)
+            _two_se if rule in ("two-se", "two-se-mean") else _two_se_loo(loo_ratio, record)
+            if rule.startswith("two-se-loo") or rule == "tried-s20" else _one_se)
     if rule == "loo-paired":
         auto_choice.confirmed = _loo_paired(record)
     if rule != "one-se" and smooth is not None:
@@ -110,10 +126,8 @@ def _replay(record: dict, rule: str) -> int:
     try:
         pick, chosen_by = auto_choice.choose(record["table"], exact=False, n_val=record["n_val"],
                                              errors=record["errors"], fresh=record["fresh"], finite=finite)
-        if chosen_by == "no formula beats the mean" and rule != "current":  # before session 20: first best
-            table = record["table"]
-            constant = [i for i, e in zip(table.index, table["expression"]) if not sp.sympify(e).free_symbols]
-            pick = int(table.loc[constant or list(table.index), "r2"].idxmax())
+        if chosen_by == "no formula beats the mean" and rule in ("two-se-mean", "tried-s20"):
+            pick = _mean_over_rounding(record["table"])
         return pick
     finally:
         auto_choice._Comparison.clearly_better, auto_choice.confirmed = clearly, confirmed
@@ -135,7 +149,7 @@ def _loo_paired(record: dict):
     return confirmed
 
 
-def compare(out: Path, rules=("one-se-smooth", "two-se", "two-se-loo", "current")) -> pd.DataFrame:
+def compare(out: Path, rules=("one-se-smooth", "two-se", "tried-s20", "current")) -> pd.DataFrame:
     """The median test R^2 per table under each of ``rules`` beside least squares', and the counts."""
     rows = []
     for path in sorted(out.glob("*.pkl")):
@@ -165,7 +179,7 @@ def main() -> None:
     parser.add_argument("action", choices=["capture", "compare"])
     parser.add_argument("--tables", default="dev", help="comma-separated table names or sets (dev, holdout, holdout2)")
     parser.add_argument("--out", type=Path, required=True, help="folder of the per-fold records")
-    parser.add_argument("--rules", default="one-se-smooth,two-se,two-se-loo,current",
+    parser.add_argument("--rules", default="one-se-smooth,two-se,tried-s20,current",
                         help="comma-separated rules to replay (two-se-loo:R for a ratio R below 30 rows)")
     args = parser.parse_args()
     if args.action == "capture":

@@ -24,12 +24,7 @@ stages propose forms on the training rows, and below 30 rows on all rows):
   never worse than linear regression by chance. (One standard error, the rule of sessions 9-19, let
   about one in six of the candidates that merely equal the line pass by luck. Over 69 real tables it
   left 11 below least squares against 6; the fifth held-out set, written down to judge the two, gave 8
-  of 14 tables at least least squares against 6, at the same median accuracy; BENCHMARKS.md.) Below 30
-  rows the stages found the forms on the very rows that leave-one-out then judges, and a form tuned to
-  20 rows halves least squares' error there easily (``4*labor*log(capital)/3`` on 20 states, which then
-  predicted 5 new ones at R^2 0.5 against the line's 0.9): there one standard error suffices only for a
-  formula that cuts the error tenfold (:data:`SELECTED_RATIO`; Kepler's ``a**(3/2)`` on six planets cuts
-  it 10**5-fold, but one planet carries the line's error and two standard errors are out of reach).
+  of 14 tables at least least squares against 6, at the same median accuracy; BENCHMARKS.md.)
 * **The one-standard-error rule must be confirmed on fresh rows.** It replaces the description
   length's pick by a more accurate formula; that formula must also predict better on the rows no stage
   fitted (the held-out fifth of a table of 30-2000 rows). Below 30 rows every row shaped the forms, so
@@ -52,7 +47,7 @@ import pandas as pd
 import sympy as sp
 
 __all__ = ["pareto_front", "choose", "confirmed", "paired_difference", "finite_beyond", "smooth_between",
-           "wiggle_between", "WIDEN", "WIGGLE", "SELECTED_RATIO"]
+           "wiggle_between", "WIDEN", "WIGGLE"]
 
 #: How far beyond the rows :func:`finite_beyond` looks: this fraction of each column's range.
 WIDEN = 0.25
@@ -62,10 +57,6 @@ WIDEN = 0.25
 WIGGLE = 0.5
 #: Steps along each path of :func:`wiggle_between`.
 BETWEEN_STEPS = 16
-#: Below 30 rows (judged by leave-one-out on the rows the forms were found on), one paired standard error
-#: lets a formula past least squares only when its mean error is at most this fraction of least squares'
-#: (with fresh rows: half).
-SELECTED_RATIO = 0.1
 
 
 def pareto_front(table: pd.DataFrame) -> np.ndarray:
@@ -160,15 +151,13 @@ def smooth_between(table: pd.DataFrame, X: np.ndarray, symbols) -> np.ndarray:
 class _Comparison:
     """``within(i, j)``: is formula ``i`` no worse than ``j`` beyond one standard error of ``j``'s error?
     ``clearly_better(i, j)``: is ``i`` better than ``j`` by more than two paired standard errors (one when
-    ``i``'s mean error is at most half of ``j``'s, or :data:`SELECTED_RATIO` of it when
-    ``selected_on_judged`` says that the forms were found on the very rows that judge them)? From the
+    ``i``'s mean error is at most half of ``j``'s)? From the
     per-row errors when there are any, else from the losses ``1 - R^2`` alone, whose standard error over
     ``n`` rows is about ``sqrt(2 / n)`` of the loss (Gaussian residuals)."""
 
-    def __init__(self, table: pd.DataFrame, n_val: int, errors: Optional[pd.DataFrame],
-                 selected_on_judged: bool = False):
+    def __init__(self, table: pd.DataFrame, n_val: int, errors: Optional[pd.DataFrame]):
         self.loss = 1.0 - table["r2"].astype(float)
-        self.n_val, self.errors, self.selected_on_judged = n_val, errors, selected_on_judged
+        self.n_val, self.errors = n_val, errors
 
     def within(self, i, j) -> bool:
         if self.errors is not None:
@@ -181,9 +170,8 @@ class _Comparison:
     def clearly_better(self, i, j) -> bool:
         if self.errors is not None:
             mean, se = paired_difference(self.errors, i, j)
-            ratio = SELECTED_RATIO if self.selected_on_judged else 0.5
-            cuts = float(self.errors.loc[i].mean()) <= ratio * float(self.errors.loc[j].mean())
-            return mean + 2 * se < 0 or (cuts and mean + se < 0)
+            halves = float(self.errors.loc[i].mean()) <= 0.5 * float(self.errors.loc[j].mean())
+            return mean + 2 * se < 0 or (halves and mean + se < 0)
         return bool(self.loss[i] <= self.loss[j])  # without per-row errors: at least as accurate
 
 
@@ -198,9 +186,8 @@ def choose(table: pd.DataFrame, exact: bool = True, n_val: int = 0, errors: Opti
     between them (:func:`smooth_between`): when no formula is exact, only those compete.
 
     * Only formulas that predict the judged rows better than a constant (R^2 > 0) and are not
-      themselves constants compete; when none does, the constant that predicts them best answers ("no
-      formula beats the mean"): the training mean, unless a rounding of it is ahead (judged with its
-      number free, a rounded mean ties with the mean; rounding it only adds a bias).
+      themselves constants compete; when none does, the constant that predicts them best (the training
+      mean) answers ("no formula beats the mean").
     * When no formula is exact (``exact=False``) and least squares (the ``"linear"`` row) is in the
       table, only least squares and the formulas clearly better than it compete (see the module).
     * The smallest description length ("description length") when its formula is exact, or when its
@@ -215,7 +202,7 @@ def choose(table: pd.DataFrame, exact: bool = True, n_val: int = 0, errors: Opti
     constant = np.array([not sp.sympify(e).free_symbols for e in table["expression"]])
     r2 = table["r2"].to_numpy(dtype=float)
     useful = pd.Series((r2 > 0) & ~constant, index=table.index)
-    compare = _Comparison(table, n_val, errors, selected_on_judged=fresh is not None and not len(fresh))
+    compare = _Comparison(table, n_val, errors)
     if not exact and finite is not None:
         useful &= np.asarray(finite, dtype=bool)
     linear = table.index[(table["solver"] == "linear").to_numpy()] if "solver" in table else []
@@ -224,11 +211,7 @@ def choose(table: pd.DataFrame, exact: bool = True, n_val: int = 0, errors: Opti
         useful &= np.array([i == reference or compare.clearly_better(i, reference) for i in table.index])
     if not useful.any():
         pool = table.index[constant] if constant.any() else table.index
-        # a rounded mean judged with its number free ties with the mean; rounding it only adds a bias
-        mean = (table.loc[pool, "solver"] == "constant").to_numpy() if "solver" in table else np.zeros(len(pool))
-        order = pd.DataFrame({"r2": table.loc[pool, "r2"].astype(float).fillna(-np.inf).round(9), "mean": mean},
-                             index=pool)
-        return int(order.sort_values(["r2", "mean"], ascending=False, kind="stable").index[0]), "no formula beats the mean"
+        return int(table.loc[pool, "r2"].idxmax()), "no formula beats the mean"
     pool = table.index[useful.to_numpy()]
     by_dl = int(table.loc[pool, "description_length"].idxmin())
     if exact or n_val < 2:

@@ -17,12 +17,16 @@ that the folds then judge, so a form is also judged with every number free (:fun
 exponents included (``c*speed**p``), and refitted fold by fold; a formula's score is the worst of
 them. (On the cars table, ``speed**(3/2)`` with the exponent chosen on all rows beats a straight line out
 of fold by more than one standard error; ``c*speed**p`` with ``p`` refitted in each fold does not.)
-The numbers a formula does not show were chosen too: ``IQfoster`` is a line whose slope was rounded to 1
-and whose intercept to 0, so its free form is ``a*IQfoster + b``. Judged as it is, it beat the least
-squares line it came from out of fold (its two constants were fitted with every held-out row), and it
-answered where the line predicted fresh rows better. (The form with only its shown numbers free is
-judged too: an offset a formula lacked may fit the folds better than the formula, and freeing numbers
-must never flatter it.)
+Below :data:`LOO_BELOW` rows, where the stages found the forms on every row that leave-one-out then
+judges, the numbers a formula does not show were chosen on those rows too: ``IQfoster`` is a line whose
+slope was rounded to 1 and whose intercept to 0, so it is also judged as ``a*IQfoster + b``
+(:func:`free_form`). Judged only as it is, it beat the least squares line it came from out of fold by 3.5
+paired standard errors (its two constants were fitted with every held-out row), and it answered where
+the line predicted fresh rows better. (The form with only its shown numbers free is judged too: an
+offset a formula lacked may fit the folds better than the formula, and freeing numbers must never
+flatter it.) On larger tables one more constant barely moves a formula's error, and there the extra
+pessimism only flipped close calls: diabetes' 20-node formula fell from 2.04 to 1.92 paired standard
+errors ahead of least squares.
 
 Besides the table, :func:`cross_validated` gives each formula's out-of-fold per-row errors
 ``w_r (y_r - f(x_r))**2``, and :func:`held_out_errors` gives them on a large table's held-out rows: the
@@ -111,12 +115,12 @@ def _out_of_fold(expr, X, y, symbols, weights, folds) -> np.ndarray:
     return pred
 
 
-def _judged(expr, X, y, symbols, w, folds, fewest: int) -> tuple[np.ndarray, np.ndarray]:
+def _judged(expr, X, y, symbols, w, folds, fewest: int, unshown: bool) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold predictions of ``expr`` as it is, and the worst (by squared error) of those, of the
-    form with the numbers it shows free (``sp.nfloat``) and of the form with every number free
-    (:func:`free_form`; see the module). The worst, so that freeing more numbers never flatters a
-    formula (an offset it lacked could fit the folds better than the formula itself). NaN where ``expr``
-    cannot be judged; a free form with too many constants for the folds is not judged."""
+    form with the numbers it shows free (``sp.nfloat``) and, when ``unshown``, of the form with every
+    number free (:func:`free_form`; see the module). The worst, so that freeing more numbers never
+    flatters a formula (an offset it lacked could fit the folds better than the formula itself). NaN
+    where ``expr`` cannot be judged; a free form with too many constants for the folds is not judged."""
     nan = np.full(len(y), np.nan)
     # as many constants as a fold's rows: its refit is underdetermined and keeps the constants
     # fitted with the held-out row (leave-one-out on 6 rows would call a 7-constant sum exact)
@@ -125,7 +129,8 @@ def _judged(expr, X, y, symbols, w, folds, fewest: int) -> tuple[np.ndarray, np.
     try:
         fixed = _out_of_fold(expr, X, y, symbols, w, folds)
         judged, seen = [fixed], {expr}
-        for free in (sp.nfloat(expr, exponent=True), free_form(expr, X, y, symbols)):
+        frees = [sp.nfloat(expr, exponent=True)] + ([free_form(expr, X, y, symbols)] if unshown else [])
+        for free in frees:
             if free not in seen and _constants(free) < fewest:
                 seen.add(free)
                 judged.append(_out_of_fold(free, X, y, symbols, w, folds))
@@ -155,7 +160,7 @@ def cross_validated(table: pd.DataFrame, X, y, symbols, *, weights=None,
     errors = pd.DataFrame(np.inf, index=out.index, columns=range(len(y)))
     for index, expr in zip(out.index, out["expression"]):
         expr = sp.sympify(expr)
-        fixed, pred = _judged(expr, X, y, symbols, w, folds, fewest)
+        fixed, pred = _judged(expr, X, y, symbols, w, folds, fewest, unshown=len(y) < LOO_BELOW)
         if not np.all(np.isfinite(pred)):
             out.at[index, "r2"], out.at[index, "description_length"] = -np.inf, np.inf
             continue

@@ -33,8 +33,8 @@ import numpy as np
 import pandas as pd
 import sympy as sp
 
-__all__ = ["TABLES", "HOLDOUT_TABLES", "HOLDOUT2_TABLES", "HOLDOUT3_TABLES", "HOLDOUT4_TABLES", "HOLDOUT5_TABLES", "HOLDOUT6_TABLES",
-           "TABLE_SETS",
+__all__ = ["TABLES", "HOLDOUT_TABLES", "HOLDOUT2_TABLES", "HOLDOUT3_TABLES", "HOLDOUT4_TABLES", "HOLDOUT5_TABLES",
+           "HOLDOUT6_TABLES", "TABLE_SETS",
            "ALL_TABLES", "METHODS", "RealTable", "load_table", "run_fold", "run_realdata", "summary"]
 
 METHODS = ("auto", "linear", "gbm", "operon", "gplearn")

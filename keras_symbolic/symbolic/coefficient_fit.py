@@ -53,7 +53,7 @@ def _compiled(template, params: tuple, symbols: tuple, analytic: bool):
     grads = None
     if analytic:
         try:
-            grads = [lambdify_numpy(model.args, sp.diff(template, p)) for p in params]
+            grads = [model.derivative(j) for j in range(len(params))]
         except SymbolicTimeout:
             raise
         except Exception:  # noqa: BLE001 - fall back to finite differences

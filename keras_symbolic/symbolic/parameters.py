@@ -84,9 +84,13 @@ class CompiledTemplate:
         with np.errstate(all="ignore"):
             return as_vector(self.fn(*cols, *p), len(cols[0]) if cols else 1)
 
-    def grad(self, j: int, cols, p) -> np.ndarray:
-        """``df/dp_j (x; p)`` on the data columns ``cols``, shape ``(N,)``."""
+    def derivative(self, j: int) -> Callable:
+        """``df/dp_j`` compiled to NumPy (built on first use, then kept), taking ``(*cols, *p)``."""
         if j not in self._grads:
             self._grads[j] = lambdify_numpy(self.args, sp.diff(self.template, self.params[j]))
+        return self._grads[j]
+
+    def grad(self, j: int, cols, p) -> np.ndarray:
+        """``df/dp_j (x; p)`` on the data columns ``cols``, shape ``(N,)``."""
         with np.errstate(all="ignore"):
-            return as_vector(self._grads[j](*cols, *p), len(cols[0]) if cols else 1)
+            return as_vector(self.derivative(j)(*cols, *p), len(cols[0]) if cols else 1)

@@ -41,7 +41,9 @@ from keras_symbolic.symbolic.names import safe_names
 FOLDS, BUDGET = 5, 20.0
 
 
-def capture(tables: list[str], out: Path) -> None:
+def capture(tables: list[str], out: Path, settings: dict | None = None) -> None:
+    """Run the engine on every fold of ``tables`` (``settings``: :class:`AutoConfig` fields besides the seed
+    and budget, for a variant of the engine) and store one record per fold in ``out``."""
     from sklearn.model_selection import KFold
 
     seen: dict = {}
@@ -68,7 +70,7 @@ def capture(tables: list[str], out: Path) -> None:
                 continue
             seen.clear()
             result = auto.run_auto(X[train], y[train], list(safe_names(names).safe),
-                                   auto.AutoConfig(seed=0, time_budget=BUDGET), verbose=0)
+                                   auto.AutoConfig(seed=0, time_budget=BUDGET, **(settings or {})), verbose=0)
             table = result.equations
             with np.errstate(all="ignore"):
                 tests = {i: _r2(y[test], predict_or_nan(sp.sympify(e), X[test], result.variables))
@@ -181,10 +183,17 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True, help="folder of the per-fold records")
     parser.add_argument("--rules", default="one-se-smooth,two-se,tried-s20,current",
                         help="comma-separated rules to replay (two-se-loo:R for a ratio R below 30 rows)")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="capture a variant: an AutoConfig field and its value (repeatable)")
     args = parser.parse_args()
     if args.action == "capture":
         names = [n for part in args.tables.split(",") for n in TABLE_SETS.get(part, (part,))]
-        capture(names, args.out)
+        settings = {}
+        for item in args.set:
+            field, _, value = item.partition("=")
+            kind = type(getattr(auto.AutoConfig(), field))
+            settings[field] = kind(float(value)) if kind in (int, float) else kind(value)
+        capture(names, args.out, settings)
     else:
         compare(args.out, rules=tuple(args.rules.split(",")))
 

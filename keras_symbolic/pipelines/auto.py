@@ -115,6 +115,7 @@ class AutoConfig:
             (:attr:`work_scale`): the surrogate's epochs, and LIES's schedule below the default.
         search_share: share of ``time_budget`` for the search on the whole table.
         piece_search_share: share of ``time_budget`` for the search on one piece.
+        search_max_length: the largest tree (pyoperon nodes) the search on the whole table may grow.
         denoise: on clearly noisy rows judged on a held-out split, the stages fit the surrogate's values
             on the training rows in place of the raw targets; the held-out rows stay raw
             (:mod:`~keras_symbolic.pipelines.auto_denoise`).
@@ -141,6 +142,7 @@ class AutoConfig:
     time_budget: float = DEFAULT_TIME_BUDGET
     search_share: float = 0.5
     piece_search_share: float = 0.1
+    search_max_length: int = 25
     denoise: bool = False
 
     def __post_init__(self):
@@ -335,7 +337,8 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
         t0 = time.perf_counter()
         found, entry = table_search(_leading(allowed(candidates)), X, y_fit, symbols, train, val, operators=ops,
                                     seed=config.seed, seconds=config.search_share * config.time_budget,
-                                    noise=floor, train_noise=den.noise, weights=weights, progress=progress)
+                                    noise=floor, train_noise=den.noise, weights=weights, progress=progress,
+                                    max_length=config.search_max_length)
         log.append(entry)
         candidates += found
         seconds["search"] = time.perf_counter() - t0

@@ -100,14 +100,14 @@ def _promising(front, X, y, symbols, keep: int, rel_floor: float, weights=None) 
 
 def search_candidates(X, y, symbols, train, val, *, operators, seed: int, seconds: float,
                       rel_floor: float, progress=None, label: str = "search",
-                      stop_rmse: float = 0.0, weights=None) -> tuple[list[Candidate], dict]:
+                      stop_rmse: float = 0.0, weights=None, max_length: int = 25) -> tuple[list[Candidate], dict]:
     """Search the training rows with the work ``seconds`` buys (cut at :data:`GUARD_FACTOR` times them
     of wall clock; ended early by a front member at ``stop_rmse``, see :func:`raw_search_front`), polish
     the most promising front members, score them on ``val``. Returns the candidates and a log entry
     (evaluations, generations, seconds, whether the guard cut it or the noise floor ended it).
     ``weights (n,)``: row weights of the ranking and the polish (pyoperon itself takes none)."""
     outcome = raw_search_front(X[train], y[train], symbols, operators=operators, seed=seed, seconds=seconds,
-                               wall_guard=GUARD_FACTOR * seconds, stop_rmse=stop_rmse)
+                               wall_guard=GUARD_FACTOR * seconds, stop_rmse=stop_rmse, max_length=max_length)
     out = []
     for expr in _promising(outcome.expressions, X[val], y[val], symbols, POLISH_TOP, rel_floor,
                            None if weights is None else np.asarray(weights)[val]):
@@ -164,7 +164,7 @@ def needs_search(best: Candidate | None, X, y, symbols, train, val) -> tuple[boo
 
 def table_search(lead: Candidate | None, X, y, symbols, train, val, *, operators, seed: int, seconds: float,
                  noise: float, train_noise: float | None = None, weights=None,
-                 progress=None) -> tuple[list[Candidate], dict]:
+                 progress=None, max_length: int = 25) -> tuple[list[Candidate], dict]:
     """The engine's search on the whole table, when nothing is exact: :func:`search_candidates` with
     ``seconds`` of work when the leading formula ``lead`` leaves structure (:func:`needs_search`), a
     :data:`NOISE_SEARCH_FRACTION` of it when a compact ``lead`` leaves only noise or, on clearly noisy
@@ -187,6 +187,6 @@ def table_search(lead: Candidate | None, X, y, symbols, train, val, *, operators
     found, entry = search_candidates(X, y, symbols, train, val, operators=operators, seed=seed, seconds=seconds,
                                      rel_floor=REL_FLOOR, progress=progress,
                                      stop_rmse=(noise if train_noise is None else train_noise) * rms
-                                     if noise >= NOISY else 0.0, weights=weights)
+                                     if noise >= NOISY else 0.0, weights=weights, max_length=max_length)
     entry.update(residual_structure=structure, short=short)
     return found, entry

@@ -176,14 +176,6 @@ def compare(out: Path, rules=("one-se-smooth", "two-se", "tried-s20", "current")
     return folds
 
 
-def _parses(kind, value: str) -> bool:
-    try:
-        kind(value)
-        return True
-    except ValueError:
-        return False
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("action", choices=["capture", "compare"])
@@ -199,8 +191,8 @@ def main() -> None:
         settings = {}
         for item in args.set:
             field, _, value = item.partition("=")
-            settings[field] = None if value == "none" else next(
-                (kind(value) for kind in (int, float) if _parses(kind, value)), value)
+            kind = type(getattr(auto.AutoConfig(), field))
+            settings[field] = kind(float(value)) if kind in (int, float) else kind(value)
         capture(names, args.out, settings)
     else:
         compare(args.out, rules=tuple(args.rules.split(",")))

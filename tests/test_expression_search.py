@@ -244,16 +244,10 @@ def test_a_grammar_not_yet_tried_runs_once_after_the_core_grammar_reaches_the_no
     assert any(e.has(sp.tanh) and sp.count_ops(e) <= 4 for e in front), front
 
 
-def test_the_table_search_grows_larger_trees_where_cross_validation_judges_them():
-    from keras_symbolic.pipelines.auto_search import CROSS_VALIDATED_MAX_LENGTH, MAX_LENGTH, search_length
-
-    assert search_length(None, None) == MAX_LENGTH  # one held-out split (2000 rows or more)
-    assert search_length(None, "leave-one-out") == MAX_LENGTH
-    assert search_length(None, "5-fold") == CROSS_VALIDATED_MAX_LENGTH > MAX_LENGTH
-    assert search_length(30, "5-fold") == 30
+def test_the_table_search_grows_trees_up_to_the_configured_length():
     rng = np.random.default_rng(0)
     X = rng.uniform(0, 4, (80, 1))
     target = np.sin(2 * X[:, 0]) * np.exp(-X[:, 0] / 3) + 0.05 * rng.normal(size=80)
-    result = run_auto(X, target, ["x"], AutoConfig(seed=0, time_budget=4, lies=False), verbose=0)
+    result = run_auto(X, target, ["x"], AutoConfig(seed=0, time_budget=4, lies=False, search_max_length=31), verbose=0)
     searches = [entry for entry in result.decomposition if entry.get("stage") == "search"]
-    assert searches and searches[0]["max_length"] == CROSS_VALIDATED_MAX_LENGTH
+    assert searches and searches[0]["max_length"] == 31

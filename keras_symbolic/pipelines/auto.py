@@ -60,6 +60,7 @@ from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.search.direct_solvers import Candidate, polish, solve_direct, whole_numbers
 from keras_symbolic.search.description_length import REL_FLOOR
 from keras_symbolic.search.noise_floor import NOISY, noise_floor
+from keras_symbolic.search.scale_factor import scale_factor_candidates
 from keras_symbolic.symbolic.evaluation import relative_rmse
 from keras_symbolic.symbolic.transform import check_sample_weight
 
@@ -312,8 +313,12 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
 
     if config.decomposition and not exact() and X.shape[1] >= 2 and len(train) < DECOMPOSITION_MIN_ROWS:
         log.append({"stage": "decomposition", "skipped": f"{len(train)} training rows"})
+        scaled = scale_factor_candidates(X, y_fit, symbols, train, val, rel_floor=REL_FLOOR, weights=weights)
+        candidates += scaled
         progress.message(f"decomposition: skipped, {len(train)} rows are too few to train its surrogate "
-                         f"(it needs {DECOMPOSITION_MIN_ROWS})")
+                         f"(it needs {DECOMPOSITION_MIN_ROWS})"
+                         + (f"; one column as a scale factor: {len(scaled)} candidates" if X.shape[1] == 2 else ""))
+        best = _best(allowed(candidates))
     elif config.decomposition and not exact() and X.shape[1] >= 2:
         t0 = time.perf_counter()
         found = decompose(X, y_fit, symbols, train, val, config, log, progress, noise=floor, weights=weights,

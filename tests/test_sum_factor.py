@@ -93,3 +93,15 @@ def test_config_switches():
     assert not cfg.ablate("rounding").simplify.sum_factor
     assert not cfg.ablate("coefficient_fit").simplify.sum_factor
     assert LIESConfig.from_dict(cfg.to_dict()) == cfg
+
+
+def test_a_power_law_of_calendar_years_whose_scale_is_beyond_a_double_is_offered_not_raised():
+    # two calendar years and daily counts: the log-space fit wants year**-222, a scale near 1e732
+    rng = np.random.default_rng(0)
+    year, day = sp.symbols("year day")
+    X = np.column_stack([rng.choice([1961.0, 1962.0], 60), rng.uniform(1, 92, 60)])
+    y = rng.poisson(20 + 0.1 * X[:, 1]).astype(float) + 1
+    found, _ = sum_factor_search(year * day, X, y, [year, day])
+    assert found and found[0][0] == "power law"
+    with np.errstate(all="ignore"):
+        assert not np.all(np.isfinite(sp.lambdify((year, day), found[0][1])(X[:, 0], X[:, 1])))

@@ -168,7 +168,9 @@ def _as_sympy(c0, a, p, k, pattern, symbols):
             return sp.Rational(v.numerator, v.denominator)
         return v if isinstance(v, sp.Basic) else sp.Float(v, 15)
 
-    scale_expr = c0 if isinstance(c0, sp.Basic) else sp.Float(math.exp(c0), 15)
+    # exp(c0) in SymPy's own precision: a column far from 1 (calendar years) can need a scale far beyond
+    # a double (exp(-2000) or exp(2000)); such a formula then simply fails to evaluate and is scored out
+    scale_expr = c0 if isinstance(c0, sp.Basic) else sp.exp(sp.Float(c0, 15)).evalf(15)
     power_law = sp.Mul(*[s ** num(e) for s, e in zip(symbols, a)])
     if p is None:
         return scale_expr * power_law

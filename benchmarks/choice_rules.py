@@ -192,7 +192,8 @@ def main() -> None:
         for item in args.set:
             field, _, value = item.partition("=")
             kind = type(getattr(auto.AutoConfig(), field))
-            settings[field] = kind(float(value)) if kind in (int, float) else kind(value)
+            settings[field] = (value.lower() in ("1", "true", "yes") if kind is bool
+                               else kind(float(value)) if kind in (int, float) else value)
         capture(names, args.out, settings)
     else:
         compare(args.out, rules=tuple(args.rules.split(",")))

@@ -51,7 +51,7 @@ import sympy as sp
 
 from keras_symbolic.pipelines.auto_decomposition import decompose
 from keras_symbolic.pipelines.auto_denoise import denoised_target
-from keras_symbolic.pipelines.auto_search import baseline_candidates, needs_search, table_search
+from keras_symbolic.pipelines.auto_search import MAX_LENGTH, baseline_candidates, needs_search, table_search
 from keras_symbolic.pipelines.auto_choice import choose, finite_beyond, pareto_front, smooth_between
 from keras_symbolic.pipelines.auto_validation import cross_validated, held_out_errors, validation_scheme
 from keras_symbolic.pipelines.progress import PhaseProgress
@@ -116,8 +116,8 @@ class AutoConfig:
             (:attr:`work_scale`): the surrogate's epochs, and LIES's schedule below the default.
         search_share: share of ``time_budget`` for the search on the whole table.
         piece_search_share: share of ``time_budget`` for the search on one piece.
-        search_max_length: the largest tree (pyoperon nodes) the search on the whole table may grow (45 on
-            tables judged by k-fold cross-validation was tried in session 21 and not kept; BENCHMARKS.md).
+        search_max_length: the largest tree (pyoperon nodes) the search on the whole table may grow
+            (:data:`~keras_symbolic.pipelines.auto_search.MAX_LENGTH`).
         denoise: on clearly noisy rows judged on a held-out split, the stages fit the surrogate's values
             on the training rows in place of the raw targets; the held-out rows stay raw
             (:mod:`~keras_symbolic.pipelines.auto_denoise`).
@@ -144,7 +144,7 @@ class AutoConfig:
     time_budget: float = DEFAULT_TIME_BUDGET
     search_share: float = 0.5
     piece_search_share: float = 0.1
-    search_max_length: int = 25
+    search_max_length: int = MAX_LENGTH
     denoise: bool = False
 
     def __post_init__(self):

@@ -26,7 +26,8 @@ from keras_symbolic.search.direct_solvers import Candidate, polish, score
 from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.symbolic.evaluation import relative_rmse, to_callable
 
-__all__ = ["search_candidates", "baseline_candidates", "needs_search", "raw_search_front", "table_search"]
+__all__ = ["search_candidates", "baseline_candidates", "needs_search", "raw_search_front", "table_search",
+           "MAX_LENGTH"]
 
 #: A search is cut at this many times its share of the time budget (only on a much slower machine).
 GUARD_FACTOR = 3.0
@@ -40,6 +41,9 @@ COMPACT = 20
 NOISE_SEARCH_FRACTION = 1 / 3
 #: Independent runs per operator tier.
 RESTARTS = 2
+#: The largest tree (pyoperon nodes) the search grows unless told otherwise (45 on tables of 30-2000 rows was
+#: tried in session 21 and not kept; BENCHMARKS.md).
+MAX_LENGTH = 25
 #: Front members polished per search (ranked by description length before polishing; the most
 #: accurate one is always among them).
 POLISH_TOP = 6
@@ -54,7 +58,7 @@ def _reaches(expressions, X, y, symbols, rmse: float) -> bool:
 
 
 def raw_search_front(X, y, symbols, *, operators, seed: int, seconds: float, wall_guard: float,
-                     max_length: int = 25, stop_rmse: float = 0.0) -> SearchOutcome:
+                     max_length: int = MAX_LENGTH, stop_rmse: float = 0.0) -> SearchOutcome:
     """The search's front on all of ``(X, y)`` with the evaluations ``seconds`` buys, split evenly over
     :data:`RESTARTS` independent runs (own seeds) per operator tier
     (:func:`~keras_symbolic.search.operators.operator_tiers`: the core grammar, then the whole allowed
@@ -100,7 +104,7 @@ def _promising(front, X, y, symbols, keep: int, rel_floor: float, weights=None) 
 
 def search_candidates(X, y, symbols, train, val, *, operators, seed: int, seconds: float,
                       rel_floor: float, progress=None, label: str = "search",
-                      stop_rmse: float = 0.0, weights=None, max_length: int = 25) -> tuple[list[Candidate], dict]:
+                      stop_rmse: float = 0.0, weights=None, max_length: int = MAX_LENGTH) -> tuple[list[Candidate], dict]:
     """Search the training rows with the work ``seconds`` buys (cut at :data:`GUARD_FACTOR` times them
     of wall clock; ended early by a front member at ``stop_rmse``, see :func:`raw_search_front`), polish
     the most promising front members, score them on ``val``. Returns the candidates and a log entry
@@ -164,7 +168,7 @@ def needs_search(best: Candidate | None, X, y, symbols, train, val) -> tuple[boo
 
 def table_search(lead: Candidate | None, X, y, symbols, train, val, *, operators, seed: int, seconds: float,
                  noise: float, train_noise: float | None = None, weights=None,
-                 progress=None, max_length: int = 25) -> tuple[list[Candidate], dict]:
+                 progress=None, max_length: int = MAX_LENGTH) -> tuple[list[Candidate], dict]:
     """The engine's search on the whole table, when nothing is exact: :func:`search_candidates` with
     ``seconds`` of work when the leading formula ``lead`` leaves structure (:func:`needs_search`), a
     :data:`NOISE_SEARCH_FRACTION` of it when a compact ``lead`` leaves only noise or, on clearly noisy

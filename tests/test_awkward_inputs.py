@@ -46,8 +46,22 @@ CASES = {
     "empty column name": (csv(["a", "", "y"], PRODUCT), [], "column 2 of data.csv has no name"),
     "missing target": (csv(["a", "b", "y"], PRODUCT), ["--target", "z"], "target column 'z' not in"),
     "text cell": (csv(["a", "b", "y"], PRODUCT[:50] + [(1, "abc", 2)] + PRODUCT[50:]), [], "column 'b' is not numeric"),
-    "NaN cell": (csv(["a", "b", "y"], [(1, "nan", 2)] + PRODUCT), [], "non-finite"),
-    "empty cell": (csv(["a", "b", "y"], [(1, "", 2)] + PRODUCT), [], "non-finite"),
+    "NaN cell": (csv(["a", "b", "y"], [(1, "nan", 2)] + PRODUCT), [], "column 'b' has 1 missing value, first at row 0; "
+                 "leave the rows with a missing value out with --drop-missing"),
+    "empty cell": (csv(["a", "b", "y"], [(1, "", 2)] + PRODUCT), [], "--drop-missing"),
+    "missing target cell": (csv(["a", "b", "y"], PRODUCT[:3] + [(1, 2, "")] + PRODUCT[3:]), [],
+                            "column 'y' has 1 missing value, first at row 3"),
+    "text column": (csv(["a", "group", "y"], [(a, "ab"[i % 2], a * b) for i, (a, b) in enumerate(zip(A, B))]), [],
+                    "column 'group' is not numeric: it holds text (row 0: 'a'); leave it out with --drop 'group'"),
+    "text target": (csv(["a", "b", "y"], [(a, b, "ab"[i % 2]) for i, (a, b) in enumerate(zip(A, B))]), [],
+                    "a numeric target column is needed"),
+    "--features names no column": (csv(["a", "b", "y"], PRODUCT), ["--features", "a,c"],
+                                   "--features: no column 'c' in data.csv; columns are: a, b, y"),
+    "--drop names the target": (csv(["a", "b", "y"], PRODUCT), ["--drop", "y"], "never a feature"),
+    "--features and --drop": (csv(["a", "b", "y"], PRODUCT), ["--features", "a", "--drop", "b"], "not both"),
+    "--drop-missing leaves too few rows": (csv(["a", "b", "y"], PRODUCT[:5] + [(1, "", 2)] * 20), ["--drop-missing"],
+                                           "too few rows: 5"),
+    "--features with --feynman": (None, ["--feynman", "I.12.1", "--features", "a"], "not --feynman"),
     "inf cell": (csv(["a", "b", "y"], [(1, 2, "inf")] + PRODUCT), [], "target has 1 non-finite"),
     "too few rows": (csv(["a", "b", "y"], PRODUCT[:5]), [], "too few rows: 5"),
     "one column": (csv(["y"], [(v,) for v in A]), [], "only one column"),
@@ -95,6 +109,12 @@ CASES = {
     "constant column": (csv(["a", "c", "y"], [(a, 7, 2 * a) for a in A]), [], "fit"),
     "target is one of the inputs": (csv(["a", "b", "y"], [(a, b, a) for a, b in zip(A, B)]), [], "fit"),
     "one row repeated 10000 times": (csv(["a", "b", "y"], [(1.5, 2.5, 3.75)] * 10_000), [], "fit"),
+    "--drop a text column": (csv(["a", "b", "label", "y"], [(a, b, f"id{i}", a * b) for i, (a, b, _) in enumerate(PRODUCT)]),
+                             ["--drop", "label"], "fit"),
+    "--features beside a text column": (csv(["a", "b", "label", "y"], [(a, b, "x", a * b) for a, b, _ in PRODUCT]),
+                                        ["--features", "a,b"], "fit"),
+    "--drop-missing": (csv(["a", "b", "y"], PRODUCT[:40] + [(1, "", 2), ("NA", 2, 2)] + PRODUCT[40:]), ["--drop-missing"],
+                       "fit"),
 }
 
 
@@ -172,6 +192,8 @@ def _check_outcome(tmp_path, capsys, recwarn, name, case, options):
     table = pd.read_csv(tmp_path / "data.csv", sep=sep, encoding="latin-1" if name == "latin-1 file" else "utf-8-sig",
                         thousands="," if "thousands" in name else None)
     table.columns = [c if not str(c).startswith("Unnamed") else "" for c in table.columns]
+    if "--drop-missing" in extra:
+        table = table.dropna()
     target = table.columns[-2] if name == "trailing delimiter" else table.columns[-1]
     record = _reads_back(out, table, target)
     assert record["expression"]
@@ -293,6 +315,32 @@ def test_ctrl_c_swallowed_by_a_gc_callback_is_raised_again():
         signal.signal(signal.SIGINT, previous)
 
 
+def test_ctrl_c_that_a_library_turns_into_its_own_error_still_ends_as_an_interruption(tmp_path, capsys, monkeypatch):
+    """A Ctrl-C inside TensorFlow's structure flattening came out of ``model.fit`` as ``AttributeError:
+    'list' object has no attribute '_type_spec'``: the command still ends with exit 130 and no traceback,
+    and an error without a Ctrl-C is still raised."""
+    cli_main = sys.modules[main.__module__]  # the module (keras_symbolic.cli exports the function as main)
+
+    def library_fit(args):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)
+        except KeyboardInterrupt:
+            raise AttributeError("'list' object has no attribute '_type_spec'") from None
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # a background suite ignores it
+    try:
+        monkeypatch.setattr(cli_main, "run_fit", library_fit)
+        assert main(["fit", str(tmp_path / "d.csv")]) == 130
+        assert capsys.readouterr().err.startswith("interrupted after")
+        monkeypatch.setattr(cli_main, "run_fit", lambda args: [][0])
+        with pytest.raises(IndexError):
+            main(["fit", str(tmp_path / "d.csv")])
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handler before is back
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 #: A ``fit`` in a child process that says on stderr where it is: ``training`` is a long run (the progress
 #: bar's first ``weak`` line marks the training under way); ``writing`` is a tiny run whose writer
 #: stops, after every file is in the temporary folder and before the move into place, to say ``WRITTEN``.
@@ -367,3 +415,14 @@ def test_interrupted_run_leaves_no_result_folder(tmp_path, capsys, sig, phase):
         assert left == ["d.csv"], left
     assert main(["fit", str(tmp_path / "d.csv"), "--out", str(out)] + TINY) == 0
     assert (out / "result.json").exists()
+
+
+def test_a_refused_table_is_refused_before_keras_is_imported(tmp_path):
+    """A refusal comes at once: ``fit`` reads and checks the table before it imports Keras (seconds)."""
+    path = tmp_path / "data.csv"
+    path.write_text(csv(["a", "group", "y"], [(a, "ab"[i % 2], a) for i, a in enumerate(A)]))
+    code = ("import sys; from keras_symbolic.cli.main import main; "
+            f"code = main(['fit', {str(path)!r}]); print(code, 'keras' in sys.modules, 'tensorflow' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["2", "False", "False"], done.stdout + done.stderr
+    assert "--drop 'group'" in done.stderr

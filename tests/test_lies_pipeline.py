@@ -159,7 +159,7 @@ def _csv(tmp_path, frame, name="data.csv"):
     [
         (pd.DataFrame({"a": [1.0] * 20, "y": [1.0] * 20}), "z", "target column 'z' not in"),
         (pd.DataFrame({"a": ["x"] * 20, "y": [1.0] * 20}), "y", "column 'a' is not numeric"),
-        (pd.DataFrame({"a": [np.nan] + [1.0] * 19, "y": [1.0] * 20}), "y", "column 'a' has 1 non-finite"),
+        (pd.DataFrame({"a": [np.nan] + [1.0] * 19, "y": [1.0] * 20}), "y", "column 'a' has 1 missing value"),
         (pd.DataFrame({"a": [1.0] * 5, "y": [1.0] * 5}), "y", "too few rows"),
         (pd.DataFrame({"a": np.linspace(-1, 1, 20), "y": np.ones(20)}), "y", "both signs"),
         (pd.DataFrame({"y": [1.0] * 20}), "y", "no feature columns"),

@@ -25,6 +25,7 @@ from keras_symbolic.cli.fit_auto import LIES_ONLY, run_auto_fit
 from keras_symbolic.cli.noise_option import add_noise_argument, noise_level
 from keras_symbolic.cli.output import finish
 from keras_symbolic.cli.table import parse_sep, read_table, sample_rows
+from keras_symbolic.pipelines.quiet_import import import_keras_quietly
 
 __all__ = ["add_fit_parser", "add_common_arguments", "read_csv", "load_table", "lies_config", "resolve_method", "run_fit", "DIVERGED_HINT"]
 
@@ -50,6 +51,14 @@ def add_fit_parser(subparsers) -> argparse.ArgumentParser:
     fit.add_argument("--weights", metavar="COLUMN",
                      help="column of DATA holding per-row weights (--method auto; e.g. 1/sigma^2 of measurement "
                           "errors): every constant fit and score is weighted; the column is not a feature")
+    fit.add_argument("--features", metavar="COL,...",
+                     help="the feature columns of DATA, comma-separated (default: every column but the target, the "
+                          "weights and those of --drop)")
+    fit.add_argument("--drop", metavar="COL,...",
+                     help="columns of DATA that are not features, comma-separated (labels, identifiers, dates)")
+    fit.add_argument("--drop-missing", action="store_true",
+                     help="leave out the rows of DATA with a missing cell in a column the fit uses (a note counts "
+                          "them); without it such a table is refused")
     fit.add_argument("--sep", help="delimiter of DATA: ',', ';', 'tab', 'whitespace' or '|' (default: sniffed)")
     fit.add_argument("--feynman", metavar="NAME", help="use AI Feynman equation NAME (e.g. I.12.1) instead of a CSV")
     fit.add_argument("--samples", type=int, help="training rows drawn for --feynman (default 10000)")
@@ -93,8 +102,9 @@ def load_table(args):
     """The :class:`~keras_symbolic.cli.table.Table` of ``DATA`` for ``fit`` (``--target``, ``--sep``),
     sampled down to :data:`~keras_symbolic.cli.table.MAX_ROWS` rows; its notes go to stderr unless
     ``--quiet``. Every method reads its table here, so every method gets the same checks."""
-    table = sample_rows(read_table(args.data, args.target, parse_sep(args.sep), getattr(args, "weights", None)),
-                        args.seed)
+    table = sample_rows(read_table(args.data, args.target, parse_sep(args.sep), getattr(args, "weights", None),
+                                   getattr(args, "features", None), getattr(args, "drop", None),
+                                   bool(getattr(args, "drop_missing", False))), args.seed)
     if not args.quiet:
         for note in table.notes:
             print(f"note: {note}", file=sys.stderr, flush=True)
@@ -123,18 +133,16 @@ def lies_config(args):
 
 
 def run_fit(args) -> int:
-    """``keras-symbolic fit``: returns the exit code; bad input raises :class:`CLIError`."""
-    from keras_symbolic.datasets import UnknownEquationError
-    from keras_symbolic.pipelines.evaluate import fit_feynman, fit_table
-    from keras_symbolic.pipelines.lies_training import TrainingDivergedError
-    from keras_symbolic.symbolic.transform import DataError
+    """``keras-symbolic fit``: returns the exit code; bad input raises :class:`CLIError`.
 
+    The options and the table are checked before Keras is imported, so a refusal comes at once."""
     if (args.data is None) == (args.feynman is None):
         raise CLIError("give either DATA.csv [--target COLUMN] or --feynman NAME")
     if args.samples is not None and args.samples < 10:
         raise CLIError(f"--samples must be at least 10, got {args.samples}")
-    if args.feynman and (args.target or args.sep or args.weights):
-        raise CLIError("--target, --sep and --weights are for a DATA file, not --feynman")
+    if args.feynman and (args.target or args.sep or args.weights or args.features or args.drop or args.drop_missing):
+        raise CLIError("--target, --sep, --weights, --features, --drop and --drop-missing are for a DATA file, "
+                       "not --feynman")
     noise = noise_level(args)
     if noise and args.feynman is None:
         raise CLIError("--noise applies to --feynman only (a DATA file keeps the noise it has)")
@@ -144,23 +152,29 @@ def run_fit(args) -> int:
     if args.method != "auto" and (args.operators is not None or args.time_budget is not None or args.weights
                                   or args.denoise):
         raise CLIError("--operators, --time-budget, --weights and --denoise apply to --method auto only")
+    if args.method == "lies":
+        reject_symbolnet_options(args)
+        config = lies_config(args)
+    table = None if args.feynman else load_table(args)
+    import_keras_quietly()
     if args.method == "auto":
-        return run_auto_fit(args, load_table, noise, 0 if args.quiet else 1)
+        return run_auto_fit(args, lambda _: table, noise, 0 if args.quiet else 1)
     if args.method == "symbolnet":
         if args.feynman:
             return run_symbolnet_feynman(args)
-        table = load_table(args)
         args.target = table.target
         return run_symbolnet_fit(args, table.X, table.y, table.names)
-    reject_symbolnet_options(args)
-    config = lies_config(args)
+    from keras_symbolic.datasets import UnknownEquationError
+    from keras_symbolic.pipelines.evaluate import fit_feynman, fit_table
+    from keras_symbolic.pipelines.lies_training import TrainingDivergedError
+    from keras_symbolic.symbolic.transform import DataError
+
     verbose = 0 if args.quiet else (2 if args.verbose else 1)
     try:
         if args.feynman:
             result = fit_feynman(args.feynman, args.seed, args.samples, args.test_samples, config, verbose,
                                  noise=noise)
         else:
-            table = load_table(args)
             result = fit_table(table.X, table.y, table.names, args.seed, args.test_size, config, verbose)
     except (DataError, UnknownEquationError) as exc:
         raise CLIError(cli_words(str(exc))) from None

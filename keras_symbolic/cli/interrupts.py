@@ -11,15 +11,33 @@ run went on to write a result (seen as exit code 0 or 1 instead of 130).
 :class:`KeyboardInterrupt` to the main thread with :func:`_thread.interrupt_main` from a timer
 thread a moment later, so it is raised again outside the collector. Every other unraisable
 exception goes to the hook that was there before.
+
+A Ctrl-C can also land inside a library's own error handling (TensorFlow's structure flattening in
+``model.fit`` turned one into ``AttributeError: 'list' object has no attribute '_type_spec'``), which
+then raises something else. The block's SIGINT handler records that Ctrl-C was pressed, and
+:func:`interrupted` tells the caller to treat whatever comes out as the interruption it is.
 """
 from __future__ import annotations
 
 import _thread
 import contextlib
+import signal
 import sys
 import threading
 
-__all__ = ["keep_interrupts"]
+__all__ = ["keep_interrupts", "interrupted"]
+
+_PRESSED = threading.Event()
+
+
+def interrupted() -> bool:
+    """Whether Ctrl-C (SIGINT) was received inside the last :func:`keep_interrupts` block."""
+    return _PRESSED.is_set()
+
+
+def _on_sigint(signum, frame):
+    _PRESSED.set()
+    signal.default_int_handler(signum, frame)  # raises KeyboardInterrupt
 
 _REDELIVER_SECONDS = 0.05
 
@@ -41,7 +59,13 @@ def keep_interrupts():
             previous(unraisable)
 
     sys.unraisablehook = hook
+    _PRESSED.clear()
+    handler = None
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        handler = signal.signal(signal.SIGINT, _on_sigint)
     try:
         yield
     finally:
         sys.unraisablehook = previous
+        if handler is not None:
+            signal.signal(signal.SIGINT, handler)

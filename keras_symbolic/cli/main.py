@@ -21,7 +21,7 @@ from keras_symbolic.cli.bench import add_bench_parser, run_bench
 from keras_symbolic.cli.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, CLIError
 from keras_symbolic.cli.fit import add_fit_parser, run_fit
 from keras_symbolic.cli.hls import add_hls_parser, run_hls
-from keras_symbolic.cli.interrupts import keep_interrupts
+from keras_symbolic.cli.interrupts import interrupted, keep_interrupts
 from keras_symbolic.pipelines.quiet_import import import_keras_quietly
 
 __all__ = ["main", "build_parser"]
@@ -44,8 +44,9 @@ def main(argv=None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     parser = build_parser()
     args = parser.parse_args(argv)
-    # bench and baseline run Keras only in their child processes, except bench realdata (its folds run here)
-    if args.command not in ("bench", "baseline") or getattr(args, "bench_command", None) == "realdata":
+    # bench and baseline run Keras only in their child processes, except bench realdata (its folds run here);
+    # fit imports it once its options and table are checked (a refusal comes at once)
+    if args.command not in ("bench", "baseline", "fit") or getattr(args, "bench_command", None) == "realdata":
         import_keras_quietly()
     started = time.perf_counter()
     try:
@@ -62,7 +63,10 @@ def main(argv=None) -> int:
     except CLIError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Exception) as exc:
+        # also a library's own error made out of a Ctrl-C (interrupts.py)
+        if not isinstance(exc, KeyboardInterrupt) and not interrupted():
+            raise
         print(f"interrupted after {time.perf_counter() - started:.0f} s; nothing written", file=sys.stderr)
         return EXIT_INTERRUPTED
     return 0

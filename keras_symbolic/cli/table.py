@@ -1,10 +1,14 @@
 """Reading a user's table for ``fit``: :func:`read_table` (any delimiter, BOM, CRLF, quoted and
-thousands-separated numbers) and :func:`sample_rows` (a cap on the rows a method trains on).
+thousands-separated numbers; the columns to use; rows with missing cells) and :func:`sample_rows` (a cap
+on the rows a method trains on).
 
-Every problem raises :class:`~keras_symbolic.cli.errors.CLIError` with one line that names it: a
-missing, empty or binary file, a header without rows, duplicate or empty column names, rows of the
-wrong width, a text cell, a missing target. The numeric checks every method shares (NaN/inf, too few
-rows, shapes) follow in :func:`keras_symbolic.symbolic.transform.validate_xy`.
+Every problem raises :class:`~keras_symbolic.cli.errors.CLIError` with one line that names it and, where
+the user can, says what to pass instead: a missing, empty or binary file, a header without rows,
+duplicate or empty column names, rows of the wrong width, a column of text (``--drop`` it), a missing
+cell (``--drop-missing`` leaves its rows out), a missing target. Only the columns a fit uses are
+checked: the target, the weights and the features (``--features``, or every other column but those of
+``--drop``). The numeric checks every method shares (inf, too few rows, shapes) follow in
+:func:`keras_symbolic.symbolic.transform.validate_xy`.
 """
 from __future__ import annotations
 
@@ -80,7 +84,9 @@ def _sniff(text: str) -> str:
     return r"\s+" if len(header.split()) > 1 else ","
 
 
-def _to_number(column, name: str, path: Path) -> np.ndarray:
+def _to_number(column, name: str, role: str) -> np.ndarray:
+    """The numbers of one column (NaN where a cell is missing); ``role`` (``"feature"``, ``"target"``,
+    ``"weights"``) chooses what the error of a text cell suggests."""
     import pandas as pd
 
     cells = column.fillna("").astype(str).str.strip().str.strip("'\"").str.strip()
@@ -90,16 +96,53 @@ def _to_number(column, name: str, path: Path) -> np.ndarray:
     bad = values.isna() & cells.notna()
     if bad.any():
         row = int(bad.to_numpy().argmax())
-        raise CLIError(f"column '{name}' is not numeric (row {row}: {cells.iloc[row]!r})")
+        text = bad.sum() > cells.notna().sum() / 2  # mostly words: a label, not a number with a typo
+        what = "holds text" if text else "has a cell that is not a number"
+        fix = (f"leave it out with --drop '{name}' (or choose the features with --features)" if role == "feature"
+               else "fix the cell" if not text else f"a numeric {role} column is needed")
+        raise CLIError(f"column '{name}' is not numeric: it {what} (row {row}: {cells.iloc[row]!r}); {fix}")
     return values.to_numpy(dtype=np.float64)
 
 
-def read_table(path: Path, target: str | None = None, sep: str | None = None, weights: str | None = None) -> Table:
+def _column_list(text: str | None, option: str, names: list, path: Path) -> list:
+    """The column names of ``--features`` / ``--drop`` (comma-separated), each checked against ``names``."""
+    if text is None:
+        return []
+    wanted = list(dict.fromkeys(c.strip() for c in text.split(",") if c.strip()))
+    unknown = [c for c in wanted if c not in names]
+    if unknown:
+        raise CLIError(f"{option}: no column {', '.join(repr(c) for c in unknown)} in {path.name}; "
+                       f"columns are: {', '.join(names)}")
+    return wanted
+
+
+def _leave_out_missing(columns: dict, drop_missing: bool, notes: list) -> dict:
+    """``columns`` (name -> values, NaN where a cell is missing) without the rows that miss a cell, when
+    ``drop_missing`` (a note counts them); otherwise a :class:`CLIError` that names the first one."""
+    missing = {n: np.isnan(v) for n, v in columns.items()}
+    rows = np.any(np.column_stack(list(missing.values())), axis=1)
+    if not rows.any():
+        return columns
+    if not drop_missing:
+        name = next(n for n, m in missing.items() if m.any())
+        count = int(missing[name].sum())
+        raise CLIError(f"column '{name}' has {count} missing value{'' if count == 1 else 's'}, first at row "
+                       f"{int(missing[name].argmax())}; leave the rows with a missing value out with --drop-missing")
+    where = ", ".join(f"{n}: {int(m.sum())}" for n, m in missing.items() if m.any())
+    notes.append(f"rows: left out {int(rows.sum())} of {len(rows)} with a missing value ({where})")
+    return {n: v[~rows] for n, v in columns.items()}
+
+
+def read_table(path: Path, target: str | None = None, sep: str | None = None, weights: str | None = None,
+               features: str | None = None, drop: str | None = None, drop_missing: bool = False) -> Table:
     """Read ``path`` (header row, then one row per sample) into a :class:`Table`.
 
     ``sep`` is a delimiter from :func:`parse_sep` (``None``: sniffed among ``,`` ``;`` tab ``|`` and
     whitespace). ``target`` defaults to the last column (a note says so). ``weights`` names a column
-    of per-row weights (not a feature; finite and >= 0). Bad input raises :class:`CLIError`.
+    of per-row weights (not a feature; finite and >= 0). ``features`` (comma-separated names) are the
+    feature columns, by default every other column but those of ``drop`` (comma-separated); columns
+    not used are not read as numbers. ``drop_missing``: leave out the rows with a missing cell in a
+    used column (a note counts them) rather than refuse the table. Bad input raises :class:`CLIError`.
     """
     import pandas as pd
 
@@ -143,10 +186,20 @@ def read_table(path: Path, target: str | None = None, sep: str | None = None, we
         raise CLIError(f"target column '{target}' not in {path.name}; columns are: {', '.join(names)}{how}")
     if weights is not None and (weights not in names or weights == target):
         raise CLIError(f"weights column '{weights}' not in {path.name} (besides the target); columns are: {', '.join(names)}")
-    columns = {n: _to_number(body[i], n, path) for i, n in enumerate(names)}
-    features = [n for n in names if n not in (target, weights)]
+    chosen = _column_list(features, "--features", names, path)
+    dropped = _column_list(drop, "--drop", names, path)
+    if chosen and dropped:
+        raise CLIError("give --features or --drop, not both")
+    clash = [c for c in chosen + dropped if c in (target, weights)]
+    if clash:
+        raise CLIError(f"--features/--drop name the {'target' if clash[0] == target else 'weights'} column "
+                       f"'{clash[0]}', which is never a feature")
+    features = chosen or [n for n in names if n not in (target, weights) and n not in dropped]
     if not features:
         raise CLIError(f"{path.name} has no feature columns besides the target and the weights")
+    roles = {**{n: "feature" for n in features}, target: "target", **({weights: "weights"} if weights else {})}
+    columns = _leave_out_missing({n: _to_number(body[names.index(n)], n, role) for n, role in roles.items()},
+                                 drop_missing, notes)
     w = None
     if weights is not None:
         from keras_symbolic.symbolic.transform import DataError, check_sample_weight

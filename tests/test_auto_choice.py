@@ -3,6 +3,7 @@ squares as the reference, the one-standard-error rule confirmed on fresh rows, f
 beyond the rows, and cross-validation that frees the numbers the stages rounded."""
 import numpy as np
 import pandas as pd
+import pytest
 import sympy as sp
 
 from keras_symbolic.pipelines.auto_choice import (WIGGLE, choose, finite_beyond, paired_difference, pareto_front,
@@ -181,3 +182,21 @@ def test_least_squares_yields_only_to_a_formula_two_paired_standard_errors_ahead
     mean, se_half = paired_difference(errors, 1, 0)
     assert mean + 2 * se_half > 0 > mean + se_half  # between one and two standard errors ahead
     assert choose(table, exact=False, n_val=N, errors=errors)[0] == 1
+
+
+def test_when_no_formula_beats_the_mean_the_mean_answers_not_a_rounding_of_it():
+    """Grades about 3.12 that no column predicts: the answer is their mean, not ``pi`` (which ties with
+    or beats the mean out of fold: a fixed number is not pulled away by each held-out row)."""
+    rng = np.random.default_rng(4)
+    X = rng.uniform(400, 800, (19, 1))
+    y = 3.12 + rng.normal(0, 0.3, 19)
+    baselines = baseline_candidates(X, y, [x], np.arange(19), np.arange(19), 1e-3)
+    table = pd.DataFrame({"expression": [sp.pi] + [c.expression for c in baselines],
+                          "solver": ["basis", "constant", "linear"], "complexity": [1, 1, 5], "r2": 0.0,
+                          "description_length": 0.0})
+    judged, errors = cross_validated(table, X, y, [x])
+    assert judged.loc[0, "r2"] >= judged.loc[1, "r2"] and judged.loc[2, "r2"] <= 0  # the premise
+    judged["pareto"] = pareto_front(judged)
+    pick, rule = choose(judged, exact=False, n_val=19, errors=errors, fresh=np.arange(0))
+    assert rule == "no formula beats the mean" and pick == 1
+    assert float(judged.loc[pick, "expression"]) == pytest.approx(np.mean(y))

@@ -356,3 +356,19 @@ def test_the_engine_skips_lies_on_a_noisy_law_its_direct_solvers_already_reach()
     assert "lies" not in result.phase_seconds
     assert any(e.get("stage") == "lies" and "only noise" in e.get("skipped", "") for e in result.decomposition)
     assert _same(result.expression, "a*b/c")
+
+
+def test_progress_lines_say_when_they_speak_of_scaled_columns(capsys):
+    """Columns of extreme magnitude are worked on scaled by powers of ten; the progress lines print the
+    formulas in those units, so a line says so first, and the answer is in the table's units."""
+    from keras_symbolic.pipelines.auto import AutoConfig, run_auto
+
+    rng = np.random.default_rng(5)
+    X = rng.uniform(1e5, 9e5, (60, 1))
+    y = 2 * X[:, 0]
+    result = run_auto(X, y, ["year"], AutoConfig(decomposition=False, search=False, time_budget=5), verbose=1)
+    err = capsys.readouterr().err
+    assert "worked on scaled (year/10**5, the target/10**6)" in err.splitlines()[0]
+    assert _same(result.expression, "2*year")
+    run_auto(X / 1e5, y / 1e5, ["year"], AutoConfig(decomposition=False, search=False, time_budget=5), verbose=1)
+    assert "scaled" not in capsys.readouterr().err

@@ -47,7 +47,14 @@ CASES = {
     "missing target": (csv(["a", "b", "y"], PRODUCT), ["--target", "z"], "target column 'z' not in"),
     "text cell": (csv(["a", "b", "y"], PRODUCT[:50] + [(1, "abc", 2)] + PRODUCT[50:]), [], "column 'b' is not numeric"),
     "NaN cell": (csv(["a", "b", "y"], [(1, "nan", 2)] + PRODUCT), [], "column 'b' has 1 missing value, first at row 0; "
-                 "leave the rows with a missing value out with --drop-missing"),
+                 "1 of 201 rows miss a value: leave them out with --drop-missing"),
+    "missing cells in two columns": (csv(["a", "b", "y"], [(1, "nan", 2), (1, 2, "")] + PRODUCT), [],
+                                     "2 columns have missing values (b: 1, y: 1); 2 of 202 rows"),
+    "an empty column": (csv(["a", "b", "y"], [(a, "", y) for a, _, y in PRODUCT]), ["--drop-missing"],
+                        "column 'b' is empty (no number in any row); leave it out with --drop 'b'"),
+    "text columns": (csv(["a", "name", "kind", "y"], [(a, f"n{i}", "pq"[i % 2], y) for i, (a, _, y) in enumerate(PRODUCT)]),
+                     [], "2 columns are not numeric: 'name' holds text (row 0: 'n0'); 'kind' holds text (row 0: 'p'); "
+                         "leave them out with --drop 'name,kind'"),
     "empty cell": (csv(["a", "b", "y"], [(1, "", 2)] + PRODUCT), [], "--drop-missing"),
     "missing target cell": (csv(["a", "b", "y"], PRODUCT[:3] + [(1, 2, "")] + PRODUCT[3:]), [],
                             "column 'y' has 1 missing value, first at row 3"),

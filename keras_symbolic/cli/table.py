@@ -84,9 +84,10 @@ def _sniff(text: str) -> str:
     return r"\s+" if len(header.split()) > 1 else ","
 
 
-def _to_number(column, name: str, role: str) -> np.ndarray:
-    """The numbers of one column (NaN where a cell is missing); ``role`` (``"feature"``, ``"target"``,
-    ``"weights"``) chooses what the error of a text cell suggests."""
+def _to_number(column) -> tuple[np.ndarray, tuple | None]:
+    """The numbers of one column (NaN where a cell is missing), and ``None`` or, when a cell is not a
+    number, ``(first such row, its text, whether most cells are words)``: a label column, not a number
+    with a typo."""
     import pandas as pd
 
     cells = column.fillna("").astype(str).str.strip().str.strip("'\"").str.strip()
@@ -94,14 +95,40 @@ def _to_number(column, name: str, role: str) -> np.ndarray:
     cells = cells.where(~cells.str.lower().isin(_MISSING), None)
     values = pd.to_numeric(cells, errors="coerce")
     bad = values.isna() & cells.notna()
-    if bad.any():
-        row = int(bad.to_numpy().argmax())
-        text = bad.sum() > cells.notna().sum() / 2  # mostly words: a label, not a number with a typo
-        what = "holds text" if text else "has a cell that is not a number"
-        fix = (f"leave it out with --drop '{name}' (or choose the features with --features)" if role == "feature"
-               else "fix the cell" if not text else f"a numeric {role} column is needed")
-        raise CLIError(f"column '{name}' is not numeric: it {what} (row {row}: {cells.iloc[row]!r}); {fix}")
-    return values.to_numpy(dtype=np.float64)
+    if not bad.any():
+        return values.to_numpy(dtype=np.float64), None
+    row = int(bad.to_numpy().argmax())
+    return values.to_numpy(dtype=np.float64), (row, cells.iloc[row], bool(bad.sum() > cells.notna().sum() / 2))
+
+
+def _numbers(body, names: list, roles: dict) -> dict:
+    """``name -> values`` of the used columns (``roles``: name -> ``"feature"``, ``"target"`` or
+    ``"weights"``), or one :class:`CLIError` that names every column with text in it and what to pass."""
+    columns, bad = {}, {}
+    for name, role in roles.items():
+        columns[name], problem = _to_number(body[names.index(name)])
+        if problem is not None:
+            bad[name] = problem
+    if not bad:
+        return columns
+
+    def where(name):
+        row, cell, text = bad[name]
+        return f"{'holds text' if text else 'has a cell that is not a number'} (row {row}: {cell!r})"
+
+    other = [n for n in bad if roles[n] != "feature"]
+    if other:
+        name = other[0]
+        fix = f"a numeric {roles[name]} column is needed" if bad[name][2] else "fix the cell"
+        raise CLIError(f"column '{name}' is not numeric: it {where(name)}; {fix}")
+    if len(bad) == 1:
+        name = next(iter(bad))
+        fix = "leave it out" if bad[name][2] else "fix the cell, or leave the column out"
+        raise CLIError(f"column '{name}' is not numeric: it {where(name)}; {fix} with --drop '{name}' "
+                       "(or choose the features with --features)")
+    listed = "; ".join(f"'{n}' {where(n)}" for n in bad)
+    raise CLIError(f"{len(bad)} columns are not numeric: {listed}; leave them out with --drop '{','.join(bad)}' "
+                   "(or choose the features with --features)")
 
 
 def _column_list(text: str | None, option: str, names: list, path: Path) -> list:
@@ -118,16 +145,25 @@ def _column_list(text: str | None, option: str, names: list, path: Path) -> list
 
 def _leave_out_missing(columns: dict, drop_missing: bool, notes: list) -> dict:
     """``columns`` (name -> values, NaN where a cell is missing) without the rows that miss a cell, when
-    ``drop_missing`` (a note counts them); otherwise a :class:`CLIError` that names the first one."""
+    ``drop_missing`` (a note counts them); otherwise a :class:`CLIError` that names every column with a
+    missing cell (an empty column as empty: ``--drop`` it)."""
     missing = {n: np.isnan(v) for n, v in columns.items()}
     rows = np.any(np.column_stack(list(missing.values())), axis=1)
     if not rows.any():
         return columns
+    empty = [n for n, m in missing.items() if m.all()]
+    if empty:
+        raise CLIError(f"column '{empty[0]}' is empty (no number in any row); leave it out with --drop '{empty[0]}'")
     if not drop_missing:
-        name = next(n for n, m in missing.items() if m.any())
-        count = int(missing[name].sum())
-        raise CLIError(f"column '{name}' has {count} missing value{'' if count == 1 else 's'}, first at row "
-                       f"{int(missing[name].argmax())}; leave the rows with a missing value out with --drop-missing")
+        counts = {n: int(m.sum()) for n, m in missing.items() if m.any()}
+        if len(counts) == 1:
+            name, count = next(iter(counts.items()))
+            what = (f"column '{name}' has {count} missing value{'' if count == 1 else 's'}, first at row "
+                    f"{int(missing[name].argmax())}")
+        else:
+            what = f"{len(counts)} columns have missing values ({', '.join(f'{n}: {c}' for n, c in counts.items())})"
+        raise CLIError(f"{what}; {int(rows.sum())} of {len(rows)} rows miss a value: leave them out with "
+                       "--drop-missing")
     where = ", ".join(f"{n}: {int(m.sum())}" for n, m in missing.items() if m.any())
     notes.append(f"rows: left out {int(rows.sum())} of {len(rows)} with a missing value ({where})")
     return {n: v[~rows] for n, v in columns.items()}
@@ -198,8 +234,7 @@ def read_table(path: Path, target: str | None = None, sep: str | None = None, we
     if not features:
         raise CLIError(f"{path.name} has no feature columns besides the target and the weights")
     roles = {**{n: "feature" for n in features}, target: "target", **({weights: "weights"} if weights else {})}
-    columns = _leave_out_missing({n: _to_number(body[names.index(n)], n, role) for n, role in roles.items()},
-                                 drop_missing, notes)
+    columns = _leave_out_missing(_numbers(body, names, roles), drop_missing, notes)
     w = None
     if weights is not None:
         from keras_symbolic.symbolic.transform import DataError, check_sample_weight

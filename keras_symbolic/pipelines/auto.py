@@ -236,7 +236,8 @@ def _unscaled(expr: sp.Expr, symbols, x_exponents, y_exponent: int) -> sp.Expr:
 def run_auto(X, y, names, config: Optional[AutoConfig] = None, verbose: int = 1, sample_weight=None) -> AutoResult:
     """Discover a formula for ``y (n,)`` from ``X (n, d)`` with columns ``names`` (see the module).
     Columns and a target of extreme magnitude are scaled by powers of ten inside and the formulas
-    scaled back exactly; the decomposition log speaks of the scaled values.
+    scaled back exactly; the progress lines and the decomposition log speak of the scaled values (a
+    line says so).
 
     ``sample_weight (n,)``: the rows' weights (e.g. ``1 / sigma_i**2`` of measurement errors). Every
     constant fit minimises the weighted squared error, and every score (description length, R^2 on the
@@ -252,6 +253,11 @@ def run_auto(X, y, names, config: Optional[AutoConfig] = None, verbose: int = 1,
     y_exponent = _decimal_exponent(y)
     if not any(x_exponents) and not y_exponent:
         return _run_auto(X, y, names, symbols, config, verbose, weights)
+    scaled = [f"{n}/10**{k}" for n, k in zip(names, x_exponents) if k]
+    scaled += [f"the target/10**{y_exponent}"] if y_exponent else []
+    PhaseProgress(verbose).message(f"columns of extreme magnitude are worked on scaled ({', '.join(scaled)}): the "
+                                   "formulas in the lines below are in those units; the answer and its front are "
+                                   "in the table's")
     result = _run_auto(X / 10.0 ** np.array(x_exponents, dtype=float), y / 10.0**y_exponent, names, symbols,
                        config, verbose, weights)
     result.equations["expression"] = [_unscaled(e, symbols, x_exponents, y_exponent)

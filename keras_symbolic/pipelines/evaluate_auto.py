@@ -77,16 +77,17 @@ def front_records(table) -> list[dict]:
 
 
 def linear_notes(table) -> list[str]:
-    """A note when least squares on the raw columns predicts the held-out rows at least as well as the
-    chosen formula (the user should know a plain linear model is as good)."""
+    """A note when least squares on the raw columns predicts at least as well as the chosen formula on
+    the rows the engine judged both on (its held-out rows or its cross-validation: the front's R^2, not
+    the test rows of ``fit``); the user should know a plain linear model is as good."""
     linear = table[table["solver"] == "linear"]
     chosen = table[table["chosen"]]
     if linear.empty or chosen.empty or chosen["solver"].iloc[0] == "linear":
         return []
     r_lin, r_chosen = float(linear["r2"].iloc[0]), float(chosen["r2"].iloc[0])
     if r_lin >= r_chosen:
-        return [f"linear regression predicts the held-out rows as well as the chosen formula "
-                f"(R^2 {r_lin:.4f} against {r_chosen:.4f}): {linear['expression'].iloc[0]}"]
+        return [f"linear regression predicts as well as the chosen formula where the engine judged them "
+                f"(the front's R^2 {r_lin:.4f} against {r_chosen:.4f}): {linear['expression'].iloc[0]}"]
     return []
 
 

@@ -27,6 +27,7 @@ import threading
 
 __all__ = ["keep_interrupts", "interrupted"]
 
+_REDELIVER_SECONDS = 0.05
 _PRESSED = threading.Event()
 
 
@@ -39,12 +40,11 @@ def _on_sigint(signum, frame):
     _PRESSED.set()
     signal.default_int_handler(signum, frame)  # raises KeyboardInterrupt
 
-_REDELIVER_SECONDS = 0.05
-
 
 @contextlib.contextmanager
 def keep_interrupts():
-    """Within the block, a :class:`KeyboardInterrupt` swallowed as unraisable is raised again."""
+    """Within the block, a :class:`KeyboardInterrupt` swallowed as unraisable is raised again, and a Ctrl-C
+    is recorded for :func:`interrupted`."""
     previous = sys.unraisablehook
 
     def hook(unraisable):
@@ -61,7 +61,8 @@ def keep_interrupts():
     sys.unraisablehook = hook
     _PRESSED.clear()
     handler = None
-    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+    on_main = threading.current_thread() is threading.main_thread()
+    if on_main and signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not where SIGINT is ignored
         handler = signal.signal(signal.SIGINT, _on_sigint)
     try:
         yield

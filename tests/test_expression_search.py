@@ -131,7 +131,7 @@ def test_choice_is_never_a_constant_or_worse_than_one_when_a_formula_explains_th
         "expression": [sp.Integer(0), sp.Float(3.1), 0.002 * x**2 * y, x - y],
     })
     assert choose(table) == (2, "description length")
-    # nothing beats the mean: the constant with the smallest description length answers
+    # nothing beats the mean: the training mean (the "constant" row) answers
     table["r2"] = [-50.0, -0.01, -0.3, -0.2]
     assert choose(table) == (1, "no formula beats the mean")
 

@@ -154,8 +154,8 @@ def _leave_out_missing(columns: dict, drop_missing: bool, notes: list) -> dict:
     empty = [n for n, m in missing.items() if m.all()]
     if empty:
         raise CLIError(f"column '{empty[0]}' is empty (no number in any row); leave it out with --drop '{empty[0]}'")
+    counts = {n: int(m.sum()) for n, m in missing.items() if m.any()}
     if not drop_missing:
-        counts = {n: int(m.sum()) for n, m in missing.items() if m.any()}
         if len(counts) == 1:
             name, count = next(iter(counts.items()))
             what = (f"column '{name}' has {count} missing value{'' if count == 1 else 's'}, first at row "
@@ -164,8 +164,8 @@ def _leave_out_missing(columns: dict, drop_missing: bool, notes: list) -> dict:
             what = f"{len(counts)} columns have missing values ({', '.join(f'{n}: {c}' for n, c in counts.items())})"
         raise CLIError(f"{what}; {int(rows.sum())} of {len(rows)} rows miss a value: leave them out with "
                        "--drop-missing")
-    where = ", ".join(f"{n}: {int(m.sum())}" for n, m in missing.items() if m.any())
-    notes.append(f"rows: left out {int(rows.sum())} of {len(rows)} with a missing value ({where})")
+    notes.append(f"rows: left out {int(rows.sum())} of {len(rows)} with a missing value "
+                 f"({', '.join(f'{n}: {c}' for n, c in counts.items())})")
     return {n: v[~rows] for n, v in columns.items()}
 
 

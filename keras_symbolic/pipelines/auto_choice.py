@@ -188,10 +188,11 @@ def choose(table: pd.DataFrame, exact: bool = True, n_val: int = 0, errors: Opti
     * Only formulas that predict the judged rows better than a constant (R^2 > 0) and are not
       themselves constants compete; when none does, the training mean (the ``"constant"`` row; without
       one, the constant that predicts the judged rows best) answers ("no formula beats the mean"). Not
-      a rounding of it (``pi`` for a mean grade of 3.12, ``20000000/7`` for a mean of 3 110 021 passengers): under
-      leave-one-out a fixed number near the mean scores above the mean itself, whose every held-out
-      row pulls it away (its out-of-fold R^2 is about ``-2/n``), so the contest among constants
-      rewards the rounding by an artefact; on 20 folds of six real tables where the two differ, the
+      a rounding of it (``pi`` for a mean grade of 3.12, ``20000000/7`` for a mean of 3 110 021 passengers): out of
+      fold a rounding ties with the mean (judged with its number free, it is the mean) or beats it
+      (judged as it is, a fixed number is not pulled away by each held-out row, as the mean is: its
+      out-of-fold R^2 is about ``-2/n``), so the contest among constants rewards the rounding by an
+      artefact; on 20 folds of six real tables where the two differ, the
       mean predicted the test rows better on 13 and worse on 7.
     * When no formula is exact (``exact=False``) and least squares (the ``"linear"`` row) is in the
       table, only least squares and the formulas clearly better than it compete (see the module).

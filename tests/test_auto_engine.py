@@ -372,3 +372,16 @@ def test_progress_lines_say_when_they_speak_of_scaled_columns(capsys):
     assert _same(result.expression, "2*year")
     run_auto(X / 1e5, y / 1e5, ["year"], AutoConfig(decomposition=False, search=False, time_budget=5), verbose=1)
     assert "scaled" not in capsys.readouterr().err
+
+
+def test_a_ratio_whose_terms_overflow_on_some_training_rows_is_skipped_not_raised():
+    """At noise 0.1 a one-group variable reached 1e120 on a row: its cube overflowed to inf there, and
+    least squares over that column raised ``LinAlgError`` out of the engine. Such a subset is skipped."""
+    from keras_symbolic.search.rational_regression import rational_fit
+
+    u = sp.Symbol("u")
+    X = np.random.default_rng(0).uniform(1, 2, (200, 1))
+    y = 1 / (1 + X[:, 0])
+    X[150, 0] = 1e120  # a training row beyond the rows the subset search reads
+    found = rational_fit(X, y, [u], np.arange(160), np.arange(160, 200))
+    assert found and all(np.isfinite(d) for d, _ in found)

@@ -100,8 +100,13 @@ def rational_fit(X, y, symbols, train, val, *, max_size: int = 3, keep: int = 12
         A = np.column_stack([values, -y[:, None] * values[:, others]])  # values[:, 0] is the constant 1
         t = y * u0
         rows = train[:max_rows]
-        for idx in _small_subsets(A[rows], t[rows], len(exprs) - 1, max_size, keep):
-            coef, *_ = np.linalg.lstsq(A[np.ix_(train, idx)], t[train], rcond=None)
+        with np.errstate(all="ignore"):  # an overflowing term is skipped below, not reported
+            subsets = _small_subsets(A[rows], t[rows], len(exprs) - 1, max_size, keep)
+        for idx in subsets:
+            sub = A[np.ix_(train, idx)]
+            if not (np.all(np.isfinite(sub)) and np.all(np.isfinite(t[train]))):
+                continue  # a term that overflows on a row the subset search did not see (x**3 of 1e120)
+            coef, *_ = np.linalg.lstsq(sub, t[train], rcond=None)
             top = sum((sp.Float(c) * exprs[k] for c, k in zip(coef, idx) if k < len(exprs)), sp.S.Zero)
             bottom = exprs[normaliser] + sum((sp.Float(c) * exprs[others[k - len(exprs)]]
                                               for c, k in zip(coef, idx) if k >= len(exprs)), sp.S.Zero)

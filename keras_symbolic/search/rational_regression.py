@@ -99,12 +99,14 @@ def rational_fit(X, y, symbols, train, val, *, max_size: int = 3, keep: int = 12
         others = [k for k in range(n_den) if k != normaliser]
         A = np.column_stack([values, -y[:, None] * values[:, others]])  # values[:, 0] is the constant 1
         t = y * u0
+        if not np.all(np.isfinite(t[train])):
+            continue
         rows = train[:max_rows]
         with np.errstate(all="ignore"):  # an overflowing term is skipped below, not reported
             subsets = _small_subsets(A[rows], t[rows], len(exprs) - 1, max_size, keep)
         for idx in subsets:
             sub = A[np.ix_(train, idx)]
-            if not (np.all(np.isfinite(sub)) and np.all(np.isfinite(t[train]))):
+            if not np.all(np.isfinite(sub)):
                 continue  # a term that overflows on a row the subset search did not see (x**3 of 1e120)
             coef, *_ = np.linalg.lstsq(sub, t[train], rcond=None)
             top = sum((sp.Float(c) * exprs[k] for c, k in zip(coef, idx) if k < len(exprs)), sp.S.Zero)

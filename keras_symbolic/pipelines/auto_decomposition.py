@@ -51,11 +51,11 @@ from keras_symbolic.pipelines.auto_tolerances import function_error, tolerances
 from keras_symbolic.search.operators import parse_operators
 from keras_symbolic.search.description_length import description_length
 from keras_symbolic.search.inner_function import inner_function
-from keras_symbolic.search.direct_solvers import polish, solve_direct
+from keras_symbolic.pipelines.auto_reassembly import distinct_structures, reassemble, screened_structures
+from keras_symbolic.search.direct_solvers import solve_direct
 from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.symbolic.evaluation import relative_rmse, to_callable
 from keras_symbolic.search.separability import SYMMETRIES, all_splits, irrelevance, symmetry_violation
-from keras_symbolic.search.term_refit import refit_terms, split_phases
 
 __all__ = ["decompose", "tolerances", "function_error", "MAX_PIECE_ROWS"]
 
@@ -165,8 +165,9 @@ def _clearest(options: list, clean: float):
     return best
 
 
-def _split(piece: _Piece, R, relevant, option, symbols, depth, tol, config, log, progress) -> list:
-    """Solve both parts of the split ``option`` (see :func:`_split_options`) and put them together."""
+def _split(piece: _Piece, R, relevant, option, symbols, depth, tol, config, log, progress, width: int) -> list:
+    """Solve both parts of the split ``option`` (see :func:`_split_options`) and put at most ``width`` of
+    their pairs together."""
     _, violation, kind, transform, group, offset = option
     rest = [c for c in relevant if c not in group]
     groups = [[str(symbols[c]) for c in group], [str(symbols[c]) for c in rest]]
@@ -183,7 +184,7 @@ def _split(piece: _Piece, R, relevant, option, symbols, depth, tol, config, log,
     left = _solve_piece(split_piece, R, list(group), symbols, depth + 1, tol, config, log, progress)
     right = _solve_piece(split_piece, R, rest, symbols, depth + 1, tol, config, log, progress)
     at_anchor = float(split_piece.surrogate(piece.anchor[None, :])[0])
-    combined = _combine(kind, left, right, at_anchor, offset, tol.keep)
+    combined = _combine(kind, left, right, at_anchor, offset, width)
     if transform is None:
         return combined
     sign = 1 if float(piece.surrogate(piece.anchor[None, :])[0]) > 0 else -1
@@ -191,8 +192,10 @@ def _split(piece: _Piece, R, relevant, option, symbols, depth, tol, config, log,
 
 
 def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: int, tol, config, log: list,
-                 progress) -> list:
-    """Candidate formulas (structures; at most ``tol.keep``, simplest first) for the piece ``columns``."""
+                 progress, width: int | None = None) -> list:
+    """Candidate formulas (structures; at most ``width``, ``tol.keep`` by default, simplest first) for the
+    piece ``columns``; its own pieces keep ``tol.keep`` each."""
+    width = width or tol.keep
     full_rows = piece.rows(R[:, columns], columns)
     f = piece.surrogate
     relevant = _relevant(f, full_rows, columns, tol.piece, depth)
@@ -217,7 +220,7 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
         # win; the raw rows decide between the kept ones once the pieces are put back together
         floor = tol.piece
         ranked = sorted(direct, key=lambda c: _piece_dl(c.expression, syms, Z[val], values[val], floor))
-        solved = [c.expression for c in ranked[: tol.keep]]
+        solved = distinct_structures([c.expression for c in ranked])[: tol.keep]
         log.append({"depth": depth, "variables": [str(s) for s in syms], "solved_by": ranked[0].solver,
                     "expressions": [str(e) for e in solved]})
         progress.message(f"{'  ' * depth}piece {names}: {ranked[0].solver} -> {ranked[0].expression}")
@@ -229,18 +232,18 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
         options = [o for o in _split_options(piece, full_rows, relevant, depth) if o[1] <= tol.split]
         if options:
             clearest = _clearest(options, config.split_floor)
-            combined = _split(piece, R, relevant, clearest, symbols, depth, tol, config, log, progress)
+            combined = _split(piece, R, relevant, clearest, symbols, depth, tol, config, log, progress, width)
             combined = _also_strict(combined, clearest[1], piece, R, columns, symbols, depth, tol, config, log,
-                                    progress)
+                                    progress, width)
             if combined or solved:
-                return _interleave(combined, solved, tol.keep)
+                return _interleave(combined, solved, width)
         if solved and expression_complexity(solved[0]) <= COMPACT:
             return solved
         # a large accepted fit is what a flexible sum of many terms does at a loose (noisy) tolerance, a
         # polynomial standing in for tanh(x - 2 y): the inner function may still give the compact form
         composed = _inner_piece(piece, Z, values, relevant, syms, train, val, depth, tol, config, log, progress)
         if composed or solved:
-            return _interleave(composed, solved, tol.keep)
+            return _interleave(composed, solved, width)
         found = _symmetry(piece, full_rows, relevant, symbols, tol)
         if found is not None:
             violation, kind, i, j = found
@@ -255,7 +258,7 @@ def _solve_piece(piece: _Piece, R: np.ndarray, columns: list, symbols, depth: in
                      "ratio": xi / xj * aj}[kind]
             rewritten = [e.xreplace({xi: moved}) for e in inner]
             rewritten = _also_strict(rewritten, violation, piece, R, columns, symbols, depth, tol, config, log,
-                                     progress)
+                                     progress, width)
             if rewritten:
                 return rewritten
     if solved:
@@ -312,7 +315,7 @@ def _inner_piece(piece: _Piece, Z, values, relevant, syms, train, val, depth, to
 
 
 def _also_strict(found: list, violation: float, piece: _Piece, R, columns, symbols, depth, tol, config, log,
-                 progress) -> list:
+                 progress, width: int) -> list:
     """``found`` (from a split or symmetry of ``violation``) interleaved with the piece solved under
     ``tol.strict`` when the violation is ambiguous: above the strict threshold, below the loose one.
     The raw rows then judge both. The strict path has no strict path of its own, so one piece is solved
@@ -324,8 +327,8 @@ def _also_strict(found: list, violation: float, piece: _Piece, R, columns, symbo
                 "strict_threshold": tol.strict.split, "strict_piece_tolerance": tol.strict.piece})
     progress.message(f"{'  ' * depth}ambiguous (violation {violation:.2g} > {tol.strict.split:.2g}): "
                      f"{', '.join(names)} also solved under the strict threshold")
-    strict = _solve_piece(piece, R, columns, symbols, depth, tol.strict, config, log, progress)
-    return _interleave(found, strict, tol.keep)
+    strict = _solve_piece(piece, R, columns, symbols, depth, tol.strict, config, log, progress, width)
+    return _interleave(found, strict, width)
 
 
 def _search_piece(Z, values, syms, train, val, depth, tol, config, log, progress) -> list:
@@ -395,24 +398,13 @@ def decompose(X, y, symbols, train, val, config, log: list, progress, noise: flo
         return out
     rows = X[train][:MAX_PIECE_ROWS]
     anchor = _anchor(rows, surrogate)
+    # every pair of the top split's candidates (not only the simplest ``keep``): the raw rows screen them
     structures = _solve_piece(_Piece(surrogate, anchor), rows, list(range(X.shape[1])), symbols, 0, tol,
-                              config, log, progress)
-    for expr in structures:
-        # the structure's terms refitted linearly on the raw rows, and the structure itself refitted
-        # (also with its trigonometric phases split off: a symmetry's anchor can sit inside a root)
-        refits = [e for _, e in refit_terms(expr, X, y, symbols, train, val)[:2]]
-        free = {r: sp.Float(r) for r in sp.sympify(expr).atoms(sp.Rational) if not r.is_integer}
-        structure = sp.sympify(expr).xreplace(free)
-        split = split_phases(structure)
-        for candidate in refits + [structure] + ([split] if split != structure else []):
-            cand = polish(candidate, X, y, symbols, train, val, weights=weights)
-            if cand is None:
-                continue
-            cand.solver = "decomposition"
-            out.append(cand)
-            if cand.r2 >= 1 - config.exact_tolerance**2:  # exact on the held-out rows: done
-                progress.phase_done("decomposition", str(cand.expression))
-                return out
+                              config, log, progress, width=tol.keep**2)
+    structures = screened_structures(structures, tol.keep, X, y, symbols, train, val, weights)
+    exact_r2 = 1 - config.exact_tolerance**2
+    out += reassemble(structures, X, y, symbols, train, val, exact_r2, weights)
     if out:
-        progress.phase_done("decomposition", str(min(out, key=lambda c: c.dl).expression))
+        done = out[-1] if out[-1].r2 >= exact_r2 else min(out, key=lambda c: c.dl)
+        progress.phase_done("decomposition", str(done.expression))
     return out

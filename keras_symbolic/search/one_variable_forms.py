@@ -1,7 +1,9 @@
 """An exhaustive search over small one-variable forms with inner constants, the solver for pieces of one
 variable that a linear term library cannot express: ``A sin(k x + phi) + C``, ``A exp(k x) + C``,
 ``A x**p + C``, ``A exp(-k (x - m)**2) + C``, ``A exp(d x) sin(k x + phi) + C``, ``A / (exp(k x) - 1) + C``, ``A tanh(k x + b) + C``,
-``A log(x + b) + C`` and ``A asin(k x) + C``.
+``A log(x + b) + C``, ``A asin(k x) + C`` and, for ``x > 0``, the sigmoid in ``log x``:
+``A tanh(n/2 log x + b) + C``, written ``A' x**n / (x**n + K) + C'`` (Hill's equation, the four-parameter
+logistic of dose-response curves; ``n`` need not be whole, which a ratio of polynomials cannot fit).
 
 Each form is fitted by nonlinear least squares (``scipy.optimize.least_squares``) from a small grid of
 starting points for its inner constants (the sine also from the peaks of the rows' periodogram: a sine
@@ -42,6 +44,7 @@ def _forms(x: np.ndarray, frequencies=()):
     span = float(np.ptp(x)) or 1.0
     centre = float(np.mean(x))
     typical = float(np.median(np.abs(x))) or 1.0  # the scale of a skewed x (a monomial of several columns)
+    quartiles = np.percentile(x, [25, 50, 75]) if np.all(x > 0) else ()  # where a Hill curve's midpoint starts
     return {
         "sin": (lambda x, p: np.sin(p[0] * x + p[1]), lambda s, p: sp.sin(p[0] * s + p[1]),
                 [(k, ph) for k in (*frequencies, *_K_GRID) for ph in (0.0, np.pi / 2)], True),
@@ -60,9 +63,18 @@ def _forms(x: np.ndarray, frequencies=()):
                  [(k / span, -k * centre / span) for k in (1, 4)] + [(k / typical, 0.0) for k in (0.5, 1, 2)], True),
         "log": (lambda x, p: np.log(x + p[0]), lambda s, p: sp.log(s + p[0]),
                 [(b,) for b in (0.0, span / 10, span)], bool(np.all(x > 0))),
+        "hill": (lambda x, p: np.tanh(p[0] * np.log(x) + p[1]), _hill,
+                 [(n / 2, -n / 2 * np.log(q)) for n in (1.0, 2.0, 4.0) for q in quartiles], bool(np.all(x > 0))),
         "asin": (lambda x, p: np.arcsin(p[0] * x), lambda s, p: sp.asin(p[0] * s),
                  [(f / max(np.max(np.abs(x)), 1e-300),) for f in (0.5, 0.9, 0.99)], True),
     }
+
+
+def _hill(s: sp.Symbol, p) -> sp.Expr:
+    """``tanh(p0 log s + p1)`` as ``2 s**n / (s**n + K) - 1``, ``n = 2 p0``, ``K = exp(-2 p1)``."""
+    n = sp.Float(2 * float(p[0]))
+    K = sp.Float(float(np.exp(np.clip(-2 * float(p[1]), -700, 700))))
+    return 2 * s**n / (s**n + K) - 1
 
 
 FORMS = tuple(_forms(np.ones(2)))

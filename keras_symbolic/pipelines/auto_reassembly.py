@@ -37,9 +37,25 @@ def structure_key(expr) -> str:
     """``expr`` with every non-integer number replaced by one symbol: two candidates of a piece that
     differ only in their constants (``0.458 Vmax``, ``4 Vmax/9``) are one structure, since the raw rows
     refit the constants anyway."""
-    expr = sp.sympify(expr)
-    numbers = {a: _C for a in expr.atoms(sp.Number) if not a.is_integer}
-    return sp.srepr(expr.xreplace(numbers))
+    return sp.srepr(_shape(sp.sympify(expr)))
+
+
+def _shape(e: sp.Expr) -> sp.Expr:
+    """``e`` with its numbers, and the numeric factors and terms of each product and sum (``3 pi / 11``),
+    one placeholder each; integers stay (``x**2``, ``2 x`` are shapes)."""
+    if not e.args:
+        return e if (e.is_Integer or e.free_symbols) else _C
+    if not e.free_symbols:
+        return e if e.is_Integer else _C
+    if isinstance(e, (sp.Add, sp.Mul)):
+        numeric = [a for a in e.args if not a.free_symbols]
+        rest = [_shape(a) for a in e.args if a.free_symbols]
+        if numeric and not (len(numeric) == 1 and numeric[0].is_Integer):
+            rest.append(_C)
+        elif numeric:
+            rest.append(numeric[0])
+        return e.func(*rest)
+    return e.func(*[_shape(a) for a in e.args])
 
 
 def distinct_structures(exprs: list, seen: set | None = None) -> list:

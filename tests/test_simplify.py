@@ -285,3 +285,20 @@ def test_snap_refits_an_overall_scale_when_rounding_left_none_free():
     out, info = snap_constants(sp.Rational(4, 7) * q * v, X, y, [q, v])  # 4/7 = 0.5714: 0.9 % off
     assert abs(info["scale"] * 4 / 7 - 0.5664) < 1e-9
     assert len(out.atoms(sp.Float)) == 1 and out.free_symbols == {q, v}
+
+
+def test_round_off_left_on_a_short_number_is_removed_and_nothing_else_moves():
+    """What a fit leaves on a short decimal or a simple fraction is shown as that number; a fitted
+    number with many digits is kept as it is (no value moves by more than 1e-9 of itself)."""
+    import sympy as sp
+
+    from keras_symbolic.symbolic.tidy import without_round_off
+
+    x, t = sp.symbols("x t")
+    assert without_round_off(sp.Float(9.80999999999992) / x) == sp.Float(9.81) / x
+    assert without_round_off(sp.exp(sp.Float(-0.0333333333333333) * t)) == sp.exp(-t / 30)
+    assert without_round_off(sp.Float(2.00000000000001) * x + sp.Float(3.0)) == 2 * x + 3
+    fitted = sp.Float(0.707106781186548) * x + sp.Float(1.23456789) + sp.Float(7.3e-5) * t
+    assert without_round_off(fitted) == fitted
+    huge = sp.Float(1.0000000000001e300) * x
+    assert without_round_off(huge) == sp.Float(1e300) * x  # a float, not a 301-digit integer

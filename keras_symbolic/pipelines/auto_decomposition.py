@@ -6,7 +6,9 @@ anchor row ``x0``: ``g_V(z) = s(x0 with x0[V] = z)``. For a piece:
 1. variables of ``V`` that move ``g_V`` less than the threshold are dropped;
 2. the direct solvers run on ``(rows[:, V], g_V(rows[:, V]))``; the simplest candidate as accurate as
    the surrogate itself (``piece_factor * error``) solves the piece (a finer fit only fits the
-   surrogate's own errors); the splits below are tried beside it, and when it has more than 20 nodes
+   surrogate's own errors), a few more are kept (one per structure), and with them the simplest at the
+   surrogate's error itself (a right form that only the finer floor tells from simpler ones); the
+   splits below are tried beside it, and when it has more than 20 nodes
    (at a noisy tolerance a polynomial stands in for ``tanh(x - 2 y)``) so is the inner-function test;
 3. otherwise the best bipartition ``V = A | B`` is sought for a product, a sum, a sum of ``g_V**2`` and
    of ``1/g_V`` (AI Feynman's transforms of the target: ``sqrt(x**2 + y**2)``, ``1/(1/a + 1/b)``)
@@ -33,8 +35,9 @@ The split threshold and the piece tolerance follow the surrogate's error
 (:mod:`~keras_symbolic.pipelines.auto_tolerances`). When the noise floor explains most of that error
 (1 % noise, say), a split or symmetry whose violation passes the loose threshold but not the strict one
 is *ambiguous*: the piece is solved both ways and the raw rows judge (:func:`_also_strict`). The
-reassembled formula only has the right *structure*: its constants come from the surrogate, so the caller
-fits them jointly on the raw rows. Every test and every solved piece is logged
+reassembled formula only has the right *structure*: its constants come from the surrogate, so they are
+fitted jointly on the raw rows (:mod:`~keras_symbolic.pipelines.auto_reassembly`: the simplest pairs of
+the top split's candidates, and the others that a quick fit on the raw rows scores best). Every test and every solved piece is logged
 (``log``: a list of dicts) for the result folder and the progress output.
 """
 from __future__ import annotations

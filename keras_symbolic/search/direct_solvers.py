@@ -39,6 +39,7 @@ from keras_symbolic.symbolic.limits import SymbolicTimeout, time_limit
 from keras_symbolic.search.one_variable_forms import fit_one_variable_forms
 from keras_symbolic.search.rational_regression import rational_fit
 from keras_symbolic.symbolic.sum_factor import sum_factor_search
+from keras_symbolic.symbolic.tidy import without_round_off
 
 __all__ = ["Candidate", "TRANSFORMS", "score", "polish", "simplest_form", "normalised_ratio", "whole_numbers",
            "solve_direct"]
@@ -137,6 +138,7 @@ def polish(expr, X, y, symbols, train, val, *, seconds: float = 30.0, rel_floor:
         expr = step(lambda: round_coefficients(expr, X, y, symbols, rel_floor=rel_floor, seconds=seconds,
                                                weights=weights), 2 * seconds)
         expr = step(lambda: simplest_form(expr), seconds / 2)
+        expr = without_round_off(expr)  # 9.80999999999992 -> 9.81: what the fit left on a short number
     except (TypeError, ValueError, ZeroDivisionError, OverflowError, KeyError):
         return None  # the formula cannot be evaluated (e.g. a rounding divided by zero)
     dl, r2 = score(expr, X[val], y[val], symbols, rel_floor, part(val))

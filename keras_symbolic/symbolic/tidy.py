@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -17,7 +18,7 @@ from keras_symbolic.symbolic.complexity import expression_complexity
 from keras_symbolic.symbolic.evaluation import prepare_data, resolve_variables, subsample, to_callable
 from keras_symbolic.symbolic.limits import SymbolicTimeout, time_limit
 
-__all__ = ["tidy_constants", "bounded_simplify"]
+__all__ = ["tidy_constants", "bounded_simplify", "without_round_off", "ROUND_OFF"]
 
 
 def bounded_simplify(expr, X=None, variables=None, *, timeout: float | None = 10.0, max_nodes: int = 400,
@@ -63,6 +64,37 @@ def bounded_simplify(expr, X=None, variables=None, *, timeout: float | None = 10
             info["message"] = f"simplify failed ({type(exc).__name__}): input kept"
     info["seconds"] = time.perf_counter() - t0
     return expr, info
+
+
+#: A float within this relative distance of a short number is that number left with round-off on it.
+ROUND_OFF = 1e-9
+
+
+def _without_round_off(value: float) -> sp.Expr | None:
+    """The decimal of at most 6 significant digits, else the fraction ``p/q`` (``q <= 100``), that
+    ``value`` is up to :data:`ROUND_OFF` (relative); ``None`` when it is neither (a fitted number:
+    every float is within ``1e-9`` of its 10-digit rounding, so longer decimals would only cut digits)."""
+    if value == 0 or not math.isfinite(value):
+        return None
+    for digits in range(1, 7):
+        short = float(f"{value:.{digits}g}")
+        if abs(short - value) <= ROUND_OFF * abs(value):
+            if short.is_integer() and abs(short) < 1e15:
+                return sp.Integer(int(short))
+            return None if short == value else sp.Float(short)
+    near = Fraction(value).limit_denominator(100)
+    if abs(value - float(near)) <= ROUND_OFF * abs(value):
+        return sp.Rational(near.numerator, near.denominator)
+    return None
+
+
+def without_round_off(expr):
+    """Every float of ``expr`` that is a simple fraction or a short decimal up to float round-off
+    (:data:`ROUND_OFF`, relative) written as that number: ``9.80999999999992 -> 9.81``,
+    ``0.0333333333333333 -> 1/30``, ``2.00000000000001 -> 2``. Cosmetic: no value moves by more than ``1e-9`` of itself."""
+    expr = sp.sympify(expr)
+    clean = {f: c for f in expr.atoms(sp.Float) if (c := _without_round_off(float(f))) is not None}
+    return expr.xreplace(clean) if clean else expr
 
 
 def tidy_constants(expr):

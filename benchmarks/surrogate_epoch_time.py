@@ -33,9 +33,10 @@ def with_validation_data() -> tuple[float, int]:
     model = keras.Sequential([keras.Input((3,))] + [keras.layers.Dense(u, activation="tanh")
                                                     for u in (128, 128, 64, 64)] + [keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="mse", steps_per_execution=16)
+    callbacks = [keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=10, min_lr=1e-5),
+                 keras.callbacks.EarlyStopping(patience=EPOCHS, restore_best_weights=True)]
     history = model.fit(Z[train], t[train], validation_data=(Z[val], t[val]), epochs=EPOCHS, batch_size=64,
-                        verbose=0, callbacks=[keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=10, min_lr=1e-5),
-                                              keras.callbacks.EarlyStopping(patience=EPOCHS, restore_best_weights=True)])
+                        verbose=0, callbacks=callbacks)
     return float(np.sqrt(min(history.history["val_loss"]))), len(history.history["loss"])
 
 

@@ -37,7 +37,8 @@ The split threshold and the piece tolerance follow the surrogate's error
 is *ambiguous*: the piece is solved both ways and the raw rows judge (:func:`_also_strict`). The
 reassembled formula only has the right *structure*: its constants come from the surrogate, so they are
 fitted jointly on the raw rows (:mod:`~keras_symbolic.pipelines.auto_reassembly`: the simplest pairs of
-the top split's candidates, and the others that a quick fit on the raw rows scores best). Every test and every solved piece is logged
+the top split's candidates, and the others that a quick fit on the raw rows scores best). Every test and
+every solved piece is logged
 (``log``: a list of dicts) for the result folder and the progress output.
 """
 from __future__ import annotations

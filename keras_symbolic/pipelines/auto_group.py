@@ -41,8 +41,10 @@ def group_candidates(surrogate, X, y, symbols, train, val, config, log: list, pr
     log.append({"depth": 0, "variables": [str(s) for s in symbols], "test": "one monomial group",
                 "violation": group.violation, "confidence": group.confidence, "group": str(u_expr),
                 "outer": [str(group.monomial(symbols, b)) for b in group.outers]})
-    progress.message(f"one group: f = x**b g(u), u = {u_expr} (violation {group.violation:.2g}, "
-                     f"judged on {group.confidence:.0%} of the rows)")
+    # the violation is the residual's excess over the noise floor: 0 says "within the floor", which on clean
+    # rows is an upper bound (the curvature the neighbours see), not that the group is exact
+    fit = "its residual within the noise floor" if group.violation == 0 else f"violation {group.violation:.2g}"
+    progress.message(f"one group: f = x**b g(u), u = {u_expr} ({fit}, judged on {group.confidence:.0%} of the rows)")
     # the choices of b with the fewest and smallest powers first
     outers = sorted(group.outers, key=lambda b: (sum(q != 0 for q in b), sum(abs(q) for q in b)))[:MAX_OUTERS]
     out = []

@@ -91,7 +91,8 @@ def _without_round_off(value: float) -> sp.Expr | None:
 def without_round_off(expr):
     """Every float of ``expr`` that is a simple fraction or a short decimal up to float round-off
     (:data:`ROUND_OFF`, relative) written as that number: ``9.80999999999992 -> 9.81``,
-    ``0.0333333333333333 -> 1/30``, ``2.00000000000001 -> 2``. Cosmetic: no value moves by more than ``1e-9`` of itself."""
+    ``0.0333333333333333 -> 1/30``, ``2.00000000000001 -> 2``. Cosmetic: no value moves by more than
+    ``1e-9`` of itself."""
     expr = sp.sympify(expr)
     clean = {f: c for f in expr.atoms(sp.Float) if (c := _without_round_off(float(f))) is not None}
     return expr.xreplace(clean) if clean else expr

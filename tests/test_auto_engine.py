@@ -203,7 +203,7 @@ def test_decomposition_splits_a_transformed_function(truth, test):
     X = RNG.uniform(0.5, 2.0, size=(1500, 3))
     exact = lambda Z: np.asarray(f(*Z.T), dtype=float) * np.ones(len(Z))  # noqa: E731
     tol = Tolerances(split=1e-3, piece=1e-4, keep=2)
-    config = SimpleNamespace(max_terms=6, max_depth=3, split_floor=1e-3)
+    config = SimpleNamespace(max_terms=6, max_depth=3, split_floor=1e-3, piece_factor=3.0)
     log = []
     structures = _solve_piece(_Piece(exact, X[0].copy()), X, [0, 1, 2], syms, 0, tol, config, log,
                               PhaseProgress(0))

@@ -90,7 +90,7 @@ def test_the_decomposition_solves_a_piece_through_its_inner_function():
     X = RNG.uniform(-2, 2, size=(1500, 3))
     exact = lambda Z: np.asarray(f(*Z.T), dtype=float)  # noqa: E731
     tol = Tolerances(split=1e-3, piece=1e-4, keep=2)
-    config = SimpleNamespace(max_terms=6, max_depth=3, split_floor=1e-3, search=False)
+    config = SimpleNamespace(max_terms=6, max_depth=3, split_floor=1e-3, search=False, piece_factor=3.0)
     log = []
     structures = _solve_piece(_Piece(exact, X[0].copy()), X, [0, 1, 2], syms, 0, tol, config, log,
                               PhaseProgress(0))
@@ -122,7 +122,7 @@ def test_a_large_fit_accepted_at_a_noisy_tolerance_does_not_hide_the_inner_funct
     # a surrogate's error: a smooth wiggle of 0.3 % of the function's scale
     smooth = lambda Z: np.tanh(Z[:, 0] - 2 * Z[:, 1]) + 3e-3 * np.sin(3 * Z[:, 0]) * np.cos(2 * Z[:, 1])  # noqa: E731
     tol = Tolerances(split=0.02, piece=0.1, keep=2)
-    config = SimpleNamespace(max_terms=6, max_depth=3, split_floor=1e-3, search=False)
+    config = SimpleNamespace(max_terms=6, max_depth=3, split_floor=1e-3, search=False, piece_factor=3.0)
     log = []
     structures = _solve_piece(_Piece(smooth, X[0].copy()), X, [0, 1], syms, 0, tol, config, log, PhaseProgress(0))
     direct = [step for step in log if step.get("solved_by") not in (None, "inner function")]

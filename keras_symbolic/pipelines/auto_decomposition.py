@@ -412,7 +412,7 @@ def decompose(X, y, symbols, train, val, config, log: list, progress, noise: flo
                               config, log, progress, width=tol.keep**2)
     structures = screened_structures(structures, tol.keep, X, y, symbols, train, val, weights)
     exact_r2 = 1 - config.exact_tolerance**2
-    out += reassemble(structures, X, y, symbols, train, val, exact_r2, weights)
+    out += reassemble(structures, X, y, symbols, train, val, exact_r2, weights, term_refits=tol.keep)
     if out:
         done = out[-1] if out[-1].r2 >= exact_r2 else min(out, key=lambda c: c.dl)
         progress.phase_done("decomposition", str(done.expression))

@@ -10,9 +10,10 @@ simplest pairs first) are refitted as before, and of the others the ``keep`` tha
 constants on the raw training rows scores best on the held-out rows (description length); only the raw
 rows can tell the right form from one as close as the surrogate.
 
-Every kept structure is refitted: its terms linearly (:func:`~keras_symbolic.search.term_refit.refit_terms`),
-and the structure itself with its constants free (also with its trigonometric phases split off), each
-polished like any candidate (:func:`~keras_symbolic.search.direct_solvers.polish`).
+Every kept structure is refitted with its constants free (also with its trigonometric phases split off),
+the first ``keep`` also with their terms refitted linearly
+(:func:`~keras_symbolic.search.term_refit.refit_terms`), each polished like any candidate
+(:func:`~keras_symbolic.search.direct_solvers.polish`).
 Shapes: ``X (n, d)``, ``y (n,)``; ``train``, ``val`` index its rows.
 """
 from __future__ import annotations
@@ -101,12 +102,17 @@ def screened_structures(structures: list, keep: int, X, y, symbols, train, val, 
     return first + [rest[i] for i in order[:keep]]
 
 
-def reassemble(structures: list, X, y, symbols, train, val, exact_r2: float, weights=None) -> list[Candidate]:
+def reassemble(structures: list, X, y, symbols, train, val, exact_r2: float, weights=None,
+               term_refits: int | None = None) -> list[Candidate]:
     """Every structure refitted and polished on the raw rows (see the module), in order; stops at the
-    first candidate whose held-out R^2 reaches ``exact_r2``."""
+    first candidate whose held-out R^2 reaches ``exact_r2``. Only the first ``term_refits`` (all when
+    ``None``) also have their terms refitted linearly: the screened ones had their constants fitted
+    already, and a term refit of an expanded exponential (``exp(-77) exp(33 t) exp(-3.5 t**2)``) can
+    take the rounding tens of seconds."""
     out = []
-    for expr in structures:
-        refits = [e for _, e in refit_terms(expr, X, y, symbols, train, val)[:2]]
+    for k, expr in enumerate(structures):
+        refits = ([e for _, e in refit_terms(expr, X, y, symbols, train, val)[:2]]
+                  if term_refits is None or k < term_refits else [])
         structure = _free_constants(expr)
         split = split_phases(structure)
         for candidate in refits + [structure] + ([split] if split != structure else []):

@@ -322,7 +322,9 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
     if X.shape[1] <= MAX_RATIONAL_VARIABLES:
         raw += [("rational", e) for _, e in rational_fit(X, y, symbols, train, val, rel_floor=rel_floor)[:4]]
     if X.shape[1] == 1:
-        raw += [(f"form {name}", e) for name, e in fit_one_variable_forms(X[train, 0], y[train], symbols[0])[:4]]
+        # the best five forms: the Hill form can rank among the first four and must not push out a form
+        # that fits almost as well (a saturating exponential beside a Hill curve)
+        raw += [(f"form {name}", e) for name, e in fit_one_variable_forms(X[train, 0], y[train], symbols[0])[:5]]
         if transforms and (np.all(y > 0) or np.all(y < 0)):  # a root of a ratio: sqrt((1 + x)/(1 - x))
             sign = int(np.sign(y[0]))
             raw += [("rational of y**2", sign * sp.sqrt(e))

@@ -11,7 +11,8 @@ tuned to the Feynman table. ``--summary`` prints the table of a finished file. `
 twelve more formulas kept aside: they are run to report, never to tune the engine; ``--set groups`` ten
 laws in one dimensionless group; ``--set general`` 47 general formulas written down before the
 open-ended expression search was built (issue 20's development set); ``--set peels`` eight wide tables
-where variables come off one at a time (written down before measuring the depth change they test).
+where variables come off one at a time (written down before measuring the depth change they test);
+``--set sweep22`` session 22's sixteen new laws, ``--set holdout23`` session 23's twelve held-out ones.
 """
 from __future__ import annotations
 
@@ -171,7 +172,45 @@ PEEL_SET = {
     "cos_sum_scaled": ("m*exp(n)*cos(x + y + z)", {"m": (1, 3), "n": (-1, 1), "x": (-1.5, 1.5), "y": (-1.5, 1.5),
                                                    "z": (-1.5, 1.5)}),
 }
-SETS = {"dev": DEV_SET, "holdout": HOLDOUT_SET, "groups": GROUP_SET, "general": GENERAL_SET, "peels": PEEL_SET}
+# session 22's sweep of sixteen laws no set held (written down before any run; the design set of session
+# 23's reassembly and Hill form; /work/runs/s22/synth, BENCHMARKS.md "Session 22")
+SWEEP22_SET = {
+    "newton_cooling": ("20 + (T0 - 20)*exp(-t/30)", {"T0": (60, 95), "t": (0, 60)}),
+    "thin_lens_image": ("f*d_o/(d_o - f)", {"f": (0.05, 0.2), "d_o": (0.3, 2)}),
+    "hill_n2p4": ("Vmax*S**2.4/(0.85**2.4 + S**2.4)", {"Vmax": (1, 5), "S": (0.05, 3)}),
+    "noncompetitive_mm": ("Vmax*S/((0.42 + S)*(1 + I/1.3))", {"Vmax": (1, 5), "S": (0.05, 5), "I": (0, 4)}),
+    "manning": ("R**(2/3)*sqrt(S)/n", {"R": (0.2, 3), "S": (0.0005, 0.01), "n": (0.01, 0.05)}),
+    "damped_osc_phase": ("A*exp(-0.35*t)*cos(2.4*t + 0.6)", {"A": (0.5, 2), "t": (0, 10)}),
+    "gompertz_tumour": ("K*exp(-3.1*exp(-0.27*t))", {"K": (1, 10), "t": (0, 25)}),
+    "lorentzian_line": ("A*g**2/((w - 3)**2 + g**2)", {"A": (0.5, 3), "w": (0, 6), "g": (0.2, 1)}),
+    "linear_quadratic_drag": ("2*v + 0.05*v**2", {"v": (0, 40)}),
+    "capillary_gravity_wave": ("sqrt(9.81/k + 7.3e-5*k)", {"k": (20, 3000)}),
+    "goldman_two_ion": ("0.0267*log((Ko + 0.05*Nao)/Ki)", {"Ko": (2, 10), "Nao": (100, 150), "Ki": (120, 160)}),
+    "cos_fixed_phase": ("A*cos(w*t - pi/4)", {"A": (0.5, 2), "w": (0.5, 2), "t": (0, 5)}),
+    "logistic_population": ("K/(1 + 9*exp(-0.5*t))", {"K": (100, 1000), "t": (0, 20)}),
+    "gauss_peak_baseline": ("0.12 + A*exp(-(t - 4.7)**2/(2*0.38**2))", {"A": (0.5, 3), "t": (2, 8)}),
+    "dittus_boelter": ("0.023*Re**0.8*Pr**0.4", {"Re": (1e4, 1e5), "Pr": (0.7, 10)}),
+    "van_der_waals": ("0.08314*T/(V - b) - a/V**2", {"T": (250, 500), "V": (0.5, 5), "a": (1, 5),
+                                                     "b": (0.02, 0.1)}),
+}
+# session 23's held-out synthetic set, written down before that session changed the engine (spent:
+# BENCHMARKS.md "Session 23" has its run; /work/runs/s23/synth10)
+HOLDOUT23_SET = {
+    "saturation_times_decay": ("A*r/(1.6 + r)*exp(-0.15*d)", {"A": (1, 4), "r": (0.1, 6), "d": (0, 10)}),
+    "charging_over_load": ("c0*(1 - exp(-t/12))/(1 + 0.6*p)", {"c0": (2, 8), "t": (0, 50), "p": (0, 5)}),
+    "hill_n1p7": ("k*q**1.7/(2.1 + q**1.7)", {"k": (1, 3), "q": (0.1, 5)}),
+    "two_piece_sum": ("u**2/(1 + u) + 3*log(1 + v)", {"u": (0, 4), "v": (0, 9)}),
+    "weight_with_height": ("m*g0/(1 + (h/6.4)**2)", {"m": (1, 5), "g0": (9, 10), "h": (0, 20)}),
+    "decay_times_modulation": ("E0*exp(-x/2.2)*(1 + 0.5*cos(1.3*w))", {"E0": (1, 3), "x": (0, 6), "w": (0, 6)}),
+    "terminal_speed_mass": ("v0*tanh(t/3.5)*sqrt(m)", {"v0": (1, 5), "t": (0, 10), "m": (0.5, 4)}),
+    "inverse_square_offset": ("a/(b + 0.8)**2 + 0.3*a", {"a": (1, 5), "b": (0, 3)}),
+    "gamma_times_saturation": ("x*exp(-x/1.5)*w/(w + 2.5)", {"x": (0, 8), "w": (0.1, 10)}),
+    "log_growth_root": ("2.3*log(1 + T/50)*sqrt(P)", {"T": (0, 300), "P": (0.5, 5)}),
+    "power_decay_square": ("(1 + 0.2*x)**(-1.5)*w**2", {"x": (0, 10), "w": (0.5, 3)}),
+    "damped_lorentz_sine": ("A*sin(0.8*t)/(1 + 0.1*t**2)", {"A": (1, 3), "t": (0, 12)}),
+}
+SETS = {"dev": DEV_SET, "holdout": HOLDOUT_SET, "groups": GROUP_SET, "general": GENERAL_SET, "peels": PEEL_SET,
+        "sweep22": SWEEP22_SET, "holdout23": HOLDOUT23_SET}
 
 
 def _formula(name: str) -> tuple:

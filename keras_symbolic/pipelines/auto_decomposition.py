@@ -411,6 +411,9 @@ def decompose(X, y, symbols, train, val, config, log: list, progress, noise: flo
     structures = _solve_piece(_Piece(surrogate, anchor), rows, list(range(X.shape[1])), symbols, 0, tol,
                               config, log, progress, width=tol.keep**2)
     structures = screened_structures(structures, tol.keep, X, y, symbols, train, val, weights)
+    screened = max(0, len(structures) - tol.keep)
+    progress.message(f"reassembly: {len(structures)} structures refitted on the raw rows"
+                     + (f" ({screened} of them screened in by a quick fit)" if screened else ""))
     exact_r2 = 1 - config.exact_tolerance**2
     out += reassemble(structures, X, y, symbols, train, val, exact_r2, weights, term_refits=tol.keep)
     if out:

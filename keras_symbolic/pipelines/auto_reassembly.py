@@ -35,9 +35,9 @@ _C = sp.Symbol("c_structure")
 
 
 def structure_key(expr) -> str:
-    """``expr`` with every non-integer number replaced by one symbol: two candidates of a piece that
-    differ only in their constants (``0.458 Vmax``, ``4 Vmax/9``) are one structure, since the raw rows
-    refit the constants anyway."""
+    """``expr`` with its constants (every number but an integer, every numeric factor or term) replaced
+    by one symbol: two candidates of a piece that differ only in their constants (``0.458 Vmax``,
+    ``4 Vmax/9``, ``3 pi Vmax/11``) are one structure, since the raw rows refit the constants anyway."""
     return sp.srepr(_shape(sp.sympify(expr)))
 
 

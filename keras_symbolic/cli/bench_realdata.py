@@ -1,7 +1,7 @@
 """``keras-symbolic bench realdata``: the engine against linear regression, gradient boosting, pyoperon
 and gplearn on small real tables shipped inside installed packages (:mod:`keras_symbolic.bench.realdata`).
 
-    keras-symbolic bench realdata [--tables dev|holdout|...|holdout9|trees,pressure] [--methods auto,linear,gbm,operon,gplearn]
+    keras-symbolic bench realdata [--tables dev|holdout|...|holdout10|trees,pressure] [--methods auto,linear,gbm,operon,gplearn]
         [--folds 5] [--budget 60] [--seed 0] [--out DIR]
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ def add_realdata_parser(sub) -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--tables", default="dev",
                    help="comma-separated table names, or a set: dev (the development tables), or holdout, "
-                        "holdout2 ... holdout9 (tables no rule was designed on)")
+                        "holdout2 ... holdout10 (tables no rule was designed on)")
     p.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods")
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds")
     p.add_argument("--budget", type=float, default=60.0,

@@ -328,6 +328,26 @@ def test_a_float_times_other_numbers_reads_as_one_float():
     assert merged_numbers(sp.Float(2.5) * sp.I * x) == sp.Float(2.5) * sp.I * x  # not a real float: kept
 
 
+def test_an_expanded_gaussian_is_put_back_together_not_left_to_a_clock():
+    """``sp.factor`` of ``exp(329 t/10)`` is a polynomial of degree 329 in ``exp(t/10)``: it ran for minutes,
+    and only polish's clock cut it, at a different step on a loaded machine. Bounded by degree now."""
+    from keras_symbolic.search.direct_solvers import polish, simplest_form
+
+    t = sp.Symbol("t")
+    split = (4 * sp.exp(sp.Rational(-15463, 200)) * sp.exp(sp.Rational(329, 10) * t)
+             * sp.exp(-sp.Rational(7, 2) * t**2) + sp.Rational(3, 2))
+    assert simplest_form(split) == sp.Rational(3, 2) + 4 * sp.exp(-sp.Rational(7, 200) * (10 * t - 47) ** 2)
+    rng = np.random.default_rng(5)
+    X = rng.uniform(0, 10, (400, 1))
+    y = 1.5 + 4 * np.exp(-3.5 * (X[:, 0] - 4.7) ** 2)
+    # a one-second net: the rewrites take milliseconds now; before, the net cut them and the split stayed
+    polished = polish(split, X, y, [t], np.arange(300), np.arange(300, 400), seconds=1.0)
+    assert polished.expression == sp.Rational(3, 2) + 4 * sp.exp(-sp.Rational(7, 200) * (10 * t - 47) ** 2)
+    x, z = sp.symbols("x z")
+    assert simplest_form(sp.exp(x) * sp.exp(z)) == sp.exp(x + z)
+    assert simplest_form((x**2 - 1) / (x - 1)) == x + 1  # a low-degree factorisation still runs
+
+
 def _noisy_product(n=2500, noise=0.01):
     rng = np.random.default_rng(3)
     X = rng.uniform(1, 5, size=(n, 3))

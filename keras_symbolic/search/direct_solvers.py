@@ -49,6 +49,10 @@ _Y = sp.Symbol("_y")
 MAX_PAIR_VARIABLES = 12
 #: Formulas larger than this (nodes) are not expanded or factorised (work bounded by size).
 MAX_REWRITE_NODES = 300
+#: Formulas that are polynomials of a higher degree than this in some generator (``exp(t/10)`` in
+#: ``exp(329 t/10)``, ``exp(1/200)`` in ``exp(-15463/200)``) are not factorised: SymPy's factorisation
+#: of such a polynomial runs for minutes, and only a clock would stop it.
+MAX_FACTOR_DEGREE = 24
 #: The polynomial solver: every monomial up to this degree, for two up to this many variables (for one
 #: variable its low-order fits would undercut the one-variable forms on a piece's surrogate values).
 POLYNOMIAL_DEGREE = 5
@@ -175,13 +179,31 @@ def simplest_form(expr: sp.Expr) -> sp.Expr:
     forms = [expr]
     if expression_complexity(expr) > MAX_REWRITE_NODES:  # expand/factor can explode; a bound by size
         return whole_numbers(expr)
-    for rewrite in (sp.expand, sp.factor, _exp_of_log_to_power, normalised_ratio):
+    for rewrite in (sp.expand, _factor_of_low_degree, _exp_of_log_to_power, normalised_ratio,
+                    _combined_exponentials):
         try:
             forms.append(rewrite(expr))
         except (TypeError, ValueError, sp.PolynomialError):
             pass
     best = min(forms, key=expression_complexity)
     return whole_numbers(merged_numbers(best))
+
+
+def _factor_of_low_degree(expr: sp.Expr) -> sp.Expr:
+    """``sp.factor(expr)`` when the numerator and denominator are polynomials of degree at most
+    :data:`MAX_FACTOR_DEGREE` in each of their generators, else ``expr`` as it is (a bound by work)."""
+    for part in sp.fraction(sp.together(expr)):
+        if not part.is_number and max(sp.Poly(part).degree_list()) > MAX_FACTOR_DEGREE:
+            return expr
+    return sp.factor(expr)
+
+
+def _combined_exponentials(expr: sp.Expr) -> sp.Expr:
+    """``exp(a) exp(b) -> exp(a + b)``, each exponent then factorised: a Gaussian that an expansion
+    split, ``4 exp(-15463/200) exp(329 t/10) exp(-7 t**2/2)``, reads ``4 exp(-7 (10 t - 47)**2/200)``."""
+    combined = sp.powsimp(expr, combine="exp")
+    return combined.replace(lambda e: isinstance(e, sp.exp) and not e.args[0].is_number,
+                            lambda e: sp.exp(_factor_of_low_degree(e.args[0])))
 
 
 def merged_numbers(expr: sp.Expr) -> sp.Expr:

@@ -303,7 +303,8 @@ def _run_auto(X, y, names, symbols, config: AutoConfig, verbose: int, weights=No
     if den.surrogate is not None:
         seconds["denoise"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    candidates = solve_direct(X, y_fit, symbols, train, val, max_terms=config.max_terms, weights=weights)
+    candidates = solve_direct(X, y_fit, symbols, train, val, max_terms=config.max_terms, weights=weights,
+                              seasons=True)
     candidates += baseline_candidates(X, y, symbols, train, val, REL_FLOOR, weights)
     seconds["direct"] = time.perf_counter() - t0
 

@@ -14,6 +14,8 @@ each cheap (a second or so) and each returning candidate formulas:
   Lorentzians, shared denominators;
 * ``form ...``: for one variable, small forms with inner constants (``A sin(k x + phi) + C``, ...,
   :mod:`~keras_symbolic.search.one_variable_forms`), and the rational solver on ``y**2``;
+* ``season``: for the user's table of one column, a line plus the first harmonics of one period
+  (:mod:`~keras_symbolic.search.periodic_forms`), for measurements over time with a season;
 * ``power law`` and ``(1 + k u)**p`` factors: ``C prod x_i**a_i`` fitted in log space
   (:func:`~keras_symbolic.symbolic.sum_factor.sum_factor_search`), for one-signed targets of positive
   variables (under noise, on the rows well above the small values it flipped).
@@ -37,6 +39,7 @@ from keras_symbolic.search.description_length import REL_FLOOR, description_leng
 from keras_symbolic.symbolic.evaluation import to_callable
 from keras_symbolic.symbolic.limits import SymbolicTimeout, time_limit
 from keras_symbolic.search.one_variable_forms import fit_one_variable_forms
+from keras_symbolic.search.periodic_forms import fit_seasons
 from keras_symbolic.search.rational_regression import rational_fit
 from keras_symbolic.symbolic.sum_factor import sum_factor_search
 from keras_symbolic.symbolic.tidy import without_round_off
@@ -304,14 +307,18 @@ def _one_signed_rows(y, measured: bool = True) -> np.ndarray | None:
 
 def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: bool = True,
                  power_law: bool = True, seconds: float = 20.0, polish_top: int = 6,
-                 rel_floor: float = REL_FLOOR, weights=None, measured: bool = True) -> list[Candidate]:
+                 rel_floor: float = REL_FLOOR, weights=None, measured: bool = True,
+                 seasons: bool = False) -> list[Candidate]:
     """Every direct solver on ``X (n, d)``, ``y (n,)``; the ``polish_top`` most promising candidates
     polished and scored (see the module docstring). ``rel_floor``: the relative precision of ``y``
     (round-off for a table; a surrogate's error for its values), below which errors do not count.
     ``weights (n,)``: row weights; the solvers propose formulas unweighted, and the weights enter their
     ranking, constant fits, rounding and scores (:func:`polish`). ``measured``: ``y`` are measurements,
     whose noise may flip the sign of small values (:func:`_one_signed_rows`); ``False`` for a surrogate's
-    smooth values, where a sign change is the function's (or the surrogate's error near a zero)."""
+    smooth values, where a sign change is the function's (or the surrogate's error near a zero).
+    ``seasons``: on a table of one column, also a trend with a season
+    (:func:`~keras_symbolic.search.periodic_forms.fit_seasons`, at most four), each polished and as
+    fitted, beside the others (the user's table; not a surrogate's piece)."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     # once: the transforms share it; pairs and triples only where their number stays moderate
@@ -357,9 +364,17 @@ def solve_direct(X, y, symbols, train, val, *, max_terms: int = 6, transforms: b
             start = sp.Mul(*[symbols[i] for i in used])
             found, _ = sum_factor_search(start, X[signed], y[signed], symbols, timeout=min(10.0, seconds / 2))
             raw += [("power law" if d == "power law" else "(1 + k u)**p factor", e) for d, e in found]
+    val_weights = None if weights is None else np.asarray(weights)[val]
+    promising = _most_promising(raw, X[val], y[val], symbols, polish_top, rel_floor, val_weights)
     out = []
-    for solver, expr in _most_promising(raw, X[val], y[val], symbols, polish_top, rel_floor,
-                                        None if weights is None else np.asarray(weights)[val]):
+    if seasons and X.shape[1] == 1:  # beside the others, not in their place: a season is a measured table's
+        found = fit_seasons(X[train, 0], y[train], symbols[0])
+        promising += found
+        # and as fitted: the rounding's zeros, judged by the description length against RMS(y), drop a
+        # harmonic's sine or cosine on a few dozen noisy rows far from 0 and fix the season's phase
+        for _, expr in found:
+            out.append(Candidate(expr, "season", *score(expr, X[val], y[val], symbols, rel_floor, val_weights)))
+    for solver, expr in promising:
         cand = polish(expr, X, y, symbols, train, val, rel_floor=rel_floor, weights=weights)
         if cand is not None:
             cand.solver = solver

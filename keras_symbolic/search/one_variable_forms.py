@@ -25,14 +25,20 @@ __all__ = ["FORMS", "dominant_frequencies", "fit_one_variable_forms"]
 _K_GRID = (0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
 
 
-def dominant_frequencies(x: np.ndarray, y: np.ndarray, *, count: int = 2, n_frequencies: int = 2000) -> list:
+def dominant_frequencies(x: np.ndarray, y: np.ndarray, *, count: int = 2, n_frequencies: int = 2000,
+                         lowest: float | None = None, highest: float | None = None) -> list:
     """The ``count`` angular frequencies ``k`` of the highest peaks of ``y``'s Lomb-Scargle periodogram over
-    ``x (n,)`` (unevenly spaced rows), between half a period and 300 periods over the span of ``x``:
-    starting points for ``sin(k x + phi)`` wherever ``x``'s scale puts ``k``."""
+    ``x (n,)`` (unevenly spaced rows), between half a period and 300 periods over the span of ``x`` (or
+    between ``lowest`` and ``highest``, where they are narrower): starting points for ``sin(k x + phi)``
+    wherever ``x``'s scale puts ``k``."""
     span = float(np.ptp(x))
     if span == 0 or np.ptp(y) == 0:
         return []
-    k = np.linspace(np.pi / span, 600 * np.pi / span, n_frequencies)
+    bottom = np.pi / span if lowest is None else max(np.pi / span, lowest)
+    top = 600 * np.pi / span if highest is None else min(600 * np.pi / span, highest)
+    if top <= bottom:
+        return []
+    k = np.linspace(bottom, top, n_frequencies)
     power = lombscargle(x, y - np.mean(y), k)
     peaks = [i for i in range(1, len(k) - 1) if power[i] >= power[i - 1] and power[i] >= power[i + 1]]
     return [float(k[i]) for i in sorted(peaks, key=lambda i: -power[i])[:count]]

@@ -12,14 +12,16 @@ search shape; a faster one aliases). It starts from the highest peaks of the Lom
 of the rows less their least-squares line
 (:func:`~keras_symbolic.search.one_variable_forms.dominant_frequencies`) and is refined by
 ``scipy.optimize.least_squares``; for each ``omega`` the ``2 K + 2`` outer coefficients are linear least
-squares (variable projection). ``omega`` is then written exactly as ``2 pi p/q`` (``q <= 24``: a year of
-months, a day of hours) if that costs the fit less than the one constant it saves (Schwarz's criterion,
-``n log(RSS'/RSS) <= log n``: which of two models holds, not which predicts a little better; Akaike's
-``<= 2`` refused the year on 57 of a six-year monthly table's rows), and the form is not offered otherwise: a float frequency in each harmonic
-would be refitted apart by the later constant fits (``10413 sin(6.2235 t) - 9693 cos(6.2227 t)``),
-while an exact one leaves only the linear coefficients free. One candidate per number of harmonics
-``K = 1 .. max_harmonics``; the description length or cross-validation decides how many the rows
-support.
+squares (variable projection).
+
+``omega`` is then written exactly as ``2 pi p/q`` (``q <= 24``: a year of months, a day of hours) if that
+costs the fit less than the one constant it saves (Schwarz's criterion, ``n log(RSS'/RSS) <= log n``:
+which of two models holds, not which predicts a little better; Akaike's ``<= 2`` refused the year on
+57 of a six-year monthly table's rows), and the form is not offered otherwise: a float frequency in
+each harmonic would be refitted apart by the later constant fits
+(``10413 sin(6.2235 t) - 9693 cos(6.2227 t)``), while an exact one leaves only the linear coefficients
+free. One candidate per number of harmonics ``K = 1 .. max_harmonics``; the description length or
+cross-validation decides how many the rows support.
 Shapes: ``x (n,)``, ``y (n,)``.
 """
 from __future__ import annotations

@@ -20,7 +20,7 @@ import sympy as sp
 from scipy.optimize import least_squares
 from scipy.signal import lombscargle
 
-__all__ = ["FORMS", "dominant_frequencies", "fit_one_variable_forms"]
+__all__ = ["FORMS", "dominant_frequencies", "fit_one_variable_forms", "scaled_lstsq"]
 
 _K_GRID = (0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
 
@@ -86,6 +86,15 @@ def _hill(s: sp.Symbol, p) -> sp.Expr:
 FORMS = tuple(_forms(np.ones(2)))
 
 
+def scaled_lstsq(D: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Least-squares coefficients ``(k,)`` of ``D (n, k)`` for ``y (n,)``, solved on columns of unit size:
+    lstsq's cut-off is relative to the largest singular value, so an unscaled ``exp(k x)`` column (1e100
+    on x far from 0) or a column of calendar years would zero the intercept's column."""
+    scale = np.max(np.abs(D), axis=0)
+    scale[scale == 0] = 1.0
+    return np.linalg.lstsq(D / scale, y, rcond=None)[0] / scale
+
+
 def _fit(g, start, x, y):
     """Fit ``A g(x; p) + C`` from ``start``: the outer ``A, C`` by linear least squares inside the
     residual (variable projection), the inner ``p`` by ``least_squares``."""
@@ -96,10 +105,7 @@ def _fit(g, start, x, y):
             if not np.all(np.isfinite(v)) or np.ptp(v) == 0:
                 return None, None
             D = np.column_stack([v, np.ones_like(v)])
-            # columns of unit size: lstsq's cut-off is relative to the largest singular value, so an
-            # unscaled ``exp(k x)`` column (1e100 on x far from 0) would zero the intercept's column
-            scale = np.max(np.abs(D), axis=0)
-            coef = np.linalg.lstsq(D / scale, y, rcond=None)[0] / scale
+            coef = scaled_lstsq(D, y)
             r = D @ coef - y
         return (coef, r) if np.all(np.isfinite(r)) else (None, None)
 

@@ -30,7 +30,7 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import least_squares
 
-from keras_symbolic.search.one_variable_forms import dominant_frequencies
+from keras_symbolic.search.one_variable_forms import dominant_frequencies, scaled_lstsq
 
 __all__ = ["fit_seasons", "MAX_HARMONICS"]
 
@@ -55,12 +55,9 @@ def _design(x: np.ndarray, omega: float, harmonics: int) -> np.ndarray:
 
 
 def _projected(x, y, omega: float, harmonics: int):
-    """``(coefficients, residual)`` of the linear least squares at ``omega`` (columns scaled to unit size:
-    ``lstsq``'s cut-off is relative to the largest singular value)."""
+    """``(coefficients, residual)`` of the linear least squares at ``omega``."""
     D = _design(x, omega, harmonics)
-    scale = np.max(np.abs(D), axis=0)
-    scale[scale == 0] = 1.0
-    coef = np.linalg.lstsq(D / scale, y, rcond=None)[0] / scale
+    coef = scaled_lstsq(D, y)
     return coef, D @ coef - y
 
 
